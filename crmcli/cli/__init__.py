@@ -1,0 +1,184 @@
+"""The ``crm`` command: global options, lazily loaded sub-commands, the one error path.
+
+Each noun lives in its own module (``crmcli/cli/customer.py`` ...) and is imported
+only when it runs, so ``crm --help`` costs what Typer costs. Every
+:class:`~crmcli.errors.CrmError` raised below ends here as one ``Error: ...`` line
+and exit code 1; Click's usage errors keep exit code 2; ``CRM_DEBUG=1`` shows the
+traceback.
+"""
+
+import importlib
+import os
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from crmcli import __version__
+from crmcli.cli.common import debug, state
+
+#: name -> (module, attribute, help). The help is shown by ``crm --help`` without
+#: importing the module; the module's Typer app takes it from here.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("crmcli.cli.init", "app", "Create the database; --demo loads the sample company."),
+    "customer": (
+        "crmcli.cli.customer",
+        "app",
+        "Customer archive (客户档案): add, list, show, edit ...",
+    ),
+    "contact": ("crmcli.cli.contact", "app", "Contacts at customers (联系人)."),
+    "config": ("crmcli.cli.config", "app", "Business settings shared in the database (设置)."),
+    "db": ("crmcli.cli.db", "app", "The database: info, check, backup, upgrade, audit log, purge."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """A group that imports a sub-command's module only when that command is used."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return super().get_command(ctx, name)
+        module, attr, help_text = COMMANDS[name]
+        if self._listing:  # root --help: the short help is enough
+            return typer.core.TyperCommand(name=name, help=help_text)
+        return typer.main.get_command(getattr(importlib.import_module(module), attr))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def invoke(self, ctx: Any) -> Any:
+        from crmcli.errors import CrmError
+
+        try:
+            return super().invoke(ctx)
+        except CrmError as e:
+            if debug():
+                raise
+            from crmcli import render
+
+            render.error(e.message, e.hint)
+            raise typer.Exit(e.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except Exception as e:
+            if debug() or _is_click_exception(e):
+                raise
+            _unexpected(e)
+            raise typer.Exit(1) from None
+        finally:
+            state.close()
+
+
+def _is_click_exception(e: Exception) -> bool:
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:  # Typer before it vendored Click
+        from click.exceptions import ClickException  # type: ignore[no-redef]
+    return isinstance(e, ClickException)
+
+
+def _unexpected(e: Exception) -> None:
+    from crmcli import render
+    from crmcli.i18n import t
+
+    try:
+        from sqlalchemy.exc import DBAPIError
+    except ImportError:  # pragma: no cover
+        DBAPIError = ()  # type: ignore[assignment,misc]
+    if isinstance(e, DBAPIError):
+        render.error(
+            t("database error: {error}", error=str(e.orig).strip()),
+            t("run again with CRM_DEBUG=1 to see the traceback"),
+        )
+    else:
+        render.error(
+            t("unexpected error: {error}", error=f"{type(e).__name__}: {e}"),
+            t("run again with CRM_DEBUG=1 to see the traceback"),
+        )
+
+
+app = typer.Typer(
+    cls=LazyGroup,
+    name="crm",
+    help="crmcli: a terminal CRM for the people who live in a terminal (客户关系管理).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crmcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            metavar="PATH|URL",
+            help="Database: a SQLite file or a postgresql+psycopg:// URL "
+            "(env CRM_DB; default: crm.db in the per-user data dir).",
+        ),
+    ] = None,
+    user: Annotated[
+        Optional[str],
+        typer.Option("--user", metavar="NAME", help="Acting user in team mode (env CRM_USER)."),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option(
+            "--lang",
+            metavar="en|zh",
+            help="Language of tables and messages (env CRM_LANG; default: the locale).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """crmcli: a terminal CRM (客户关系管理) over SQLite or PostgreSQL."""
+    from crmcli import i18n, prefs
+
+    personal = prefs.load()
+    chosen = lang or os.environ.get("CRM_LANG") or personal.get("lang")
+    if chosen:
+        code = i18n.normalise_lang(chosen)
+        if code is None:
+            from crmcli.errors import Invalid
+
+            raise Invalid(f"invalid language '{chosen}' (en, zh)")
+        i18n.set_lang(code)
+    else:
+        i18n.set_lang(i18n.locale_lang())
+    state.db = db
+    state.user = user or os.environ.get("CRM_USER") or None
+    state.format = personal.get("format")
+    state._database = None
+
+
+def main() -> None:
+    """The console script ``crm``."""
+    app(prog_name="crm")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

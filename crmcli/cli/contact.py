@@ -1,0 +1,174 @@
+"""``crm contact``: the people at a customer (联系人)."""
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from crmcli.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    SummaryFormatOpt,
+    YesOpt,
+    field_options,
+    fmt,
+    limit,
+    new_app,
+    state,
+)
+from crmcli.vocab import CONTACT, CONTACT_FIELDS
+
+app = new_app("contact")
+
+FIELDS = [f for f in CONTACT_FIELDS if f.name != "customer"]
+ADD_FIELDS = [f for f in FIELDS if f.name != "name"]
+LIST_COLUMNS = [
+    "id",
+    "customer_code",
+    "customer_name",
+    "name",
+    "title",
+    "role",
+    "phone",
+    "mobile",
+    "email",
+]
+
+Customer = Annotated[
+    str, typer.Argument(metavar="CUSTOMER", help="Customer id, code or exact name.")
+]
+Ref = Annotated[str, typer.Argument(metavar="REF", help="Contact id or exact name.")]
+OfCustomer = Annotated[
+    Optional[str],
+    typer.Option(
+        "--customer",
+        "-c",
+        metavar="CUSTOMER",
+        help="The contact's customer, when the name is not unique.",
+    ),
+]
+
+
+def columns() -> list[Any]:
+    from crmcli.render import Col, col
+
+    extra = {
+        "id": Col("id", "Id", "编号", "int"),
+        "customer_code": Col("customer_code", "Customer", "客户编号"),
+        "customer_name": Col("customer_name", "Customer name", "客户名称", max_width=24),
+    }
+    return [extra[n] if n in extra else col(CONTACT[n]) for n in LIST_COLUMNS]
+
+
+def _done(ctx: Any, contact: Any, message: str, output: str) -> None:
+    from crmcli import render
+    from crmcli.services import contacts
+
+    if output == "json":
+        render.record(contacts.as_dict(ctx, contact), [], "json")
+    else:
+        render.out(message)
+
+
+@app.command()
+@field_options(ADD_FIELDS)
+def add(
+    customer: Customer,
+    name: Annotated[str, typer.Argument(help="The contact's name (姓名).")],
+    output: SummaryFormatOpt = None,
+    values: Optional[dict[str, Any]] = None,
+) -> None:
+    """Add a contact to a customer."""
+    from crmcli.i18n import t
+    from crmcli.services import contacts
+
+    output = fmt(output, ("table", "json"))
+    with state.unit(write=True) as ctx:
+        contact, owner = contacts.add(ctx, customer=customer, name=name, values=values)
+        _done(
+            ctx,
+            contact,
+            t(
+                "Added contact {name} (id {id}) to {code} {customer}",
+                name=contact.name,
+                id=contact.id,
+                code=owner.code,
+                customer=owner.name,
+            ),
+            output,
+        )
+
+
+@app.command("list")
+def list_(
+    customer: Annotated[
+        Optional[str], typer.Argument(metavar="[CUSTOMER]", help="Only this customer's contacts.")
+    ] = None,
+    search: Annotated[
+        Optional[str],
+        typer.Option(
+            "--search",
+            "-s",
+            metavar="TEXT",
+            help="Text in the name, title, phone, e-mail or customer.",
+        ),
+    ] = None,
+    n: LimitOpt = None,
+    output: FormatOpt = None,
+) -> None:
+    """List contacts (of one customer, or of all)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services import contacts
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        q = contacts.query(ctx, customer=customer, search=search)
+        count = limit(n)
+        data = [dict(r._mapping) for r in ctx.session.execute(q.limit(count) if count else q)]
+    render.rows(data, columns(), output, what=t("contacts"))
+
+
+@app.command()
+@field_options(FIELDS, clear_hint=True)
+def edit(
+    ref: Ref,
+    customer: OfCustomer = None,
+    output: SummaryFormatOpt = None,
+    values: Optional[dict[str, Any]] = None,
+) -> None:
+    """Change a contact's fields (audited)."""
+    from crmcli.errors import Invalid
+    from crmcli.i18n import t
+    from crmcli.services import contacts
+
+    output = fmt(output, ("table", "json"))
+    if not values:
+        raise Invalid(t("no changes given"), hint=t("give at least one field option"))
+    with state.unit(write=True) as ctx:
+        contact, changes = contacts.edit(ctx, ref, values=values, customer=customer)
+        message = (
+            "Updated contact {name} (id {id})" if changes else "Contact {name} (id {id}) unchanged"
+        )
+        _done(ctx, contact, t(message, name=contact.name, id=contact.id), output)
+
+
+@app.command()
+def delete(ref: Ref, customer: OfCustomer = None, yes: YesOpt = False) -> None:
+    """Delete a contact (soft; kept in the audit log)."""
+    from crmcli import render
+    from crmcli.errors import CrmError
+    from crmcli.i18n import t
+    from crmcli.models import Customer as C
+    from crmcli.services import contacts, customers
+
+    with state.unit(write=True) as ctx:
+        contact = contacts.find(
+            ctx, ref, customer=customers.find(ctx, customer) if customer else None
+        )
+        owner = ctx.session.get(C, contact.customer_id)
+        if not yes and not render.confirm(
+            t("Delete contact {name} of {customer}?", name=contact.name, customer=owner.name)
+        ):
+            raise CrmError(t("Aborted."))
+        contacts.delete(ctx, str(contact.id))
+    render.out(t("Deleted contact {name} (id {id})", name=contact.name, id=contact.id))

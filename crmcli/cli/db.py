@@ -1,0 +1,174 @@
+"""``crm db``: the database itself: info, check, backup, upgrade, audit log, purge."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from crmcli.cli.common import FormatOpt, LimitOpt, YesOpt, fmt, limit, new_app, state
+
+app = new_app("db")
+
+
+@app.command()
+def info(output: FormatOpt = None) -> None:
+    """Where the database is, its schema, mode, and how many records it holds."""
+    from crmcli import render
+    from crmcli.render import Col
+    from crmcli.services import dbadmin
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        data = dbadmin.info(ctx)
+    if output != "table":
+        render.record(data, [], output)
+        return
+    columns = [Col(k, k, k) for k in data if k != "counts"]
+    columns += [Col(k, k, k, "int") for k in data["counts"]]
+    flat = {**{k: v for k, v in data.items() if k != "counts"}, **data["counts"]}
+    render.record(flat, columns, output, title="crm db info")
+
+
+@app.command()
+def check() -> None:
+    """Check integrity, foreign keys and that the schema matches this crm (exit 1 if not)."""
+    from crmcli import render
+    from crmcli.errors import DatabaseError
+    from crmcli.i18n import t
+    from crmcli.services import dbadmin
+
+    db = state.database
+    db.ensure_schema(notify=render.notice)
+    problems = dbadmin.check(db)
+    for problem in problems:
+        render.out(problem)
+    if problems:
+        raise DatabaseError(t("{count} problems found", count=len(problems)))
+    render.out(t("The database is healthy"))
+
+
+@app.command()
+def backup(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The new backup file (must not exist).")
+    ],
+) -> None:
+    """Copy the database, consistently, while others keep working (SQLite)."""
+    from crmcli import render
+    from crmcli.errors import CrmError
+    from crmcli.i18n import t
+
+    db = state.database
+    if not db.is_sqlite:
+        raise CrmError(t("backup is only available for SQLite here; use pg_dump for PostgreSQL"))
+    db.ensure_schema(notify=render.notice)
+    target = file.expanduser()
+    if target.exists():
+        raise CrmError(t("a backup must go to a new file; {path} exists", path=target))
+    db.backup_to(target)
+    render.out(t("Backed up {source} to {target}", source=db.display, target=target))
+
+
+@app.command()
+def upgrade() -> None:
+    """Bring the schema up to date (crm also does this on open, after a backup copy)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.migrate import upgrade as run_upgrade
+
+    old, new = run_upgrade(state.database, notify=render.notice)
+    if old == new:
+        render.out(t("The database schema is current ({head})", head=new))
+
+
+@app.command()
+def audit(
+    ref: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[REF]", help="Only this customer (id, code or name)."),
+    ] = None,
+    entity: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="KIND", help="Only this kind of record: customer, contact, setting ..."
+        ),
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Only entries from this date on.")
+    ] = None,
+    n: LimitOpt = None,
+    output: FormatOpt = None,
+) -> None:
+    """The audit log, newest first: who changed what, when (field: old -> new)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.render import Col
+    from crmcli.services import audit as audit_log
+    from crmcli.services import customers
+    from crmcli.validate import parse_datetime, parse_int
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        entity_id = None
+        if ref is not None:
+            entity = entity or "customer"
+            if entity == "customer":
+                entity_id = customers.find(ctx, ref, deleted=None).id
+            else:
+                entity_id = parse_int(ref, "REF", low=1)
+        data = audit_log.entries(
+            ctx,
+            entity=entity,
+            entity_id=entity_id,
+            since=parse_datetime(since) if since else None,
+            limit=limit(n),
+        )
+    if output == "table":
+        for row in data:
+            row["changes"] = "; ".join(
+                f"{k}: {render.text_value(v[0]) or '∅'} -> {render.text_value(v[1]) or '∅'}"
+                if isinstance(v, list) and len(v) == 2
+                else f"{k}: {render.text_value(v)}"
+                for k, v in row["changes"].items()
+            )
+    columns = [
+        Col("at", "At", "时间", "datetime"),
+        Col("user", "User", "用户"),
+        Col("action", "Action", "操作"),
+        Col("entity", "Record", "对象"),
+        Col("code", "Code", "编号"),
+        Col("entity_id", "Id", "id", "int"),
+        Col("changes", "Changes", "变更", max_width=60),
+    ]
+    render.rows(data, columns, output, what=t("audit entries"))
+
+
+@app.command()
+def purge(
+    before: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Only records deleted before this date.")
+    ] = None,
+    yes: YesOpt = False,
+) -> None:
+    """Remove deleted records for good, with what hangs under them (asks first)."""
+    from crmcli import render
+    from crmcli.errors import CrmError
+    from crmcli.i18n import t
+    from crmcli.services import dbadmin
+    from crmcli.validate import parse_datetime
+
+    cutoff = parse_datetime(before) if before else None
+    with state.unit(write=True) as ctx:
+        counts = dbadmin.purge(ctx, before=cutoff, dry_run=True)
+        total = sum(counts.values())
+        if not total:
+            render.out(t("Nothing to purge"))
+            return
+        for table, count in counts.items():
+            render.out(f"{table}: {count}")
+        if not yes and not render.confirm(
+            t("Purge {count} deleted records for good?", count=total)
+        ):
+            raise CrmError(t("Aborted."))
+        dbadmin.purge(ctx, before=cutoff)
+    render.out(t("Purged {count} deleted records", count=total))

@@ -1,0 +1,54 @@
+"""``crm init``: create the database, optionally with the demo company."""
+
+from typing import Annotated
+
+import typer
+
+from crmcli.cli.common import state
+
+app = typer.Typer()
+
+
+@app.command()
+def init(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo company (a realistic Chinese book).")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Start afresh: the old SQLite file is moved aside as a backup first."
+        ),
+    ] = False,
+) -> None:
+    """Create the database (schema included); --demo loads the sample company."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services import demo as demo_data
+    from crmcli.services import setup
+
+    db = state.database
+    if force:
+        moved = setup.start_afresh(db)
+        if moved:
+            render.notice(t("Moved the old database aside to {path}", path=moved))
+    db.ensure_schema(notify=render.notice)
+    with state.unit(write=True) as ctx:
+        has_data = setup.holds_data(ctx)
+        if demo:
+            if has_data:
+                from crmcli.errors import Conflict
+
+                raise Conflict(
+                    t("the database {url} already holds data", url=db.display),
+                    hint=t("add --force to start afresh (the old file is kept as a backup)"),
+                )
+            demo_data.load(ctx)
+    if demo:
+        render.out(t("Loaded the demo company into {url}", url=db.display))
+    elif has_data:
+        render.out(
+            t("Database {url} already exists and holds data; nothing changed", url=db.display)
+        )
+    else:
+        render.out(t("Database {url} is ready", url=db.display))

@@ -1,0 +1,48 @@
+"""Alembic environment: run by crmcli.migrate with a live connection.
+
+Batch mode (``render_as_batch``) lets SQLite alter tables by copying them. Around
+the batch steps SQLite's foreign keys are switched off, as sqlite-utils does, so
+that dropping and renaming a parent table never cascades away a child row; after
+the migration ``PRAGMA foreign_key_check`` must come back empty.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from crmcli.models import load_all
+
+target_metadata = load_all()
+connection = context.config.attributes["connection"]
+is_sqlite = connection.dialect.name == "sqlite"
+
+
+def _pragma(sql: str) -> None:
+    """Run a PRAGMA outside any transaction (inside one, foreign_keys is a no-op)."""
+    connection.connection.driver_connection.execute(sql)
+
+
+if is_sqlite:
+    _pragma("PRAGMA foreign_keys = OFF")
+
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=True,
+    compare_type=True,
+    transaction_per_migration=False,
+)
+
+try:
+    with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # one migrating process at a time; the others wait, then find it done
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(20261126)")
+        context.run_migrations()
+        if is_sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"foreign key check failed after migration: {broken[:5]}")
+finally:
+    if is_sqlite:
+        _pragma("PRAGMA foreign_keys = ON")

@@ -1,0 +1,101 @@
+"""Every table of crmcli, in four modules, loaded on first use.
+
+``from crmcli.models import Customer`` imports only the module that defines it, so
+a command that lists customers does not pay for building the sales tables.
+:func:`load_all` imports everything (migrations, ``create_all``, purge).
+
+- :mod:`crmcli.models.core`: User, Customer, Contact, ImportBatch
+- :mod:`crmcli.models.activity`: Interaction, Followup, Ticket, TicketEvent
+- :mod:`crmcli.models.sales`: Supplier, Product, Competitor, Opportunity, StageChange,
+  SalesOrder, OrderLine, Contract, PaymentPlan, Receipt
+- :mod:`crmcli.models.system`: Setting, AuditEntry, CodeCounter
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+MODULES = ("core", "activity", "sales", "system")
+_WHERE = {
+    "User": "core",
+    "Customer": "core",
+    "Contact": "core",
+    "ImportBatch": "core",
+    "Interaction": "activity",
+    "Followup": "activity",
+    "Ticket": "activity",
+    "TicketEvent": "activity",
+    "Supplier": "sales",
+    "Product": "sales",
+    "Competitor": "sales",
+    "Opportunity": "sales",
+    "StageChange": "sales",
+    "SalesOrder": "sales",
+    "OrderLine": "sales",
+    "Contract": "sales",
+    "PaymentPlan": "sales",
+    "Receipt": "sales",
+    "Setting": "system",
+    "AuditEntry": "system",
+    "CodeCounter": "system",
+}
+
+if TYPE_CHECKING:
+    from crmcli.models.activity import Followup, Interaction, Ticket, TicketEvent
+    from crmcli.models.core import Contact, Customer, ImportBatch, User
+    from crmcli.models.sales import (
+        Competitor,
+        Contract,
+        Opportunity,
+        OrderLine,
+        PaymentPlan,
+        Product,
+        Receipt,
+        SalesOrder,
+        StageChange,
+        Supplier,
+    )
+    from crmcli.models.system import AuditEntry, CodeCounter, Setting
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crmcli.models' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"crmcli.models.{module}"), name)
+
+
+def load_all() -> Any:
+    """Import every table and return the metadata that holds them."""
+    for module in MODULES:
+        importlib.import_module(f"crmcli.models.{module}")
+    from crmcli.models.base import metadata
+
+    return metadata
+
+
+__all__ = [
+    "AuditEntry",
+    "CodeCounter",
+    "Competitor",
+    "Contact",
+    "Contract",
+    "Customer",
+    "Followup",
+    "ImportBatch",
+    "Interaction",
+    "Opportunity",
+    "OrderLine",
+    "PaymentPlan",
+    "Product",
+    "Receipt",
+    "SalesOrder",
+    "Setting",
+    "StageChange",
+    "Supplier",
+    "Ticket",
+    "TicketEvent",
+    "User",
+    "load_all",
+]

@@ -1,0 +1,122 @@
+"""The customer archive (客户档案): staff, customers, their contacts, and import batches.
+
+Enum columns hold the English keys of :mod:`crmcli.vocab`; labels live there.
+``phone_key`` and ``email_key`` are the normalised forms used for matching only
+(the values themselves stay as the user typed them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+
+from crmcli.models.base import (
+    Decimal,
+    Field,
+    Optional,
+    SoftDeleted,
+    SQLModel,
+    Stamped,
+    TagList,
+    date,
+    datetime,
+    fk,
+    moment,
+    money,
+    text,
+)
+
+
+class User(Stamped, table=True):
+    """员工: a member of staff; once any exist, commands need an acting user."""
+
+    __tablename__ = "app_user"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    name: Optional[str] = text(100)
+    role: str = Field(max_length=20)
+    active: bool = Field(default=True)
+    db_role: Optional[str] = text(63)
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import of a file: what came in, when, by whom, and what it did."""
+
+    __tablename__ = "import_batch"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = moment(required=True)
+    user: Optional[str] = text(64)
+    entity: str = Field(default="customer", max_length=40)
+    file: Optional[str] = text(1000)
+    format: Optional[str] = text(20)
+    encoding: Optional[str] = text(40)
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    details: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
+    undone_at: Optional[datetime] = moment()
+
+
+class Customer(SoftDeleted, table=True):
+    """客户: a company or person the business sells to."""
+
+    __tablename__ = "customer"
+    __table_args__ = (Index("ix_customer_owner_id_code", "owner_id", "code"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: Optional[str] = Field(default=None, max_length=40, unique=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(default="company", max_length=20)
+    industry: Optional[str] = text(100)
+    level: str = Field(default="regular", max_length=20, index=True)
+    status: str = Field(default="lead", max_length=20, index=True)
+    source: Optional[str] = text(20)
+    owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    phone: Optional[str] = text(50)
+    fax: Optional[str] = text(50)
+    email: Optional[str] = text(254)
+    website: Optional[str] = text(300)
+    address: Optional[str] = text(300)
+    city: Optional[str] = text(100, index=True)
+    founded_on: Optional[date] = None
+    capital: Optional[Decimal] = money()
+    employees: Optional[int] = None
+    annual_revenue: Optional[Decimal] = money()
+    bank: Optional[str] = text(200)
+    payment_terms: Optional[str] = text(200)
+    customer_since: Optional[date] = None
+    credit_rating: Optional[str] = text(20)
+    points: Optional[int] = None
+    tags: Optional[list[str]] = Field(default=None, sa_type=TagList)
+    notes: Optional[str] = text(4000)
+    extra: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
+    phone_key: Optional[str] = text(30, index=True)
+    email_key: Optional[str] = text(254, index=True)
+    import_batch_id: Optional[int] = fk("import_batch.id")
+
+
+class Contact(SoftDeleted, table=True):
+    """联系人: a person at a customer."""
+
+    __tablename__ = "contact"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    name: str = Field(max_length=100, index=True)
+    title: Optional[str] = text(100)
+    role: Optional[str] = text(20)
+    phone: Optional[str] = text(50)
+    mobile: Optional[str] = text(50)
+    email: Optional[str] = text(254)
+    wechat: Optional[str] = text(100)
+    birthday: Optional[date] = None
+    family: Optional[str] = text(500)
+    hobbies: Optional[str] = text(500)
+    relation_level: Optional[int] = None
+    notes: Optional[str] = text(4000)
+    import_batch_id: Optional[int] = fk("import_batch.id")

@@ -1,0 +1,287 @@
+"""The only module that prints: tables, json, jsonl, csv, notices, warnings, errors.
+
+Data goes to stdout; notices, warnings, progress and errors go to stderr, so
+``-f json`` output is nothing but the data. Rich is imported only to draw tables
+(it aligns Chinese text by display width and honours ``NO_COLOR``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from crmcli.i18n import pick, t
+from crmcli.vocab import FieldDef, Vocab
+
+FORMATS = ("table", "json", "jsonl", "csv")
+TABLE_ROWS = 50
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+class Col(NamedTuple):
+    """A table column: the row key, its labels, and how to show the value."""
+
+    key: str
+    en: str
+    zh: str
+    kind: str = "text"  # text, enum, money, int, date, datetime, tags, bool, extra, percent
+    vocab: Vocab | None = None
+    max_width: int | None = None
+
+    @property
+    def header(self) -> str:
+        return pick(self.en, self.zh)
+
+
+def col(f: FieldDef, *, key: str | None = None, max_width: int | None = None) -> Col:
+    """A column for a field of :mod:`crmcli.vocab`."""
+    return Col(key or f.name, f.en, f.zh, f.type, f.vocab, max_width)
+
+
+# -- values ---------------------------------------------------------------------------
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    converted = json_value(value)
+    if converted is value:
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return converted
+
+
+def to_json(data: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def text_value(value: Any) -> str:
+    """A value as CSV text: ISO dates, plain numbers, comma-joined tags, JSON objects."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ",".join(text_value(v) for v in value)
+    if isinstance(value, dict):
+        return to_json(value, indent=None) if value else ""
+    return str(value)
+
+
+def neutralise(text: str) -> str:
+    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def cell(value: Any, c: Col) -> str:
+    """A value as a table shows it, in the current language."""
+    if value is None or value == [] or value == {}:
+        return ""
+    kind = c.kind
+    if kind == "enum" and c.vocab is not None:
+        return c.vocab.label(value)
+    if kind == "money" and isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if kind == "percent":
+        return f"{value}%"
+    if kind == "datetime" and isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if kind == "bool":
+        return pick("yes", "是") if value else pick("no", "否")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items())
+    return text_value(value)
+
+
+# -- streams --------------------------------------------------------------------------
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def notice(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def warn(text: str) -> None:
+    sys.stderr.write(f"{t('Warning')}: {text}\n")
+
+
+def error(message: str, hint: str | None = None) -> None:
+    line = f"{t('Error')}: {message}"
+    if hint:
+        line += f"; {hint}"
+    sys.stderr.write(line.replace("\n", " ") + "\n")
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal; anything but y/yes/是 (or end of input) is no."""
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes", "是", "好")
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+# -- data -----------------------------------------------------------------------------
+
+
+def rows(
+    data: Sequence[dict[str, Any]],
+    columns: Sequence[Col],
+    fmt: str,
+    *,
+    what: str = "",
+    total: int | None = None,
+    title: str | None = None,
+) -> None:
+    """A list of records: every key in json/jsonl/csv, the chosen columns in a table.
+
+    ``total`` is the number of matching records when ``data`` is only the first
+    ones; the table then says how many more there are.
+    """
+    if fmt == "json":
+        out(to_json(list(data)))
+    elif fmt == "jsonl":
+        for record in data:
+            out(to_json(record, indent=None))
+    elif fmt == "csv":
+        write_csv(sys.stdout, data)
+    else:
+        table(data[:TABLE_ROWS], columns, title=title)
+        total = len(data) if total is None else total
+        shown = min(len(data), TABLE_ROWS)
+        if total == 0:
+            out(t("No {what} found.", what=what))
+        elif total > shown:
+            out(
+                t(
+                    "{shown} of {total} shown; {more} more (use --limit N or -f json)",
+                    shown=shown,
+                    total=total,
+                    more=total - shown,
+                )
+            )
+
+
+def write_csv(
+    stream: Any, data: Iterable[dict[str, Any]], header: Sequence[str] | None = None
+) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    first = True
+    for record in data:
+        if first:
+            writer.writerow(header or list(record))
+            first = False
+        writer.writerow([neutralise(text_value(v)) for v in record.values()])
+    if first and header:
+        writer.writerow(header)
+
+
+def table(
+    data: Sequence[dict[str, Any]], columns: Sequence[Col], *, title: str | None = None
+) -> None:
+    if not data:
+        return
+    from rich import box
+    from rich.table import Table
+
+    tbl = Table(
+        box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold", pad_edge=False
+    )
+    for c in columns:
+        numeric = c.kind in ("money", "int", "percent")
+        tbl.add_column(
+            c.header, justify="right" if numeric else "left", max_width=c.max_width, overflow="fold"
+        )
+    for record in data:
+        tbl.add_row(*(cell(record.get(c.key), c) for c in columns))
+    console().print(tbl)
+
+
+def record(
+    data: dict[str, Any],
+    columns: Sequence[Col],
+    fmt: str,
+    *,
+    title: str | None = None,
+    sections: Sequence[tuple[str, str, Sequence[Col]]] = (),
+) -> None:
+    """One record: an object in json, a label/value card in a table.
+
+    ``sections`` are ``(key, title, columns)`` of lists inside ``data`` drawn as
+    tables under the card (contacts, interactions ...).
+    """
+    if fmt in ("json", "jsonl"):
+        out(to_json(data, indent=2 if fmt == "json" else None))
+        return
+    if fmt == "csv":
+        flat = {
+            k: v
+            for k, v in data.items()
+            if not (isinstance(v, list) and v and isinstance(v[0], dict))
+        }
+        write_csv(sys.stdout, [flat])
+        return
+    from rich import box
+    from rich.table import Table
+
+    card = Table(
+        box=box.SIMPLE,
+        show_header=False,
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        pad_edge=False,
+    )
+    card.add_column(style="bold")
+    card.add_column(overflow="fold")
+    for c in columns:
+        value = cell(data.get(c.key), c)
+        if value:
+            card.add_row(c.header, value)
+    con = console()
+    con.print(card)
+    for key, heading, cols in sections:
+        items = data.get(key) or []
+        if items:
+            table(items, cols, title=f"{heading} ({len(items)})")
+
+
+def summary(
+    data: dict[str, Any], fmt: str, labels: dict[str, tuple[str, str]] | None = None
+) -> None:
+    """The result of a command that does something (import, purge): an object in json."""
+    if fmt == "json":
+        out(to_json(data))
+        return
+    labels = labels or {}
+    for key, value in data.items():
+        if isinstance(value, (list, dict)):
+            continue
+        name = pick(*labels[key]) if key in labels else key
+        out(f"{name}: {text_value(value)}")

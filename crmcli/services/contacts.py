@@ -1,0 +1,141 @@
+"""Contacts (联系人): the people at a customer, with what a salesperson remembers of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crmcli.errors import Invalid
+from crmcli.i18n import t
+from crmcli.services import audit, customers, permissions
+from crmcli.services.context import Ctx
+from crmcli.services.refs import resolve
+from crmcli.vocab import CONTACT, CONTACT_FIELDS
+
+WHAT = ("contact", "联系人")
+EDITABLE = [f.name for f in CONTACT_FIELDS if f.name != "customer"]
+JSON_FIELDS = ["id", "customer_code", "customer_name", *EDITABLE]
+
+
+def find(ctx: Ctx, ref: str, *, customer: Any = None) -> Any:
+    """A live contact by id or exact name (within ``customer`` when given)."""
+    from sqlalchemy import and_, select
+
+    from crmcli.models import Contact, Customer
+
+    visible = select(Customer.id).where(Customer.deleted_at.is_(None))
+    scope = permissions.customer_scope(ctx)
+    if scope is not None:
+        visible = visible.where(scope)
+    where = Contact.customer_id.in_(visible)
+    if customer is not None:
+        where = and_(where, Contact.customer_id == customer.id)
+    return resolve(ctx, Contact, ref, what=WHAT, where=where, list_command="crm contact list")
+
+
+def _snapshot(contact: Any) -> dict[str, Any]:
+    return {name: getattr(contact, name) for name in EDITABLE}
+
+
+def add(
+    ctx: Ctx,
+    *,
+    customer: str,
+    name: str,
+    values: dict[str, Any] | None = None,
+    batch_id: int | None = None,
+) -> tuple[Any, Any]:
+    from crmcli.models import Contact
+
+    owner = customers.find(ctx, customer)
+    permissions.require_customer_change(ctx, owner)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(t("{field} is required", field=CONTACT["name"].label))
+    contact = Contact(
+        customer_id=owner.id, created_at=ctx.at, updated_at=ctx.at, import_batch_id=batch_id
+    )
+    for key, value in (values or {}).items():
+        setattr(contact, key, value)
+    contact.name = name
+    ctx.session.add(contact)
+    ctx.session.flush()
+    changes = {k: [None, v] for k, v in audit.plain(_snapshot(contact)).items() if v is not None}
+    changes["customer"] = [None, owner.code]
+    audit.record(ctx, "create", "contact", contact.id, changes=changes, batch_id=batch_id)
+    return contact, owner
+
+
+def edit(
+    ctx: Ctx, ref: str, *, values: dict[str, Any], customer: str | None = None
+) -> tuple[Any, dict[str, Any]]:
+    from crmcli.models import Customer
+
+    contact = find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
+    permissions.require_customer_change(ctx, ctx.session.get(Customer, contact.customer_id))
+    if "name" in values and not (values["name"] or "").strip():
+        raise Invalid(t("{field} is required", field=CONTACT["name"].label))
+    before = _snapshot(contact)
+    for key, value in values.items():
+        setattr(contact, key, value)
+    changes = audit.diff(before, _snapshot(contact))
+    if changes:
+        contact.updated_at = ctx.at
+        audit.record(ctx, "update", "contact", contact.id, changes=changes)
+    return contact, changes
+
+
+def delete(ctx: Ctx, ref: str, *, customer: str | None = None) -> Any:
+    from crmcli.models import Customer
+
+    contact = find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
+    permissions.require_customer_change(ctx, ctx.session.get(Customer, contact.customer_id))
+    contact.deleted_at = ctx.at
+    audit.record(ctx, "delete", "contact", contact.id, changes={"name": [contact.name, None]})
+    return contact
+
+
+def query(
+    ctx: Ctx,
+    *,
+    customer: str | None = None,
+    search: str | None = None,
+    customer_id: int | None = None,
+) -> Any:
+    """Live contacts of visible customers (of one customer, by ref or id, when given)."""
+    from sqlalchemy import or_, select
+
+    from crmcli.models import Contact as K
+    from crmcli.models import Customer as C
+
+    columns = [K.id, C.code.label("customer_code"), C.name.label("customer_name")]
+    columns += [getattr(K, n) for n in EDITABLE]
+    q = select(*columns).join(C, C.id == K.customer_id).where(K.deleted_at.is_(None))
+    if customer_id is not None:  # a deleted customer's card still shows its contacts
+        q = q.where(K.customer_id == customer_id)
+    else:
+        q = q.where(C.deleted_at.is_(None))
+    scope = permissions.customer_scope(ctx)
+    if scope is not None:
+        q = q.where(scope)
+    if customer is not None:
+        q = q.where(K.customer_id == customers.find(ctx, customer).id)
+    if search:
+        q = q.where(
+            or_(
+                *(
+                    col.icontains(search.strip(), autoescape=True)
+                    for col in (K.name, K.title, K.phone, K.mobile, K.email, C.name)
+                )
+            )
+        )
+    return q.order_by(C.code, K.id)
+
+
+def for_customer(ctx: Ctx, customer_id: int) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in ctx.session.execute(query(ctx, customer_id=customer_id))]
+
+
+def as_dict(ctx: Ctx, contact: Any) -> dict[str, Any]:
+    from crmcli.models import Contact as K
+
+    return next(dict(r._mapping) for r in ctx.session.execute(query(ctx).where(K.id == contact.id)))

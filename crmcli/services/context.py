@@ -1,0 +1,81 @@
+"""What every service call receives: a session in one transaction and the acting user.
+
+With no users in the database crmcli is in single-user mode: everything is allowed
+and the audit log records the login name. Once users exist, the acting user
+(``--user`` / ``CRM_USER``) must exist and be active.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crmcli.db import Database
+from crmcli.errors import NotPermitted
+from crmcli.i18n import t
+from crmcli.validate import now
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. ``id`` is None in single-user mode."""
+
+    id: int | None
+    username: str
+    role: str | None
+
+    @property
+    def team(self) -> bool:
+        return self.id is not None
+
+
+@dataclass
+class Ctx:
+    """A unit of work: one session, one actor, one clock reading."""
+
+    session: Any
+    actor: Actor
+    db: Database
+    at: datetime = field(default_factory=now)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.actor.id
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def resolve_actor(session: Any, username: str | None) -> Actor:
+    from sqlalchemy import select
+
+    from crmcli.models import User
+
+    if session.execute(select(User.id).limit(1)).first() is None:
+        return Actor(None, username or _login_name(), None)
+    if not username:
+        raise NotPermitted(
+            t("this database has users: say who you are with --user NAME or CRM_USER"),
+            hint=t("list them with: crm user list"),
+        )
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise NotPermitted(t("unknown user '{value}'", value=username))
+    if not user.active:
+        raise NotPermitted(t("user '{value}' is disabled", value=username))
+    return Actor(user.id, user.username, user.role)
+
+
+@contextmanager
+def unit(db: Database, username: str | None, *, write: bool) -> Iterator[Ctx]:
+    """Open ``db`` (creating or upgrading its schema), begin a transaction, resolve the actor."""
+    with db.session(write=write) as session:
+        yield Ctx(session=session, actor=resolve_actor(session, username), db=db)

@@ -1,0 +1,83 @@
+"""Naming records on the command line: by id, by code (``C000042``), or by exact name.
+
+An ambiguous name is an error that lists each candidate by code and name, so the
+user can pick one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crmcli.errors import Ambiguous, Conflict, NotFound
+from crmcli.i18n import pick, t
+from crmcli.services.context import Ctx
+
+
+def resolve(
+    ctx: Ctx,
+    model: Any,
+    ref: str,
+    *,
+    what: tuple[str, str],
+    name_attr: str = "name",
+    deleted: bool | None = False,
+    where: Any = None,
+    list_command: str | None = None,
+    restore_command: str | None = None,
+) -> Any:
+    """The one record ``ref`` names.
+
+    ``deleted`` False: live records only (a deleted match is a clear error);
+    True: deleted records only (for ``restore``); None: either.
+    ``where`` narrows the search (the acting user's scope, a parent record).
+    """
+    from sqlalchemy import select
+
+    label = pick(*what)
+    text = ref.strip()
+    has_code = hasattr(model, "code")
+    q = select(model)
+    if where is not None:
+        q = q.where(where)
+    if text.isdigit():
+        found = list(ctx.session.execute(q.where(model.id == int(text))).scalars())
+    elif has_code and ctx.session.execute(q.where(model.code == text.upper()).limit(1)).first():
+        found = list(ctx.session.execute(q.where(model.code == text.upper())).scalars())
+    else:
+        found = list(
+            ctx.session.execute(
+                q.where(getattr(model, name_attr) == text).order_by(model.id)
+            ).scalars()
+        )
+    if deleted is not None and hasattr(model, "deleted_at"):
+        matching = [r for r in found if (r.deleted_at is not None) == deleted]
+        if not matching and found:
+            record = found[0]
+            shown = getattr(record, "code", None) or record.id
+            if deleted:
+                raise Conflict(t("{what} {ref} is not deleted", what=label, ref=shown))
+            raise Conflict(
+                t("{what} {ref} is deleted", what=label, ref=shown),
+                hint=restore_command.format(ref=shown) if restore_command else None,
+            )
+        found = matching
+    if not found:
+        raise NotFound(
+            t("no {what} '{ref}'", what=label, ref=ref),
+            hint=t("see the list with: {command}", command=list_command) if list_command else None,
+        )
+    if len(found) > 1:
+        candidates = ", ".join(
+            f"{getattr(r, 'code', None) or r.id} {getattr(r, name_attr)}" for r in found
+        )
+        raise Ambiguous(
+            t(
+                "'{ref}' matches {count} {what}s: {candidates}",
+                ref=ref,
+                count=len(found),
+                what=label,
+                candidates=candidates,
+            ),
+            hint=t("name them by code or id"),
+        )
+    return found[0]

@@ -1,0 +1,273 @@
+"""crmcli's own validators: the one place that turns text typed by people into values.
+
+Command-line options and file import both use these, so ``--founded-on 2026年3月1日``
+and a cell ``2026年3月1日`` mean the same. Every failure is an :class:`Invalid` whose
+message names the value and the accepted forms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from crmcli.errors import Invalid
+from crmcli.i18n import t
+from crmcli.vocab import FieldDef
+
+CENT = Decimal("0.01")
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|T|\s*日?\s*)(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?$"
+)
+_OFFSET_RE = re.compile(r"^([+-])\s*(\d+)\s*([dwmyh])$")
+_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1}
+
+
+def nfkc(text: str) -> str:
+    """Full-width forms folded to their plain forms (１２３ -> 123, ＋ -> +)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def now() -> datetime:
+    """Local time to the second: how crmcli stamps records."""
+    return datetime.now().replace(microsecond=0)
+
+
+def _bad_date(value: str) -> Invalid:
+    return Invalid(
+        t(
+            "invalid date '{value}': use 2026-03-01, 2026/3/1, 2026年3月1日, today, tomorrow, "
+            "yesterday or an offset like +3d, -2w, +1m",
+            value=value,
+        )
+    )
+
+
+def parse_datetime(value: str, *, base: datetime | None = None) -> datetime:
+    """A point in local time from any accepted date form; a bare date means midnight."""
+    text = nfkc(value).lower()
+    start = base or now()
+    if text in _WORDS:
+        day = start.date() + timedelta(days=_WORDS[text])
+        return datetime.combine(day, datetime.min.time())
+    if text == "now":
+        return start
+    m = _OFFSET_RE.match(text)
+    if m:
+        sign, amount, unit = m.groups()
+        n = int(amount) * (1 if sign == "+" else -1)
+        if unit == "h":
+            return start + timedelta(hours=n)
+        from dateutil.relativedelta import relativedelta
+
+        delta = {
+            "d": relativedelta(days=n),
+            "w": relativedelta(weeks=n),
+            "m": relativedelta(months=n),
+            "y": relativedelta(years=n),
+        }[unit]
+        day = start.date() + delta
+        return datetime.combine(day, datetime.min.time())
+    m = _DATE_RE.match(text)
+    if not m:
+        raise _bad_date(value)
+    y, mo, d, hh, mm, ss = m.groups()
+    try:
+        return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        raise _bad_date(value) from None
+
+
+def parse_date(value: str, *, base: datetime | None = None) -> date:
+    """A calendar day from any accepted date form (time of day, if given, is dropped)."""
+    return parse_datetime(value, base=base).date()
+
+
+def parse_money(value: str, field: str = "amount") -> Decimal:
+    """An exact amount with at most two decimals: 12800, 12,800.50, ¥12800, 1.28万, 40.3亿."""
+    text = nfkc(value).replace(",", "").replace(" ", "").lstrip("¥￥").removesuffix("元")
+    scale = Decimal(1)
+    for unit, factor in (("万", 10_000), ("亿", 100_000_000)):
+        if text.endswith(unit):
+            text, scale = text[: -len(unit)], Decimal(factor)
+    try:
+        amount = Decimal(text) * scale
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount != amount.quantize(CENT, ROUND_HALF_UP):
+        raise Invalid(
+            t(
+                "invalid amount '{value}' for {field}: use a number with at most 2 decimals",
+                value=value,
+                field=field,
+            )
+        )
+    if abs(amount) >= Decimal("1e15"):
+        raise Invalid(
+            t(
+                "{field} must be between {low} and {high}, not {value}",
+                field=field,
+                low="-1e15",
+                high="1e15",
+                value=value,
+            )
+        )
+    return amount.quantize(CENT)
+
+
+def parse_decimal(value: str, field: str, *, places: int = 3) -> Decimal:
+    """An exact number with at most ``places`` decimals (quantities, percentages)."""
+    text = nfkc(value).replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise Invalid(t("invalid number '{value}' for {field}", value=value, field=field)) from None
+    quantum = Decimal(1).scaleb(-places)
+    if not number.is_finite() or number != number.quantize(quantum, ROUND_HALF_UP):
+        raise Invalid(t("invalid number '{value}' for {field}", value=value, field=field))
+    return number
+
+
+def parse_int(value: str, field: str, *, low: int | None = None, high: int | None = None) -> int:
+    text = nfkc(value).replace(",", "")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise Invalid(t("invalid whole number '{value}' for {field}", value=value, field=field))
+    number = int(text)
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise Invalid(
+            t(
+                "{field} must be between {low} and {high}, not {value}",
+                field=field,
+                low="" if low is None else low,
+                high="" if high is None else high,
+                value=value,
+            )
+        )
+    return number
+
+
+_PHONE_SPLIT = re.compile(r"^(.*?)(?:\s*(?:x|ext\.?|转|分机)\s*(\d{1,6}))?$", re.IGNORECASE)
+
+
+def _phone_digits(value: str) -> tuple[str, str] | None:
+    """(main number, extension) of a phone, or None when it is not phone-shaped."""
+    text = nfkc(value)
+    m = _PHONE_SPLIT.match(text)
+    if not m:
+        return None
+    main = re.sub(r"[\s\-.()（）]", "", m.group(1))
+    if not re.fullmatch(r"\+?\d{5,20}", main):
+        return None
+    return main, m.group(2) or ""
+
+
+def parse_phone(value: str) -> str:
+    """A phone as typed (trimmed), once it is known to be phone-shaped."""
+    text = value.strip()
+    if _phone_digits(text) is None:
+        raise Invalid(
+            t(
+                "invalid phone '{value}': use 5 to 20 digits, an optional leading +, and an "
+                "optional extension (x123, ext 123, 转123)",
+                value=value,
+            )
+        )
+    return text
+
+
+def phone_key(value: str | None) -> str | None:
+    """The digits that identify a phone for matching: +86 / 0086 dropped, extension ignored."""
+    if not value:
+        return None
+    parts = _phone_digits(value)
+    if parts is None:
+        digits = re.sub(r"\D", "", nfkc(value))
+        return digits or None
+    main = parts[0].lstrip("+")
+    if main.startswith("0086"):
+        main = main[4:]
+    elif parts[0].startswith("+86"):
+        main = main[2:]
+    return main or None
+
+
+def parse_email(value: str) -> str:
+    """An e-mail address as typed, checked for syntax only (offline)."""
+    text = value.strip()
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as e:
+        raise Invalid(t("invalid e-mail '{value}': {reason}", value=value, reason=e)) from None
+    return text
+
+
+def email_key(value: str | None) -> str | None:
+    return nfkc(value).lower() if value else None
+
+
+def parse_url(value: str) -> str:
+    text = value.strip()
+    if not re.fullmatch(r"(https?://)?[^\s/]+\.[^\s/]+(/\S*)?", text, re.IGNORECASE):
+        raise Invalid(t("invalid website '{value}'", value=value))
+    return text
+
+
+def parse_tags(value: str) -> list[str]:
+    """Tags from 'a, b，c、d' (ASCII or Chinese commas), trimmed, duplicates dropped."""
+    tags: list[str] = []
+    for part in re.split(r"[,，、;；]", value):
+        tag = part.strip()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def parse_text(value: str, field: FieldDef) -> str | None:
+    text = value.strip()
+    if field.limit and len(text) > field.limit:
+        raise Invalid(
+            t(
+                "{field} is too long ({length} characters, at most {limit})",
+                field=field.label,
+                length=len(text),
+                limit=field.limit,
+            )
+        )
+    return text or None
+
+
+def parse_field(field: FieldDef, value: str):
+    """Convert text typed for ``field`` to its stored value (None for an empty text)."""
+    if value.strip() == "" and field.type != "text":
+        return None
+    kind = field.type
+    if kind == "enum":
+        assert field.vocab is not None
+        return field.vocab.parse(value)
+    if kind == "date":
+        return parse_date(value)
+    if kind == "datetime":
+        return parse_datetime(value)
+    if kind == "money":
+        amount = parse_money(value, field.label)
+        if amount < 0:
+            raise Invalid(
+                t("{field} must not be negative: {value}", field=field.label, value=value)
+            )
+        return amount
+    if kind == "int":
+        return parse_int(value, field.label, low=field.low, high=field.high)
+    if kind == "phone":
+        return parse_phone(parse_text(value, field) or "")
+    if kind == "email":
+        return parse_email(parse_text(value, field) or "")
+    if kind == "url":
+        return parse_url(parse_text(value, field) or "")
+    if kind == "tags":
+        return parse_tags(value)
+    return parse_text(value, field)

@@ -1,0 +1,312 @@
+"""The CRM's vocabulary in one place: enum values and field labels, English and Chinese.
+
+Enum values are stored and emitted as their English keys; input accepts the key,
+the English label or the Chinese label (case, spaces and full-width forms ignored).
+Field definitions drive option parsing, table headers and (later) import headers.
+Nothing here imports the database stack, so it is cheap to load.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import NamedTuple
+
+from crmcli.errors import Invalid
+from crmcli.i18n import pick, t
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms, case and inner spaces: the form used to compare words."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+class Choice(NamedTuple):
+    key: str
+    en: str
+    zh: str
+
+
+class Vocab:
+    """A closed set of values, each with an English key and two labels."""
+
+    def __init__(self, name_en: str, name_zh: str, choices: list[tuple[str, str, str]]):
+        self.name_en = name_en
+        self.name_zh = name_zh
+        self.choices = [Choice(*c) for c in choices]
+        self.keys = [c.key for c in self.choices]
+        self._by_key = {c.key: c for c in self.choices}
+        self._lookup: dict[str, str] = {}
+        for c in self.choices:
+            for word in (c.key, c.en, c.zh, c.key.replace("_", " ")):
+                self._lookup.setdefault(fold(word), c.key)
+
+    @property
+    def name(self) -> str:
+        return pick(self.name_en, self.name_zh)
+
+    def label(self, key: str | None) -> str:
+        """The label of a key in the current language (unknown keys pass through)."""
+        if key is None:
+            return ""
+        c = self._by_key.get(key)
+        return pick(c.en, c.zh) if c else key
+
+    def accepted(self) -> str:
+        return ", ".join(f"{c.key}/{c.zh}" for c in self.choices)
+
+    def find(self, text: str) -> str | None:
+        return self._lookup.get(fold(text))
+
+    def parse(self, text: str) -> str:
+        """The key for ``text`` in English or Chinese, or :class:`Invalid` naming the choices."""
+        key = self.find(text)
+        if key is None:
+            raise Invalid(
+                t(
+                    "unknown {what} '{value}' ({accepted})",
+                    what=pick(self.name_en.lower(), self.name_zh),
+                    value=text,
+                    accepted=self.accepted(),
+                )
+            )
+        return key
+
+
+KIND = Vocab("Kind", "类型", [("company", "Company", "企业"), ("person", "Person", "个人")])
+LEVEL = Vocab(
+    "Level",
+    "客户等级",
+    [("gold", "Gold", "金牌"), ("silver", "Silver", "银牌"), ("regular", "Regular", "普通")],
+)
+STATUS = Vocab(
+    "Status",
+    "状态",
+    [
+        ("lead", "Lead", "线索"),
+        ("prospect", "Prospect", "潜在客户"),
+        ("active", "Active", "成交客户"),
+        ("dormant", "Dormant", "休眠"),
+        ("lost", "Lost", "流失"),
+    ],
+)
+SOURCE = Vocab(
+    "Source",
+    "来源",
+    [
+        ("search_engine", "Search engine", "搜索引擎"),
+        ("database", "Database", "权威数据"),
+        ("website", "Website", "专业网站"),
+        ("exhibition", "Exhibition", "展览会"),
+        ("referral", "Referral", "老客户介绍"),
+        ("competitor", "Competitor", "竞争对手"),
+        ("enterprise", "Enterprise", "企业"),
+        ("survey", "Survey", "市场考察"),
+        ("conference", "Conference", "会议与论坛"),
+        ("agency", "Agency", "专业机构"),
+        ("other", "Other", "其他"),
+    ],
+)
+CREDIT = Vocab(
+    "Credit rating",
+    "信用评定",
+    [
+        ("excellent", "Excellent", "优秀"),
+        ("good", "Good", "良好"),
+        ("fair", "Fair", "一般"),
+        ("poor", "Poor", "很差"),
+    ],
+)
+CONTACT_ROLE = Vocab(
+    "Role",
+    "角色",
+    [
+        ("decision_maker", "Decision maker", "决策者"),
+        ("influencer", "Influencer", "影响者"),
+        ("user", "User", "使用者"),
+        ("other", "Other", "其他"),
+    ],
+)
+CHANNEL = Vocab(
+    "Channel",
+    "方式",
+    [
+        ("phone", "Phone", "电话"),
+        ("visit", "Visit", "拜访"),
+        ("email", "E-mail", "邮件"),
+        ("wechat", "WeChat", "微信"),
+        ("meeting", "Meeting", "会议"),
+        ("exhibition", "Exhibition", "展会"),
+        ("other", "Other", "其他"),
+    ],
+)
+FOLLOWUP_KIND = Vocab(
+    "Follow-up kind",
+    "跟进方式",
+    [
+        ("call", "Call", "电话"),
+        ("visit", "Visit", "拜访"),
+        ("email", "E-mail", "邮件"),
+        ("care", "Care", "关怀"),
+    ],
+)
+FOLLOWUP_STATUS = Vocab(
+    "Follow-up status",
+    "跟进状态",
+    [
+        ("pending", "Pending", "待办"),
+        ("done", "Done", "已完成"),
+        ("cancelled", "Cancelled", "已取消"),
+    ],
+)
+URGENCY = Vocab(
+    "Urgency",
+    "紧迫程度",
+    [("low", "Low", "低"), ("medium", "Medium", "中"), ("high", "High", "高")],
+)
+ORDER_STATUS = Vocab(
+    "Order status",
+    "订单状态",
+    [
+        ("confirmed", "Confirmed", "已确认"),
+        ("delivered", "Delivered", "已交付"),
+        ("paid", "Paid", "已付款"),
+        ("cancelled", "Cancelled", "已取消"),
+    ],
+)
+TICKET_KIND = Vocab(
+    "Ticket kind",
+    "工单类型",
+    [
+        ("inquiry", "Inquiry", "咨询"),
+        ("complaint", "Complaint", "投诉"),
+        ("repair", "Repair", "维修"),
+        ("return", "Return", "退换货"),
+        ("suggestion", "Suggestion", "建议"),
+    ],
+)
+TICKET_STATUS = Vocab(
+    "Ticket status",
+    "工单状态",
+    [
+        ("open", "Open", "待处理"),
+        ("in_progress", "In progress", "处理中"),
+        ("resolved", "Resolved", "已解决"),
+        ("closed", "Closed", "已关闭"),
+    ],
+)
+PRIORITY = Vocab(
+    "Priority",
+    "优先级",
+    [
+        ("low", "Low", "低"),
+        ("normal", "Normal", "普通"),
+        ("high", "High", "高"),
+        ("urgent", "Urgent", "紧急"),
+    ],
+)
+ROLE = Vocab(
+    "Role",
+    "角色",
+    [
+        ("admin", "Admin", "管理员"),
+        ("manager", "Manager", "经理"),
+        ("sales", "Sales", "销售"),
+        ("service", "Service", "客服"),
+    ],
+)
+
+# The default sales pipeline (the database setting ``pipeline.stages`` can change it).
+DEFAULT_STAGES = [
+    {"key": "lead", "en": "Lead", "zh": "初步接洽", "probability": 10},
+    {"key": "qualified", "en": "Qualified", "zh": "需求确认", "probability": 25},
+    {"key": "proposal", "en": "Proposal", "zh": "方案报价", "probability": 50},
+    {"key": "negotiation", "en": "Negotiation", "zh": "商务谈判", "probability": 75},
+    {"key": "won", "en": "Won", "zh": "赢单", "probability": 100},
+    {"key": "lost", "en": "Lost", "zh": "输单", "probability": 0},
+]
+
+
+class FieldDef(NamedTuple):
+    """One field of an entity: its JSON name, labels, value type and limits.
+
+    ``type`` is one of text, enum, date, datetime, money, int, phone, email, url,
+    tags, extra, user, ref.
+    """
+
+    name: str
+    en: str
+    zh: str
+    type: str = "text"
+    vocab: Vocab | None = None
+    limit: int | None = None
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def label(self) -> str:
+        return pick(self.en, self.zh)
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+F = FieldDef
+
+CUSTOMER_FIELDS = [
+    F("code", "Code", "客户编号", limit=40),
+    F("name", "Name", "客户名称", limit=200),
+    F("kind", "Kind", "类型", "enum", KIND),
+    F("industry", "Industry", "行业", limit=100),
+    F("level", "Level", "客户等级", "enum", LEVEL),
+    F("status", "Status", "状态", "enum", STATUS),
+    F("source", "Source", "来源", "enum", SOURCE),
+    F("owner", "Owner", "负责人", "user"),
+    F("phone", "Phone", "电话", "phone", limit=50),
+    F("fax", "Fax", "传真", "phone", limit=50),
+    F("email", "E-mail", "邮箱", "email", limit=254),
+    F("website", "Website", "网址", "url", limit=300),
+    F("address", "Address", "地址", limit=300),
+    F("city", "City", "城市", limit=100),
+    F("founded_on", "Founded on", "成立日期", "date"),
+    F("capital", "Capital", "资本额", "money"),
+    F("employees", "Employees", "员工人数", "int", low=0),
+    F("annual_revenue", "Annual revenue", "年营业额", "money"),
+    F("bank", "Bank", "主要往来银行", limit=200),
+    F("payment_terms", "Payment terms", "付款方式", limit=200),
+    F("customer_since", "Customer since", "往来起始日期", "date"),
+    F("credit_rating", "Credit rating", "信用评定", "enum", CREDIT),
+    F("points", "Points", "积分", "int"),
+    F("tags", "Tags", "标签", "tags"),
+    F("notes", "Notes", "备注", limit=4000),
+    F("extra", "Custom fields", "自定义字段", "extra"),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+CONTACT_FIELDS = [
+    F("customer", "Customer", "客户", "ref"),
+    F("name", "Name", "姓名", limit=100),
+    F("title", "Title", "职务", limit=100),
+    F("role", "Role", "角色", "enum", CONTACT_ROLE),
+    F("phone", "Phone", "电话", "phone", limit=50),
+    F("mobile", "Mobile", "手机", "phone", limit=50),
+    F("email", "E-mail", "邮箱", "email", limit=254),
+    F("wechat", "WeChat", "微信", limit=100),
+    F("birthday", "Birthday", "生日", "date"),
+    F("family", "Family", "婚姻家庭", limit=500),
+    F("hobbies", "Hobbies", "兴趣爱好", limit=500),
+    F("relation_level", "Relation level", "关系等级", "int", low=1, high=5),
+    F("notes", "Notes", "备注", limit=4000),
+]
+
+# Fields a user may not set directly (assigned or derived by crmcli).
+SYSTEM_FIELDS = frozenset({"created_at", "updated_at", "owner", "customer", "extra"})
+
+
+def fields_by_name(fields: list[FieldDef]) -> dict[str, FieldDef]:
+    return {f.name: f for f in fields}
+
+
+CUSTOMER = fields_by_name(CUSTOMER_FIELDS)
+CONTACT = fields_by_name(CONTACT_FIELDS)

@@ -17,39 +17,46 @@ if TYPE_CHECKING:
     from crmcli.db import Database
 
 
-def alembic_config() -> Any:
+LOCATION = "crmcli:migrations"
+
+
+def alembic_config(location: str = LOCATION) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", "crmcli:migrations")
+    cfg.set_main_option("script_location", location)
     return cfg
 
 
-def script_head() -> str:
+def script_head(location: str = LOCATION) -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(alembic_config(location)).get_current_head()
 
 
-def known_revisions() -> set[str]:
+def known_revisions(location: str = LOCATION) -> set[str]:
     from alembic.script import ScriptDirectory
 
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    script = ScriptDirectory.from_config(alembic_config(location))
+    return {s.revision for s in script.walk_revisions()}
 
 
 def upgrade(
-    db: Database, target: str = "head", notify: Callable[[str], None] | None = None
+    db: Database,
+    target: str = "head",
+    notify: Callable[[str], None] | None = None,
+    location: str = LOCATION,
 ) -> tuple[str | None, str]:
     """Bring the schema to ``target``; returns (old revision, new revision)."""
     from alembic import command
 
     old = db.revision()
-    if old is not None and old not in known_revisions():
+    if old is not None and old not in known_revisions(location):
         raise DatabaseError(
             t(
                 "the database schema ({found}) is newer than this crm ({head}); upgrade crmcli",
                 found=old,
-                head=script_head(),
+                head=script_head(location),
             )
         )
     if old is None:
@@ -59,7 +66,7 @@ def upgrade(
         db.backup_to(backup)
         if notify:
             notify(t("Backed up the database to {path} before upgrading", path=backup))
-    cfg = alembic_config()
+    cfg = alembic_config(location)
     with db.engine.connect() as conn:
         conn.execution_options(crm_write=True)
         cfg.attributes["connection"] = conn

@@ -21,6 +21,10 @@ from crmcli.vocab import FieldDef, Vocab
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_ROWS = 50
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: column kinds never wrapped in a table (names and text wrap instead)
+KEEP_WHOLE = frozenset(
+    {"enum", "money", "int", "percent", "date", "datetime", "phone", "bool", "user"}
+)
 
 
 class Col(NamedTuple):
@@ -138,13 +142,16 @@ def confirm(question: str) -> bool:
     sys.stderr.write(f"{question} [y/N]: ")
     sys.stderr.flush()
     answer = sys.stdin.readline()
+    if not sys.stdin.isatty():  # the answer was not echoed: end the prompt's line
+        sys.stderr.write("\n")
     return answer.strip().lower() in ("y", "yes", "是", "好")
 
 
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # data is shown as it is: no markup, no emoji codes, no highlighting
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 # -- data -----------------------------------------------------------------------------
@@ -208,6 +215,7 @@ def table(
     if not data:
         return
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     tbl = Table(
@@ -215,8 +223,14 @@ def table(
     )
     for c in columns:
         numeric = c.kind in ("money", "int", "percent")
+        keep_whole = c.kind in KEEP_WHOLE or c.key == "id" or c.key.endswith("code")
         tbl.add_column(
-            c.header, justify="right" if numeric else "left", max_width=c.max_width, overflow="fold"
+            c.header,
+            justify="right" if numeric else "left",
+            max_width=c.max_width,
+            overflow="fold",
+            no_wrap=keep_whole,
+            min_width=min(cell_len(c.header), 8) if not keep_whole else None,
         )
     for record in data:
         tbl.add_row(*(cell(record.get(c.key), c) for c in columns))

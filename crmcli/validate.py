@@ -17,10 +17,12 @@ from crmcli.i18n import t
 from crmcli.vocab import FieldDef
 
 CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal("1e15")  # what fits, as cents, in a BIGINT with room to add
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
-    r"(?:(?:\s+|T|\s*日?\s*)(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?$"
+    r"(?:(?:t|\s*)(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?"
+    r"(?:\s*[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?$"
 )
 _OFFSET_RE = re.compile(r"^([+-])\s*(\d+)\s*([dwmyh])$")
 _WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1}
@@ -97,22 +99,17 @@ def parse_money(value: str, field: str = "amount") -> Decimal:
         amount = Decimal(text) * scale
     except InvalidOperation:
         amount = None
-    if amount is None or not amount.is_finite() or amount != amount.quantize(CENT, ROUND_HALF_UP):
+    if (
+        amount is None
+        or not amount.is_finite()
+        or abs(amount) >= MONEY_LIMIT
+        or amount != amount.quantize(CENT, ROUND_HALF_UP)
+    ):
         raise Invalid(
             t(
                 "invalid amount '{value}' for {field}: use a number with at most 2 decimals",
                 value=value,
                 field=field,
-            )
-        )
-    if abs(amount) >= Decimal("1e15"):
-        raise Invalid(
-            t(
-                "{field} must be between {low} and {high}, not {value}",
-                field=field,
-                low="-1e15",
-                high="1e15",
-                value=value,
             )
         )
     return amount.quantize(CENT)
@@ -126,7 +123,11 @@ def parse_decimal(value: str, field: str, *, places: int = 3) -> Decimal:
     except InvalidOperation:
         raise Invalid(t("invalid number '{value}' for {field}", value=value, field=field)) from None
     quantum = Decimal(1).scaleb(-places)
-    if not number.is_finite() or number != number.quantize(quantum, ROUND_HALF_UP):
+    if (
+        not number.is_finite()
+        or abs(number) >= MONEY_LIMIT
+        or number != number.quantize(quantum, ROUND_HALF_UP)
+    ):
         raise Invalid(t("invalid number '{value}' for {field}", value=value, field=field))
     return number
 
@@ -136,16 +137,26 @@ def parse_int(value: str, field: str, *, low: int | None = None, high: int | Non
     if not re.fullmatch(r"[+-]?\d+", text):
         raise Invalid(t("invalid whole number '{value}' for {field}", value=value, field=field))
     number = int(text)
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise Invalid(
-            t(
+    too_low = low is not None and number < low
+    too_high = high is not None and number > high
+    if too_low or too_high:
+        if low is not None and high is not None:
+            message = t(
                 "{field} must be between {low} and {high}, not {value}",
                 field=field,
-                low="" if low is None else low,
-                high="" if high is None else high,
+                low=low,
+                high=high,
                 value=value,
             )
-        )
+        elif too_low:
+            message = t(
+                "{field} must be at least {low}, not {value}", field=field, low=low, value=value
+            )
+        else:
+            message = t(
+                "{field} must be at most {high}, not {value}", field=field, high=high, value=value
+            )
+        raise Invalid(message)
     return number
 
 

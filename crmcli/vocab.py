@@ -35,10 +35,7 @@ class Vocab:
         self.choices = [Choice(*c) for c in choices]
         self.keys = [c.key for c in self.choices]
         self._by_key = {c.key: c for c in self.choices}
-        self._lookup: dict[str, str] = {}
-        for c in self.choices:
-            for word in (c.key, c.en, c.zh, c.key.replace("_", " ")):
-                self._lookup.setdefault(fold(word), c.key)
+        self._lookup: dict[str, str] = {}  # built on first use: start-up stays cheap
 
     @property
     def name(self) -> str:
@@ -55,6 +52,10 @@ class Vocab:
         return ", ".join(f"{c.key}/{c.zh}" for c in self.choices)
 
     def find(self, text: str) -> str | None:
+        if not self._lookup:
+            for c in self.choices:
+                for word in (c.key, c.en, c.zh, c.key.replace("_", " ")):
+                    self._lookup.setdefault(fold(word), c.key)
         return self._lookup.get(fold(text))
 
     def parse(self, text: str) -> str:

@@ -73,7 +73,7 @@ def _done(ctx: Any, contact: Any, message: str, output: str) -> None:
 @field_options(ADD_FIELDS)
 def add(
     customer: Customer,
-    name: Annotated[str, typer.Argument(help="The contact's name (姓名).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The contact's name (姓名).")],
     output: SummaryFormatOpt = None,
     values: Optional[dict[str, Any]] = None,
 ) -> None:

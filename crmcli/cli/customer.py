@@ -61,7 +61,7 @@ def _print_saved(saved: Any, message: str, output: str) -> None:
 @app.command()
 @field_options(ADD_FIELDS)
 def add(
-    name: Annotated[str, typer.Argument(help="Customer name (客户名称).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Customer name (客户名称).")],
     custom: SetOpt = None,
     owner: OwnerOpt = None,
     output: SummaryFormatOpt = None,
@@ -181,9 +181,7 @@ def _card_sections() -> list[tuple[str, str, list[Any]]]:
     from crmcli.render import col
     from crmcli.vocab import CONTACT
 
-    contacts = [
-        col(CONTACT[n]) for n in ("name", "title", "role", "phone", "mobile", "email", "birthday")
-    ]
+    contacts = [col(CONTACT[n]) for n in ("name", "title", "role", "mobile", "email", "birthday")]
     contacts.insert(0, col(CONTACT["name"], key="id")._replace(en="Id", zh="编号", kind="int"))
     return [("contacts", pick("Contacts", "联系人"), contacts)]
 

@@ -4,11 +4,11 @@
 a command that lists customers does not pay for building the sales tables.
 :func:`load_all` imports everything (migrations, ``create_all``, purge).
 
-- :mod:`crmcli.models.core`: User, Customer, Contact, ImportBatch
+- :mod:`crmcli.models.core`: User, Customer, Contact
 - :mod:`crmcli.models.activity`: Interaction, Followup, Ticket, TicketEvent
 - :mod:`crmcli.models.sales`: Supplier, Product, Competitor, Opportunity, StageChange,
   SalesOrder, OrderLine, Contract, PaymentPlan, Receipt
-- :mod:`crmcli.models.system`: Setting, AuditEntry, CodeCounter
+- :mod:`crmcli.models.system`: Setting, AuditEntry, ImportBatch, CodeCounter
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _WHERE = {
     "User": "core",
     "Customer": "core",
     "Contact": "core",
-    "ImportBatch": "core",
+    "ImportBatch": "system",
     "Interaction": "activity",
     "Followup": "activity",
     "Ticket": "activity",
@@ -43,7 +43,7 @@ _WHERE = {
 
 if TYPE_CHECKING:
     from crmcli.models.activity import Followup, Interaction, Ticket, TicketEvent
-    from crmcli.models.core import Contact, Customer, ImportBatch, User
+    from crmcli.models.core import Contact, Customer, User
     from crmcli.models.sales import (
         Competitor,
         Contract,
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
         StageChange,
         Supplier,
     )
-    from crmcli.models.system import AuditEntry, CodeCounter, Setting
+    from crmcli.models.system import AuditEntry, CodeCounter, ImportBatch, Setting
 
 
 def __getattr__(name: str) -> Any:

@@ -1,7 +1,5 @@
 """Keeping the relationship: contact records, follow-ups, and service tickets."""
 
-from __future__ import annotations
-
 from sqlalchemy import Index
 
 from crmcli.models.base import (

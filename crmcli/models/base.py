@@ -5,8 +5,6 @@ Money is exact on every database: stored as integer cents (a BIGINT), read back 
 use the same scheme with their own number of decimals.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional

@@ -1,22 +1,20 @@
-"""The customer archive (客户档案): staff, customers, their contacts, and import batches.
+"""The customer archive (客户档案): staff, customers and their contacts.
 
 Enum columns hold the English keys of :mod:`crmcli.vocab`; labels live there.
 ``phone_key`` and ``email_key`` are the normalised forms used for matching only
-(the values themselves stay as the user typed them).
+(the values themselves stay as the user typed them); ``search_text`` folds what
+``--search`` looks in (code, name, phone, e-mail, contact names) into one column.
 """
-
-from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, Text
 
 from crmcli.models.base import (
     Decimal,
     Field,
     Optional,
     SoftDeleted,
-    SQLModel,
     Stamped,
     TagList,
     date,
@@ -41,34 +39,18 @@ class User(Stamped, table=True):
     db_role: Optional[str] = text(63)
 
 
-class ImportBatch(SQLModel, table=True):
-    """One import of a file: what came in, when, by whom, and what it did."""
-
-    __tablename__ = "import_batch"
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = moment(required=True)
-    user: Optional[str] = text(64)
-    entity: str = Field(default="customer", max_length=40)
-    file: Optional[str] = text(1000)
-    format: Optional[str] = text(20)
-    encoding: Optional[str] = text(40)
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    rejected: int = 0
-    details: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
-    undone_at: Optional[datetime] = moment()
-
-
 class Customer(SoftDeleted, table=True):
     """客户: a company or person the business sells to."""
 
     __tablename__ = "customer"
-    __table_args__ = (Index("ix_customer_owner_id_code", "owner_id", "code"),)
+    __table_args__ = (
+        # lists walk live customers in code order straight off these indexes
+        Index("ix_customer_deleted_at_code", "deleted_at", "code"),
+        Index("ix_customer_owner_id_code", "owner_id", "code"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    deleted_at: Optional[datetime] = moment()
     code: Optional[str] = Field(default=None, max_length=40, unique=True)
     name: str = Field(max_length=200, index=True)
     kind: str = Field(default="company", max_length=20)
@@ -94,9 +76,10 @@ class Customer(SoftDeleted, table=True):
     points: Optional[int] = None
     tags: Optional[list[str]] = Field(default=None, sa_type=TagList)
     notes: Optional[str] = text(4000)
-    extra: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
+    extra: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     phone_key: Optional[str] = text(30, index=True)
     email_key: Optional[str] = text(254, index=True)
+    search_text: Optional[str] = Field(default=None, sa_type=Text)
     import_batch_id: Optional[int] = fk("import_batch.id")
 
 

@@ -4,8 +4,6 @@ Money columns are exact (:class:`crmcli.models.base.Money`). An order keeps its
 ``total`` (the sum of its lines) so reports aggregate orders without reading lines.
 """
 
-from __future__ import annotations
-
 from sqlalchemy import Index
 
 from crmcli.models.base import (

@@ -1,6 +1,4 @@
-"""The book-keeping tables: business settings, the audit log, and code counters."""
-
-from __future__ import annotations
+"""The book-keeping tables: business settings, the audit log, import batches, code counters."""
 
 from typing import Any
 
@@ -33,7 +31,9 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: Optional[int] = None
     entity_code: Optional[str] = text(40)
-    changes: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
+    changes: Optional[dict[str, Any]] = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
     batch_id: Optional[int] = fk("import_batch.id")
 
 
@@ -44,3 +44,26 @@ class CodeCounter(SQLModel, table=True):
 
     prefix: str = Field(primary_key=True, max_length=10)
     last: int = 0
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import of a file: what came in, when, by whom, and what it did."""
+
+    __tablename__ = "import_batch"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = moment(required=True)
+    user: Optional[str] = text(64)
+    entity: str = Field(default="customer", max_length=40)
+    file: Optional[str] = text(1000)
+    format: Optional[str] = text(20)
+    encoding: Optional[str] = text(40)
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    details: Optional[dict[str, Any]] = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
+    undone_at: Optional[datetime] = moment()

@@ -9,6 +9,7 @@ from crmcli.i18n import t
 from crmcli.services import audit, customers, permissions
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
+from crmcli.validate import parse_text
 from crmcli.vocab import CONTACT, CONTACT_FIELDS
 
 WHAT = ("contact", "联系人")
@@ -32,6 +33,13 @@ def find(ctx: Ctx, ref: str, *, customer: Any = None) -> Any:
     return resolve(ctx, Contact, ref, what=WHAT, where=where, list_command="crm contact list")
 
 
+def _name(name: str | None) -> str:
+    text = parse_text(name or "", CONTACT["name"])
+    if not text:
+        raise Invalid(t("{field} is required", field=CONTACT["name"].label))
+    return text
+
+
 def _snapshot(contact: Any) -> dict[str, Any]:
     return {name: getattr(contact, name) for name in EDITABLE}
 
@@ -48,9 +56,7 @@ def add(
 
     owner = customers.find(ctx, customer)
     permissions.require_customer_change(ctx, owner)
-    name = (name or "").strip()
-    if not name:
-        raise Invalid(t("{field} is required", field=CONTACT["name"].label))
+    name = _name(name)
     contact = Contact(
         customer_id=owner.id, created_at=ctx.at, updated_at=ctx.at, import_batch_id=batch_id
     )
@@ -59,6 +65,7 @@ def add(
     contact.name = name
     ctx.session.add(contact)
     ctx.session.flush()
+    customers.refresh_search(ctx, owner)
     changes = {k: [None, v] for k, v in audit.plain(_snapshot(contact)).items() if v is not None}
     changes["customer"] = [None, owner.code]
     audit.record(ctx, "create", "contact", contact.id, changes=changes, batch_id=batch_id)
@@ -72,12 +79,15 @@ def edit(
 
     contact = find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
     permissions.require_customer_change(ctx, ctx.session.get(Customer, contact.customer_id))
-    if "name" in values and not (values["name"] or "").strip():
-        raise Invalid(t("{field} is required", field=CONTACT["name"].label))
+    if "name" in values:
+        values["name"] = _name(values["name"])
     before = _snapshot(contact)
     for key, value in values.items():
         setattr(contact, key, value)
     changes = audit.diff(before, _snapshot(contact))
+    if "name" in changes:
+        ctx.session.flush()
+        customers.refresh_search(ctx, ctx.session.get(Customer, contact.customer_id))
     if changes:
         contact.updated_at = ctx.at
         audit.record(ctx, "update", "contact", contact.id, changes=changes)
@@ -90,6 +100,8 @@ def delete(ctx: Ctx, ref: str, *, customer: str | None = None) -> Any:
     contact = find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
     permissions.require_customer_change(ctx, ctx.session.get(Customer, contact.customer_id))
     contact.deleted_at = ctx.at
+    ctx.session.flush()
+    customers.refresh_search(ctx, ctx.session.get(Customer, contact.customer_id))
     audit.record(ctx, "delete", "contact", contact.id, changes={"name": [contact.name, None]})
     return contact
 

@@ -76,6 +76,14 @@ def resolve_actor(session: Any, username: str | None) -> Actor:
 
 @contextmanager
 def unit(db: Database, username: str | None, *, write: bool) -> Iterator[Ctx]:
-    """Open ``db`` (creating or upgrading its schema), begin a transaction, resolve the actor."""
+    """Begin a transaction on ``db`` and resolve the actor.
+
+    A writing unit loads every table first: the ORM orders a flush by foreign keys, so
+    it must know the tables a new row points at (reads never flush, so they skip it).
+    """
+    if write:
+        from crmcli.models import load_all
+
+        load_all()
     with db.session(write=write) as session:
         yield Ctx(session=session, actor=resolve_actor(session, username), db=db)

@@ -7,6 +7,7 @@ those validators); this module applies the business rules, keeps the matching ke
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from crmcli.services.codes import next_code
 from crmcli.services.context import Ctx
 from crmcli.services.people import default_owner, user_id, usernames
 from crmcli.services.refs import resolve
-from crmcli.validate import email_key, nfkc, phone_key
+from crmcli.validate import email_key, nfkc, parse_text, phone_key
 from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS, fold
 
 WHAT = ("customer", "客户")
@@ -53,6 +54,14 @@ def find(ctx: Ctx, ref: str, *, deleted: bool | None = False) -> Any:
         list_command="crm customer list",
         restore_command="crm customer restore {ref}",
     )
+
+
+def _name(name: str | None) -> str:
+    """A customer's name: required, trimmed, within its length limit."""
+    text = parse_text(name or "", CUSTOMER["name"])
+    if not text:
+        raise Invalid(t("{field} is required", field=CUSTOMER["name"].label))
+    return text
 
 
 def _check_code(ctx: Ctx, code: str, own_id: int | None = None) -> str:
@@ -126,6 +135,35 @@ def _apply(customer: Any, values: dict[str, Any]) -> None:
     customer.email_key = email_key(customer.email)
 
 
+def fold_search(text: str) -> str:
+    """The form ``--search`` compares: full-width folded, case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def refresh_search(ctx: Ctx, customer: Any) -> None:
+    """Recompute what ``--search`` looks in: code, name, phone, e-mail, contact names."""
+    from sqlalchemy import select
+
+    from crmcli.models import Contact
+
+    names = []
+    if customer.id is not None:
+        names = ctx.session.execute(
+            select(Contact.name).where(
+                Contact.customer_id == customer.id, Contact.deleted_at.is_(None)
+            )
+        ).scalars()
+    parts = [
+        customer.code,
+        customer.name,
+        customer.phone,
+        customer.phone_key,
+        customer.email,
+        *names,
+    ]
+    customer.search_text = fold_search("\n".join(p for p in parts if p))
+
+
 def snapshot(customer: Any) -> dict[str, Any]:
     return {name: getattr(customer, name) for name in [*EDITABLE, "owner_id", "extra"]}
 
@@ -143,10 +181,7 @@ def add(
     from crmcli.models import Customer
 
     values = dict(values or {})
-    name = (name or "").strip()
-    if not name:
-        raise Invalid(t("{field} is required", field=CUSTOMER["name"].label))
-    values["name"] = name
+    values["name"] = _name(name)
     if values.get("code"):
         values["code"] = _check_code(ctx, values["code"])
     customer = Customer(
@@ -162,6 +197,7 @@ def add(
     _apply(customer, {k: v for k, v in values.items() if v is not None})
     if not customer.code:
         customer.code = next_code(ctx, "C", Customer)
+    refresh_search(ctx, customer)
     saved = Saved(customer, warnings=similar(ctx, customer))
     ctx.session.add(customer)
     ctx.session.flush()
@@ -192,8 +228,8 @@ def edit(
     values = dict(values or {})
     customer = find(ctx, ref)
     permissions.require_customer_change(ctx, customer)
-    if "name" in values and not (values["name"] or "").strip():
-        raise Invalid(t("{field} is required", field=CUSTOMER["name"].label))
+    if "name" in values:
+        values["name"] = _name(values["name"])
     if values.get("code"):
         values["code"] = _check_code(ctx, values["code"], customer.id)
     for key in ("kind", "level", "status"):
@@ -208,6 +244,7 @@ def edit(
         del extra[key]
     values["extra"] = extra or None
     _apply(customer, values)
+    refresh_search(ctx, customer)
     changes = audit.diff(before, snapshot(customer))
     saved = Saved(customer, changes)
     if changes:
@@ -297,10 +334,10 @@ def query(
     deleted: bool = False,
 ) -> Any:
     """A SELECT of customer rows (JSON fields) with the list filters applied."""
-    from sqlalchemy import exists, literal, or_, select
+    from sqlalchemy import literal, select
 
-    from crmcli.models import Contact, User
     from crmcli.models import Customer as C
+    from crmcli.models import User
 
     q = select(*_columns()).select_from(C).outerjoin(User, User.id == C.owner_id)
     q = q.where(C.deleted_at.is_not(None) if deleted else C.deleted_at.is_(None))
@@ -325,24 +362,7 @@ def query(
     if since is not None:
         q = q.where(C.updated_at >= since)
     if search:
-        text = nfkc(search)
-        conds = [
-            C.name.icontains(text, autoescape=True),
-            C.code.icontains(text, autoescape=True),
-            C.phone.icontains(text, autoescape=True),
-            C.email.icontains(text, autoescape=True),
-            exists(
-                select(Contact.id).where(
-                    Contact.customer_id == C.id,
-                    Contact.deleted_at.is_(None),
-                    Contact.name.icontains(text, autoescape=True),
-                )
-            ),
-        ]
-        digits = phone_key(text)
-        if digits and len(digits) >= 3 and digits.isdigit():
-            conds.append(C.phone_key.contains(digits))
-        q = q.where(or_(*conds))
+        q = q.where(C.search_text.contains(fold_search(search.strip()), autoescape=True))
     return q
 
 
@@ -371,11 +391,12 @@ def rows(ctx: Ctx, q: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def count(ctx: Ctx, q: Any) -> int:
+    """How many customers ``q`` (from :func:`query`) matches, without fetching them."""
     from sqlalchemy import func, select
 
-    return ctx.session.execute(
-        select(func.count()).select_from(q.order_by(None).subquery())
-    ).scalar()
+    from crmcli.models import Customer as C
+
+    return ctx.session.execute(select(func.count()).select_from(C).where(q.whereclause)).scalar()
 
 
 def as_dict(ctx: Ctx, customer: Any) -> dict[str, Any]:

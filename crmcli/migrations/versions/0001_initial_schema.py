@@ -73,7 +73,7 @@ def upgrade() -> None:
         sa.Column("updated", sa.Integer(), nullable=False),
         sa.Column("skipped", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
-        sa.Column("details", sa.JSON(), nullable=True),
+        sa.Column("details", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("undone_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_batch")),
     )
@@ -115,7 +115,7 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(length=40), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=True),
         sa.Column("entity_code", sa.String(length=40), nullable=True),
-        sa.Column("changes", sa.JSON(), nullable=True),
+        sa.Column("changes", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["import_batch.id"], name=op.f("fk_audit_entry_batch_id_import_batch")
@@ -133,8 +133,8 @@ def upgrade() -> None:
         "customer",
         sa.Column("created_at", sa.DateTime(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
         sa.Column("code", sa.String(length=40), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
@@ -160,9 +160,10 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=True),
         sa.Column("tags", sa.Text(), nullable=True),
         sa.Column("notes", sa.String(length=4000), nullable=True),
-        sa.Column("extra", sa.JSON(), nullable=True),
+        sa.Column("extra", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("phone_key", sa.String(length=30), nullable=True),
         sa.Column("email_key", sa.String(length=254), nullable=True),
+        sa.Column("search_text", sa.Text(), nullable=True),
         sa.Column("import_batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["import_batch_id"],
@@ -177,7 +178,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_customer_city"), ["city"], unique=False)
-        batch_op.create_index(batch_op.f("ix_customer_deleted_at"), ["deleted_at"], unique=False)
+        batch_op.create_index("ix_customer_deleted_at_code", ["deleted_at", "code"], unique=False)
         batch_op.create_index(batch_op.f("ix_customer_email_key"), ["email_key"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_customer_import_batch_id"), ["import_batch_id"], unique=False
@@ -719,7 +720,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_customer_level"))
         batch_op.drop_index(batch_op.f("ix_customer_import_batch_id"))
         batch_op.drop_index(batch_op.f("ix_customer_email_key"))
-        batch_op.drop_index(batch_op.f("ix_customer_deleted_at"))
+        batch_op.drop_index("ix_customer_deleted_at_code")
         batch_op.drop_index(batch_op.f("ix_customer_city"))
 
     op.drop_table("customer")

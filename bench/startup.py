@@ -1,0 +1,226 @@
+"""How fast does ``crm`` start, beside what its stack costs at the least?
+
+Builds a 100,000-customer SQLite database, then prints the median whole-process time
+of ``crm --help``, ``crm customer list --limit 50`` and ``crm customer list --search
+<name> -f json`` next to their floors: ``python -c pass``, ``import sqlmodel``, a
+minimal Typer app's ``--help``, and a minimal Typer + SQLModel app that prints 20 rows
+of the same table in a Rich table. Aim: each crm command within 1.1x of its floor.
+
+    python bench/startup.py [--customers 100000] [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MINI_HELP = '''
+import typer
+app = typer.Typer()
+
+@app.command()
+def hello(name: str = typer.Option("x", help="Who to greet.")):
+    """Say hello."""
+
+@app.command()
+def bye():
+    """Say goodbye."""
+
+app()
+'''
+
+MINI_LIST = '''
+from typing import Optional
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+
+class Customer(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str
+    name: str
+    level: str
+    status: str
+    city: Optional[str] = None
+    phone: Optional[str] = None
+
+
+app = typer.Typer()
+
+
+@app.command()
+def main(db: str = typer.Option(..., help="Database file.")):
+    """List 20 customers."""
+    engine = create_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        rows = session.exec(select(Customer).limit(20)).all()
+    table = Table()
+    for col in ("code", "name", "level", "status", "city", "phone"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.code, r.name, r.level, r.status, r.city or "", r.phone or "")
+    Console().print(table)
+
+
+app()
+'''
+
+CITIES = [
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "杭州",
+    "南京",
+    "苏州",
+    "成都",
+    "武汉",
+    "西安",
+    "天津",
+    "重庆",
+]
+WORDS = [
+    "华晨",
+    "明远",
+    "云帆",
+    "港联",
+    "精工",
+    "恒通",
+    "瑞丰",
+    "东方",
+    "新源",
+    "博达",
+    "金桥",
+    "长城",
+]
+KINDS = ["科技有限公司", "电子有限公司", "物流股份有限公司", "贸易有限公司", "机械制造有限公司"]
+
+
+def build(path: Path, customers: int) -> str:
+    """A crm database with ``customers`` rows (and a contact each tenth customer)."""
+    env = {**os.environ, "CRM_DB": str(path)}
+    subprocess.run(
+        [sys.executable, "-m", "crmcli", "init"], env=env, check=True, capture_output=True
+    )
+    rnd = random.Random(7)
+    conn = sqlite3.connect(path)
+    now = "2026-11-26 09:00:00"
+    rows = []
+    for i in range(1, customers + 1):
+        name = f"{rnd.choice(CITIES)}{rnd.choice(WORDS)}{rnd.choice(WORDS)}{rnd.choice(KINDS)}{i}"
+        phone = f"138{rnd.randrange(10**8):08d}"
+        rows.append(
+            (
+                f"C{i:06d}",
+                name,
+                "company",
+                rnd.choice(["gold", "silver", "regular", "regular"]),
+                rnd.choice(["lead", "prospect", "active"]),
+                rnd.choice(CITIES),
+                phone,
+                phone,
+                f"info{i}@example.com",
+                f"info{i}@example.com",
+                now,
+                now,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO customer (code, name, kind, level, status, city, phone, phone_key, email, email_key,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    conn.executemany(
+        "INSERT INTO contact (customer_id, name) VALUES (?, ?)",
+        [(i, f"联系人{i}") for i in range(1, customers + 1, 10)],
+    )
+    conn.execute("INSERT INTO code_counter (prefix, last) VALUES ('C', ?)", (customers,))
+    conn.commit()
+    conn.close()
+    return rows[customers // 2][1]
+
+
+def median_time(argv: list[str], runs: int, env: dict[str, str]) -> float:
+    subprocess.run(argv, env=env, capture_output=True)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(argv, env=env, capture_output=True)
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.decode()}")
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        db = work / "bench.db"
+        started = time.perf_counter()
+        needle = build(db, args.customers)
+        print(
+            f"built {args.customers:,} customers in {time.perf_counter() - started:.1f} s; search for {needle!r}"
+        )
+        (work / "mini_help.py").write_text(MINI_HELP, encoding="utf-8")
+        (work / "mini_list.py").write_text(MINI_LIST, encoding="utf-8")
+        env = {
+            **os.environ,
+            "CRM_DB": str(db),
+            "CRM_LANG": "en",
+            "NO_COLOR": "1",
+            "COLUMNS": "120",
+            "PYTHONPATH": str(ROOT),
+        }
+        crm = [py, "-m", "crmcli"]
+        t = {
+            name: median_time(argv, args.runs, env)
+            for name, argv in {
+                "python -c pass": [py, "-c", "pass"],
+                "import sqlmodel": [py, "-c", "import sqlmodel"],
+                "mini Typer --help": [py, str(work / "mini_help.py"), "--help"],
+                "mini Typer+SQLModel list": [py, str(work / "mini_list.py"), "--db", str(db)],
+                "crm --help": [*crm, "--help"],
+                "crm customer list --limit 50": [*crm, "customer", "list", "--limit", "50"],
+                "crm customer list --search": [
+                    *crm,
+                    "customer",
+                    "list",
+                    "--search",
+                    needle,
+                    "-f",
+                    "json",
+                ],
+            }.items()
+        }
+    print(f"\nmedian of {args.runs} runs, whole process (seconds)\n")
+    for name, seconds in t.items():
+        print(f"  {name:<32} {seconds:7.3f}")
+    print("\nratios (aim: <= 1.10)\n")
+    for name, floor in [
+        ("crm --help", "mini Typer --help"),
+        ("crm customer list --limit 50", "mini Typer+SQLModel list"),
+        ("crm customer list --search", "mini Typer+SQLModel list"),
+        ("crm customer list --search", "crm customer list --limit 50"),
+    ]:
+        print(f"  {name:<32} / {floor:<30} {t[name] / t[floor]:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""The schema: migrations equal the models, upgrades are safe, opening is cheap and private."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crmcli.db import HEAD, Database, resolve_url
+from crmcli.migrate import schema_differences, script_head, upgrade
+from tests.conftest import run_crm
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "crmcli" / "migrations"
+
+
+def test_head_constant_is_the_last_migration():
+    assert script_head() == HEAD
+
+
+def test_migrated_schema_equals_the_models(crm, crm_env):
+    crm("db", "info")
+    assert schema_differences(Database(resolve_url(str(crm_env)))) == []
+
+
+def test_new_database_is_private_and_in_wal(tmp_path, crm):
+    path = tmp_path / "new" / "folder" / "crm.db"
+    crm("--db", str(path), "customer", "list")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    db = Database(resolve_url(str(path)))
+    with db.connect(write=False) as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    db.dispose()
+
+
+def test_a_newer_schema_is_refused(crm, db):
+    crm("customer", "add", "A")
+    db.execute("UPDATE alembic_version SET version_num = '9999'")
+    result = crm("customer", "list", code=1)
+    assert "newer than this crm" in result.stderr
+
+
+def test_another_programs_database_is_left_alone(tmp_path, crm):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    assert "another program" in crm("--db", str(path), "customer", "list", code=1).stderr
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == [
+        "notes"
+    ]
+
+
+SECOND = '''
+"""test: widen the customer table (a batch step that recreates a parent table)"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002test"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("customer", recreate="always") as batch:
+        batch.add_column(sa.Column("test_column", sa.String(20)))
+
+
+def downgrade():
+    with op.batch_alter_table("customer", recreate="always") as batch:
+        batch.drop_column("test_column")
+'''
+
+
+def test_upgrade_backs_up_first_and_never_cascades_children_away(crm, db, crm_env, tmp_path):
+    crm("customer", "add", "父")
+    crm("contact", "add", "父", "子")
+    db.execute(
+        "INSERT INTO followup (customer_id, due_at, kind, status) VALUES (1, '2026-01-01 09:00:00', 'call', 'pending')"
+    )
+    location = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, location, ignore=shutil.ignore_patterns("__pycache__"))
+    (location / "versions" / "0002_test.py").write_text(
+        textwrap.dedent(SECOND.replace("{head}", HEAD))
+    )
+    database = Database(resolve_url(str(crm_env)))
+    notes: list[str] = []
+    old, new = upgrade(database, notify=notes.append, location=str(location))
+    database.dispose()
+    assert (old, new) == (HEAD, "0002test")
+    backups = list(crm_env.parent.glob("crm.db.bak-*"))
+    assert len(backups) == 1 and any(str(backups[0]) in n for n in notes)
+    assert sqlite3.connect(backups[0]).execute("SELECT name FROM customer").fetchall() == [("父",)]
+    assert db.scalar("SELECT count(*) FROM contact") == 1
+    assert db.scalar("SELECT count(*) FROM followup") == 1
+    assert db.rows("PRAGMA foreign_key_check") == []
+    assert "test_column" in [r["name"] for r in db.rows("PRAGMA table_info(customer)")]
+
+
+def test_concurrent_first_use_creates_the_schema_once(tmp_path):
+    path = tmp_path / "race.db"
+    env = {"CRM_DB": str(path)}
+    import subprocess
+    import sys
+
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "crmcli", "customer", "add", f"客户{i}"],
+            env={**os.environ, "PYTHONPATH": str(MIGRATIONS.parents[1]), **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(3)
+    ]
+    results = [(*p.communicate(timeout=60), p.returncode) for p in procs]
+    assert [r[2] for r in results] == [0, 0, 0], results
+    conn = sqlite3.connect(path)
+    assert sorted(r[0] for r in conn.execute("SELECT code FROM customer")) == [
+        "C000001",
+        "C000002",
+        "C000003",
+    ]
+
+
+def test_opening_a_current_database_does_not_import_alembic(crm):
+    crm("customer", "add", "A")
+    code = (
+        "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'list']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('alembic' in sys.modules)"
+    )
+    result = run_crm_python(code)
+    assert result.stdout.strip().endswith("False"), result.stderr
+
+
+def run_crm_python(code: str):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(MIGRATIONS.parents[1])},
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["customer", "list"], ["customer", "list", "-f", "json"]]
+)
+def test_fast_paths_import_no_heavy_modules(crm, args):
+    crm("customer", "add", "A")
+    code = (
+        "import sys; from crmcli.cli import main\n"
+        f"sys.argv = ['crm', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'openpyxl', 'alembic', 'xlsxwriter', 'python_calamine', 'numpy')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    result = run_crm_python(code)
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+def test_help_does_not_touch_the_database(tmp_path):
+    path = tmp_path / "untouched.db"
+    result = run_crm("--help", env={"CRM_DB": str(path)})
+    assert result.returncode == 0 and not path.exists()
+    code = (
+        "import sys; from crmcli.cli import main\nsys.argv = ['crm', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
+    )
+    assert "SQLA False" in run_crm_python(code).stdout

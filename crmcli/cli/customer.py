@@ -24,7 +24,7 @@ EDITABLE_FIELDS = [
     f for f in CUSTOMER_FIELDS if f.name not in ("owner", "extra", "created_at", "updated_at")
 ]
 ADD_FIELDS = [f for f in EDITABLE_FIELDS if f.name != "name"]
-LIST_COLUMNS = ["code", "name", "level", "status", "industry", "city", "phone", "owner"]
+LIST_COLUMNS = ["code", "name", "level", "status", "city", "phone", "owner"]
 
 Ref = Annotated[
     str, typer.Argument(metavar="REF", help="Customer id, code (C000042) or exact name.")

@@ -22,6 +22,12 @@ LIST_COLUMNS = [
     "user",
 ]
 
+
+@app.callback()
+def interaction() -> None:
+    """Contact records (接触记录) and needs records (需求记录); add them with crm log."""
+
+
 CustomerArg = Annotated[
     str, typer.Argument(metavar="CUSTOMER", help="Customer id, code (C000042) or exact name.")
 ]

@@ -11,7 +11,9 @@ current and that both paths give the same rows.
 It serves only the plain, healthy case and returns None for anything else (another
 database, no file yet, a schema to upgrade, an unknown or disabled user, a locked or
 broken file), so the full path (``state.unit()``) runs and says what is wrong.
-Regenerate the compiled SQL after changing a statement::
+The shape of a row (SPEC §6) and the parameters are defined here, once, for both
+paths; this module imports nothing heavy. Regenerate the compiled SQL after changing a
+statement::
 
     python -m crmcli.services.fastdue
 """
@@ -19,16 +21,78 @@ Regenerate the compiled SQL after changing a statement::
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
-
-from crmcli.services.followups import TICKETS_SHOWN, DueReport, due_params, due_row
 
 #: False runs every ``due`` through SQLAlchemy (tests compare both paths)
 ENABLED = True
 STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite
 SQL_FILE = os.path.join(os.path.dirname(__file__), "due_sql.json")
 DATETIMES = ("due_at", "last_interaction_at")
+
+
+#: ``followup due -f json`` (SPEC §6), then what this issue adds
+DUE_FIELDS = [
+    "id",
+    "customer_code",
+    "customer_name",
+    "contact",
+    "phone",
+    "due_at",
+    "days_overdue",
+    "kind",
+    "step",
+    "note",
+    "owner",
+    "cadence",
+    "last_interaction_at",
+    "last_interaction_summary",
+]
+
+
+@dataclass
+class DueReport:
+    """What ``followup due`` shows: the touches, how many match, overdue tickets."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    tickets: list[dict[str, Any]] = field(default_factory=list)
+
+
+def window_end(on: date, within: int) -> datetime:
+    """Touches due before this moment are listed: the end of ``on`` + ``within`` days."""
+    return datetime.combine(on + timedelta(days=within + 1), time())
+
+
+def due_row(mapping: Any, on: date) -> dict[str, Any]:
+    """A row of ``due`` as SPEC §6 has it, from a result row (either path)."""
+    row = {k: mapping[k] for k in DUE_FIELDS if k != "days_overdue"}
+    row["days_overdue"] = (on - row["due_at"].date()).days
+    return {k: row[k] for k in DUE_FIELDS}
+
+
+#: how many overdue tickets ``due`` flags under the touches
+TICKETS_SHOWN = 20
+
+
+def due_params(
+    *,
+    on: date,
+    within: int,
+    owner_id: int | None,
+    actor_id: int | None,
+    scoped: bool,
+    limit: int | None,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"end": window_end(on, within)}
+    if owner_id is not None:
+        params["owner_id"] = owner_id
+    if scoped:
+        params["actor_id"] = actor_id
+    if limit is not None:
+        params["limit"] = limit
+    return params
 
 
 def key(*, by_owner: bool, scoped: bool) -> str:
@@ -93,7 +157,6 @@ def _report(
     import json
 
     from crmcli.db import HEAD
-    from crmcli.services.permissions import SEE_ALL
 
     with open(SQL_FILE, encoding="utf-8") as f:
         due_sql = json.load(f)
@@ -124,7 +187,11 @@ def _report(
         owner_id = None
     else:
         owner_id = actor_id
-    scoped = team and role not in SEE_ALL
+    scoped = False
+    if team:  # the rule of permissions.customer_scope: sales see own and unassigned customers
+        from crmcli.services.permissions import SEE_ALL
+
+        scoped = role not in SEE_ALL
     which = key(by_owner=owner_id is not None, scoped=scoped)
     params = due_params(
         on=on, within=within, owner_id=owner_id, actor_id=actor_id, scoped=scoped, limit=limit

@@ -27,6 +27,7 @@ from crmcli.errors import Conflict, Invalid, NotFound
 from crmcli.i18n import pick, t
 from crmcli.services import audit, customers, permissions
 from crmcli.services.context import Ctx
+from crmcli.services.fastdue import TICKETS_SHOWN, DueReport, due_params, due_row, window_end
 from crmcli.validate import parse_datetime, parse_text
 from crmcli.vocab import FOLLOWUP, FOLLOWUP_KIND, FOLLOWUP_STATUS
 
@@ -47,23 +48,6 @@ JSON_FIELDS = [
     "owner",
     "contact",
     "opportunity_code",
-]
-#: ``followup due -f json`` (SPEC §6), then what this issue adds
-DUE_FIELDS = [
-    "id",
-    "customer_code",
-    "customer_name",
-    "contact",
-    "phone",
-    "due_at",
-    "days_overdue",
-    "kind",
-    "step",
-    "note",
-    "owner",
-    "cadence",
-    "last_interaction_at",
-    "last_interaction_summary",
 ]
 CHANNEL_OF_KIND = {"call": "phone", "visit": "visit", "email": "email", "care": "other"}
 KIND_OF_CHANNEL = {"phone": "call", "visit": "visit", "email": "email", "meeting": "visit"}
@@ -787,50 +771,6 @@ def overdue_tickets_statement(*, by_owner: bool, scoped: bool) -> Any:
     if scoped:
         q = q.where(or_(C.owner_id == bindparam("actor_id"), C.owner_id.is_(None)))
     return q.order_by(T.due_at, T.id).limit(bindparam("limit"))
-
-
-@dataclass
-class DueReport:
-    """What ``followup due`` shows: the touches, how many match, overdue tickets."""
-
-    rows: list[dict[str, Any]]
-    total: int
-    tickets: list[dict[str, Any]] = field(default_factory=list)
-
-
-def window_end(on: date, within: int) -> datetime:
-    """Touches due before this moment are listed: the end of ``on`` + ``within`` days."""
-    return datetime.combine(on + timedelta(days=within + 1), time())
-
-
-def due_row(mapping: Any, on: date) -> dict[str, Any]:
-    """A row of ``due`` as SPEC §6 has it, from a result row (either path)."""
-    row = {k: mapping[k] for k in DUE_FIELDS if k != "days_overdue"}
-    row["days_overdue"] = (on - row["due_at"].date()).days
-    return {k: row[k] for k in DUE_FIELDS}
-
-
-#: how many overdue tickets ``due`` flags under the touches
-TICKETS_SHOWN = 20
-
-
-def due_params(
-    *,
-    on: date,
-    within: int,
-    owner_id: int | None,
-    actor_id: int | None,
-    scoped: bool,
-    limit: int | None,
-) -> dict[str, Any]:
-    params: dict[str, Any] = {"end": window_end(on, within)}
-    if owner_id is not None:
-        params["owner_id"] = owner_id
-    if scoped:
-        params["actor_id"] = actor_id
-    if limit is not None:
-        params["limit"] = limit
-    return params
 
 
 def due_owner(ctx: Ctx, owner: str | None, everyone: bool) -> int | None:

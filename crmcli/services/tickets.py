@@ -256,8 +256,9 @@ def note(ctx: Ctx, ref: str, text: str) -> Any:
     if ticket.status == "open":
         ticket.status = "in_progress"
     _event(ctx, ticket, "note", line)
-    if _snapshot(ticket) != before:
-        _audit(ctx, ticket, before)
+    ticket.updated_at = ctx.at
+    changes = {**audit.diff(before, _snapshot(ticket)), "note": [None, line]}
+    audit.record(ctx, "update", "ticket", ticket.id, code=ticket.code, changes=changes)
     return ticket
 
 

@@ -10,17 +10,8 @@ from crmcli.vocab import CHANNEL, INTERACTION, INTERACTION_KIND
 app = new_app("interaction")
 log_app = new_app("log")
 
-LIST_COLUMNS = [
-    "occurred_at",
-    "customer_code",
-    "customer_name",
-    "channel",
-    "kind",
-    "contact",
-    "summary",
-    "result",
-    "user",
-]
+#: a list in 80 columns: two facts to a cell; the user column when records have one
+LIST_COLUMNS = ["occurred_at", "who", "how", "what"]
 
 
 @app.callback()
@@ -33,7 +24,7 @@ CustomerArg = Annotated[
 ]
 
 
-def columns(names: list[str] = LIST_COLUMNS) -> list[Any]:
+def columns(names: list[str]) -> list[Any]:
     from crmcli.render import Col, col
 
     extra = {
@@ -41,9 +32,27 @@ def columns(names: list[str] = LIST_COLUMNS) -> list[Any]:
         "customer_code": Col("customer_code", "Customer", "客户编号"),
         "customer_name": Col("customer_name", "Customer name", "客户名称", max_width=20),
         "opportunity_code": Col("opportunity_code", "Opportunity", "销售机会"),
+        "who": Col("who", "Customer / contact", "客户 / 联系人", max_width=24),
+        "how": Col("how", "Channel", "方式"),
+        "what": Col("what", "Summary / result", "内容 / 结果", max_width=44),
     }
     widths = {"summary": 40, "result": 30, "next_step": 24, "place": 20}
     return [extra[n] if n in extra else col(INTERACTION[n], max_width=widths.get(n)) for n in names]
+
+
+def for_table(data: list[dict[str, Any]]) -> list[Any]:
+    """Add the table's combined cells to ``data``; returns the columns to show."""
+    for row in data:
+        row["who"] = "\n".join(v for v in (row["customer_name"], row["contact"]) if v)
+        how = CHANNEL.label(row["channel"])
+        if row["kind"] and row["kind"] != "contact":
+            how += f" · {INTERACTION_KIND.label(row['kind'])}"
+        row["how"] = how
+        row["what"] = row["summary"] + (f"\n→{row['result']}" if row["result"] else "")
+    names = LIST_COLUMNS
+    if any(row["user"] for row in data):
+        names = [*LIST_COLUMNS, "user"]
+    return columns(names)
 
 
 def followup_line(f: Any, customer: Any) -> str:
@@ -233,4 +242,5 @@ def list_(
             data = data[:shown]
         else:
             data = interactions.rows(ctx, q, limit=count)
-    render.rows(data, columns(), output, what=t("contact records"), total=total)
+    shown = for_table(data) if output == "table" else []
+    render.rows(data, shown, output, what=t("contact records"), total=total)

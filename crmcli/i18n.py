@@ -233,7 +233,7 @@ ZH: dict[str, str] = {
     "写入 {path}",
     "give --owner USER or --all, not both": "--owner 与 --all 只能选一个",
     "Planned {followup} for {code} {name}": "已为 {code} {name} 安排{followup}",
-    "follow-ups due": "到期的跟进",
+    "Nothing due by {date}.": "截至 {date} 没有到期的跟进。",
     "Snoozed: {followup}": "已推迟：{followup}",
     "Cancelled follow-up {id} for {code} {name}": "已取消 {code} {name} 的跟进 {id}",
     "follow-ups": "跟进",

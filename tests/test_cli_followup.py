@@ -277,6 +277,8 @@ def test_ics_is_rfc5545_with_stable_uids_and_updates(crm, book, tmp_path):
     )
     assert "crm followup done 1" in str(visit["description"])
     assert str(visit["status"]) == "CONFIRMED" and len(visit.walk("VALARM")) == 1
+    assert visit["dtstamp"].to_ical().endswith(b"Z")  # DTSTAMP in UTC (RFC 5545)
+    assert b"METHOD:PUBLISH" in target.read_bytes()
     call = next(e for e in events.values() if "深圳华晨" in str(e["summary"]))
     assert call.decoded("dtstart") == today + timedelta(days=3)  # an all-day event
     assert call.decoded("dtend") == today + timedelta(days=4)
@@ -285,15 +287,19 @@ def test_ics_is_rfc5545_with_stable_uids_and_updates(crm, book, tmp_path):
     first_sequence = int(visit["sequence"])
     crm("followup", "snooze", "1", "--to", f"{today + timedelta(days=1)} 09:00")
     crm("followup", "cancel", "2")
+    crm("followup", "add", "C000002", "--due", f"{today - timedelta(days=1)} 08:00")
+    crm("followup", "done", "4")
     book.execute("UPDATE followup SET updated_at = datetime(updated_at, '+1 minute')")
     crm("followup", "ics", str(target), "--within", "90")
     cal = Calendar.from_ical(target.read_bytes())
     again = {str(e["uid"]): e for e in cal.walk("VEVENT")}
-    assert uids <= set(again) and len(again) == 3
+    assert uids <= set(again) and len(again) == 4
     moved = again[str(visit["uid"])]
     assert moved.decoded("dtstart").date() == today + timedelta(days=1)
     assert int(moved["sequence"]) > first_sequence
     assert str(again[str(call["uid"])]["status"]) == "CANCELLED"
+    done = next(e for e in again.values() if str(e["summary"]).startswith("✓ "))
+    assert str(done["status"]) == "CONFIRMED" and not done.walk("VALARM")
     assert not list(tmp_path.glob(".*part"))  # written whole, then renamed
 
 

@@ -163,7 +163,8 @@ def test_table_shows_the_touches_and_how_many_more(crm, book, path):
 
 def test_nothing_due(crm, path):
     crm("customer", "add", "A")
-    assert "No follow-ups due found." in crm("followup", "due").stdout
+    assert f"Nothing due by {date.today()}." in crm("followup", "due").stdout
+    assert "没有到期的跟进" in crm("--lang", "zh", "followup", "due", "--within", "2").stdout
     assert crm("followup", "due", "-f", "csv").stdout == ""
 
 

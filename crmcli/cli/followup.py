@@ -46,18 +46,8 @@ WithinOpt = Annotated[
     typer.Option(metavar="DAYS", help="Also the touches due in the next DAYS days (default 0)."),
 ]
 
-LIST_COLUMNS = [
-    "id",
-    "due_at",
-    "customer_code",
-    "customer_name",
-    "kind",
-    "step",
-    "status",
-    "contact",
-    "note",
-    "owner",
-]
+#: a list in 80 columns: two facts to a cell; the owner column when any touch has one
+LIST_COLUMNS = ["id", "due", "who", "touch", "status", "note"]
 DUE_COLUMNS = [
     "id",
     "due",
@@ -301,14 +291,10 @@ def due(
             row["who"] = f"{row['customer_name']}\n{person}" if person else row["customer_name"]
         if render.console().width >= WIDE:
             shown = [*DUE_COLUMNS[:-1], "note", DUE_COLUMNS[-1]]
-    render.rows(
-        report.rows,
-        columns(shown),
-        output,
-        what=t("follow-ups due"),
-        total=total,
-        title=title,
-    )
+    if table and not report.rows:
+        render.out(t("Nothing due by {date}.", date=end.isoformat()))
+    else:
+        render.rows(report.rows, columns(shown), output, total=total, title=title)
     if table and report.tickets:
         from crmcli.cli.ticket import for_table
 
@@ -497,7 +483,16 @@ def list_(
             until=end,
         )
         data = followups.rows(ctx, q, limit=count)
-    render.rows(data, columns(LIST_COLUMNS), output, what=t("follow-ups"))
+    shown = []
+    if output == "table":
+        this_year = _day(None)
+        for row in data:
+            row["due"] = _short(row["due_at"], this_year)
+            row["who"] = "\n".join(v for v in (row["customer_name"], row["contact"]) if v)
+            row["touch"] = _touch(row)
+        names = LIST_COLUMNS + (["owner"] if any(r["owner"] for r in data) else [])
+        shown = columns(names)
+    render.rows(data, shown, output, what=t("follow-ups"))
 
 
 def _statuses(value: Optional[str]) -> Optional[list[str]]:
@@ -522,13 +517,13 @@ def ics(
 ) -> None:
     """Write follow-ups as a calendar file (RFC 5545) for Outlook, Apple or Google Calendar.
 
-    Re-importing a newer file updates the events (stable UIDs); touches done or
-    cancelled since are marked cancelled.
+    Re-importing a newer file updates the events (stable UIDs): touches done since are
+    marked ✓, cancelled ones are taken off.
     """
     import os
     import sys
     import tempfile
-    from datetime import datetime
+    from datetime import datetime, timezone
 
     from crmcli import render
     from crmcli.i18n import t
@@ -541,7 +536,7 @@ def ics(
         data = followups.ics_rows(ctx, on=today, within=days, owner=owner, everyone=everyone)
         name = t("crm follow-ups")
     content = followups.ics_text(
-        data, stamp=datetime.now().replace(microsecond=0), calendar_name=name
+        data, stamp=datetime.now(timezone.utc).replace(microsecond=0), calendar_name=name
     )
     pending = sum(1 for r in data if r["status"] == "pending")
     if file == "-":

@@ -830,8 +830,8 @@ def ics_rows(
     ctx: Ctx, *, on: date, within: int, owner: str | None, everyone: bool
 ) -> list[dict[str, Any]]:
     """Touches for the calendar: pending ones due by ``on`` + ``within`` days, and those
-    done or cancelled since ``on`` - ``within`` days (written as cancelled events, so a
-    re-import takes them off the calendar)."""
+    done or cancelled since ``on`` - ``within`` days (a re-import marks them done, or
+    takes them off the calendar)."""
     from sqlalchemy import and_, or_, select
 
     from crmcli.models import Contact as K
@@ -885,10 +885,12 @@ def ics_rows(
 def ics_text(data: list[dict[str, Any]], *, stamp: datetime, calendar_name: str) -> bytes:
     """An RFC 5545 calendar of follow-ups (icalendar).
 
+    ``stamp`` (DTSTAMP) is a UTC time, as RFC 5545 requires.
     UIDs are ``followup-<id>-<created>@crmcli``: stable, so importing a newer file
     updates the events instead of adding copies; SEQUENCE grows with each change. A
-    touch at midnight is an all-day event; a timed one lasts 30 minutes with a
-    reminder 15 minutes before. Times are floating local times, as crm keeps them.
+    touch at midnight is an all-day event; a timed one lasts 30 minutes, with a
+    reminder 15 minutes before while it is pending. A done touch stays on the calendar
+    marked ✓; a cancelled one is written CANCELLED, which takes it off. Times are floating local times, as crm keeps them.
     """
     from icalendar import Alarm, Calendar, Event
 
@@ -896,6 +898,7 @@ def ics_text(data: list[dict[str, Any]], *, stamp: datetime, calendar_name: str)
     cal.add("prodid", "-//crmcli//follow-ups//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", calendar_name)
     for row in data:
         ev = Event()
@@ -906,7 +909,8 @@ def ics_text(data: list[dict[str, Any]], *, stamp: datetime, calendar_name: str)
         ev.add("sequence", max(0, int((changed - datetime(2020, 1, 1)).total_seconds() // 60)))
         kind = FOLLOWUP_KIND.label(row["kind"])
         who = f" · {row['contact']}" if row["contact"] else ""
-        ev.add("summary", f"{kind} · {row['customer_name']}{who}")
+        mark = "✓ " if row["status"] == "done" else ""
+        ev.add("summary", f"{mark}{kind} · {row['customer_name']}{who}")
         due_at = row["due_at"]
         if due_at.time() == time():
             ev.add("dtstart", due_at.date())
@@ -938,7 +942,7 @@ def ics_text(data: list[dict[str, Any]], *, stamp: datetime, calendar_name: str)
             ev.add("location", row["address"])
         if phone and row["kind"] == "call":
             ev.add("location", phone)
-        ev.add("status", "CONFIRMED" if row["status"] == "pending" else "CANCELLED")
+        ev.add("status", "CANCELLED" if row["status"] == "cancelled" else "CONFIRMED")
         ev.add("categories", ["crm", row["kind"]])
         cal.add_component(ev)
     return cal.to_ical()

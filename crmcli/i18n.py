@@ -234,6 +234,9 @@ ZH: dict[str, str] = {
     "give --owner USER or --all, not both": "--owner 与 --all 只能选一个",
     "Planned {followup} for {code} {name}": "已为 {code} {name} 安排{followup}",
     "Nothing due by {date}.": "截至 {date} 没有到期的跟进。",
+    "{code} {name} is lost: it gets no follow-ups": "{code} {name} 已流失，不再安排跟进",
+    "to win it back, first: crm customer edit {code} --status prospect": "如要挽回，先执行："
+    "crm customer edit {code} --status prospect",
     "Snoozed: {followup}": "已推迟：{followup}",
     "Cancelled follow-up {id} for {code} {name}": "已取消 {code} {name} 的跟进 {id}",
     "follow-ups": "跟进",

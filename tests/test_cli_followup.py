@@ -113,6 +113,19 @@ def test_lost_customer_cancels_pending_touches_of_a_cadence(crm, book):
     crm("customer", "edit", "C000001", "--status", "流失")
     assert [r["status"] for r in book.rows("SELECT status FROM followup")] == ["cancelled"] * 2
     assert crm.json("followup", "list") == []
+    before = book.dump()
+    for args in (
+        ["followup", "add", "C000001", "--due", "+1d"],
+        ["followup", "plan", "C000001"],
+        ["log", "C000001", "-c", "phone", "-s", "挽回", "--next", "auto"],
+    ):
+        result = crm(*args, code=1)
+        assert (
+            "is lost: it gets no follow-ups" in result.stderr
+            and "--status prospect" in result.stderr
+        )
+    assert book.dump() == before
+    crm("log", "C000001", "-c", "phone", "-s", "挽回电话")  # a contact is still recorded
 
 
 def test_customer_card_shows_pending_touches(crm, book):

@@ -291,6 +291,23 @@ def create(
     return followup
 
 
+def not_lost(customer: Any) -> Any:
+    """No new touches for a lost customer (its pending ones were cancelled, SPEC §3)."""
+    if customer.status == "lost":
+        raise Conflict(
+            t(
+                "{code} {name} is lost: it gets no follow-ups",
+                code=customer.code,
+                name=customer.name,
+            ),
+            hint=t(
+                "to win it back, first: crm customer edit {code} --status prospect",
+                code=customer.code,
+            ),
+        )
+    return customer
+
+
 def _open_opportunity(ctx: Ctx, customer: Any, ref: str | None) -> int | None:
     from crmcli.services.interactions import find_opportunity
 
@@ -324,7 +341,7 @@ def add(
     from crmcli.services.interactions import find_contact, require_touch
     from crmcli.services.people import default_owner
 
-    target = customers.find(ctx, customer)
+    target = not_lost(customers.find(ctx, customer))
     require_touch(ctx, target)
     return create(
         ctx,
@@ -372,7 +389,7 @@ def plan(
     from crmcli.services.interactions import find_contact, require_touch
     from crmcli.services.people import default_owner
 
-    target = customers.find(ctx, customer)
+    target = not_lost(customers.find(ctx, customer))
     require_touch(ctx, target)
     chosen = cadence(ctx, cadence_spec)
     current = active_step(ctx, target.id)

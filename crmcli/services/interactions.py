@@ -181,6 +181,8 @@ def log(
 
     owner = customers.find(ctx, customer)
     require_touch(ctx, owner)
+    if next is not None:
+        followups.not_lost(owner)
     channel = CHANNEL.parse(channel)
     kind = INTERACTION_KIND.parse(kind) if kind else "contact"
     summary_text = text(summary, "summary", required=True)

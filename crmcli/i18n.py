@@ -229,8 +229,8 @@ ZH: dict[str, str] = {
     "Done: follow-up {id} for {code} {name} (contact record {record})": "已完成：{code} {name} "
     "的跟进 {id}（接触记录 {record}）",
     "crm follow-ups": "crm 跟进",
-    "Wrote {count} events ({pending} to do) to {path}": "已将 {count} 个日程（{pending} 个待办）"
-    "写入 {path}",
+    "Wrote {path} (events: {count}, to do: {pending})": "已写入 {path}（日程 {count} 个，"
+    "待办 {pending} 个）",
     "give --owner USER or --all, not both": "--owner 与 --all 只能选一个",
     "Planned {followup} for {code} {name}": "已为 {code} {name} 安排{followup}",
     "Nothing due by {date}.": "截至 {date} 没有到期的跟进。",
@@ -240,7 +240,7 @@ ZH: dict[str, str] = {
     "Snoozed: {followup}": "已推迟：{followup}",
     "Cancelled follow-up {id} for {code} {name}": "已取消 {code} {name} 的跟进 {id}",
     "follow-ups": "跟进",
-    "{count} events ({pending} to do)": "{count} 个日程（{pending} 个待办）",
+    "events: {count}, to do: {pending}": "日程 {count} 个，待办 {pending} 个",
     "a calendar file ends in .ics: {path}": "日历文件的扩展名应为 .ics：{path}",
     "no folder {path}": "没有文件夹 {path}",
     "Overdue tickets ({count})": "超时工单（{count}）",

@@ -274,7 +274,7 @@ def test_ics_is_rfc5545_with_stable_uids_and_updates(crm, book, tmp_path):
     crm("followup", "add", "C000002", "--due", (today + timedelta(days=60)).isoformat())
     target = tmp_path / "crm.ics"
     out = crm("followup", "ics", str(target)).stdout
-    assert f"Wrote 2 events (2 to do) to {target}" in out
+    assert f"Wrote {target} (events: 2, to do: 2)" in out
     cal = Calendar.from_ical(target.read_bytes())
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     assert len(events) == 2
@@ -322,4 +322,4 @@ def test_ics_to_stdout_in_chinese(crm, book):
     assert (
         result.stdout.startswith("BEGIN:VCALENDAR") and "SUMMARY:电话 · 深圳华晨" in result.stdout
     )
-    assert "1 个日程" in result.stderr
+    assert "日程 1 个，待办 1 个" in result.stderr

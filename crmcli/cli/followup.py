@@ -542,7 +542,7 @@ def ics(
     if file == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
-        render.notice(t("{count} events ({pending} to do)", count=len(data), pending=pending))
+        render.notice(t("events: {count}, to do: {pending}", count=len(data), pending=pending))
         return
     target = Path(file).expanduser()
     if target.suffix.lower() != ".ics":
@@ -565,7 +565,7 @@ def ics(
         raise
     render.out(
         t(
-            "Wrote {count} events ({pending} to do) to {path}",
+            "Wrote {path} (events: {count}, to do: {pending})",
             count=len(data),
             pending=pending,
             path=target,

@@ -166,4 +166,91 @@ ZH: dict[str, str] = {
     "a backup must go to a new file; {path} exists": "备份必须写入新文件，{path} 已存在",
     "backup is only available for SQLite here; use pg_dump for PostgreSQL": "此处仅支持 SQLite "
     "备份；PostgreSQL 请使用 pg_dump",
+    # -- relationship: contact records, follow-ups, care, tickets (issue 4)
+    "{option} {value} is in the future; a contact record is made after the contact": "{option} "
+    "{value} 在将来；接触记录应在接触之后填写",
+    "plan a touch with: crm followup add CUSTOMER --due DATE": "计划跟进请用：crm followup add "
+    "客户 --due 日期",
+    "the cadence '{name}' is no longer defined in the settings": "设置中已没有跟进节奏 '{name}'",
+    "the offsets of a cadence must grow: '{value}'": "跟进节奏的间隔必须逐个增大：'{value}'",
+    "unknown cadence '{value}' ({accepted}, or offsets like 0d,3d,1w,1m)": "未知的跟进节奏 "
+    "'{value}'（可用：{accepted}，或 0d,3d,1w,1m 这样的间隔）",
+    "give --next DATE or --next none": "请给出 --next 日期 或 --next none",
+    "follow-up {id} is already {status}": "跟进 {id} 已经是“{status}”状态",
+    "opportunity {code} is closed ({stage})": "销售机会 {code} 已结束（{stage}）",
+    "{code} is already on the cadence {cadence} (step {step}, follow-up {id})": "{code} 已在按 "
+    "{cadence} 节奏跟踪（第 {step} 次，跟进 {id}）",
+    "Follow-up: {kind}": "跟进：{kind}",
+    "for example 0d,3d,1w,1m": "例如 0d,3d,1w,1m",
+    "the default cadence '{name}' is not defined ({accepted})": "默认跟进节奏 '{name}' 未定义"
+    "（已有：{accepted}）",
+    "invalid --next '{value}': use {forms}": "无效的 --next '{value}'：可用 {forms}",
+    "follow-ups are named by id; see them with: crm followup list": "跟进用编号指定；查看列表："
+    "crm followup list",
+    "only pending follow-ups can be done, snoozed or cancelled": "只有待办的跟进才能完成、推迟或取消",
+    "follow-ups tied to an opportunity are for open ones; leave out --opportunity": "只能为进行中的"
+    "销售机会安排跟进；请去掉 --opportunity",
+    "cancel it first: crm followup cancel {id}": "请先取消：crm followup cancel {id}",
+    "Step {step} of cadence {cadence}": "{cadence} 节奏第 {step} 次跟踪",
+    "define it with: crm config set followup.cadences.NAME OFFSETS": "定义方法：crm config set "
+    "followup.cadences.名称 间隔",
+    "a date is 2026-03-01, 2026/3/1, 2026年3月1日, tomorrow or +3d": "日期可写作 2026-03-01、"
+    "2026/3/1、2026年3月1日、tomorrow 或 +3d",
+    "follow-up": "跟进",
+    "never contacted; added {days} days ago (every {interval} days)": "从未联系；{days} 天前录入"
+    "（应每 {interval} 天联系一次）",
+    "{days} days since the last contact (every {interval} days)": "已 {days} 天未联系"
+    "（应每 {interval} 天联系一次）",
+    "{who}: birthday, turns {age}": "{who}：{age} 岁生日",
+    "{who}: birthday": "{who}：生日",
+    "{years} years as a customer (since {since})": "合作 {years} 周年（自 {since} 起）",
+    "ticket {code} is closed": "工单 {code} 已关闭",
+    "ticket {code} is already {status}": "工单 {code} 已经是“{status}”状态",
+    "ticket {code} is already closed": "工单 {code} 已经关闭",
+    "ticket {code} is still {status}": "工单 {code} 仍是“{status}”状态",
+    "reopen it first: crm ticket reopen {code}": "请先重新打开：crm ticket reopen {code}",
+    "ticket {code} is not resolved yet": "工单 {code} 还没有解决",
+    "resolve it first: crm ticket resolve {code} --resolution TEXT": "请先解决：crm ticket "
+    "resolve {code} --resolution 处理结果",
+    "follow-up {id} due {due}": "跟进 {id}，{due} 到期",
+    "follow-up {id} due {due} (step {step} of {cadence})": "跟进 {id}，{due} 到期"
+    "（{cadence} 节奏第 {step} 次）",
+    "Logged a {channel} contact with {code} {name} (record {id})": "已记录与 {code} {name} 的"
+    "{channel}接触（记录 {id}）",
+    "Done: {followup}": "已完成：{followup}",
+    "Next: {followup}": "下一次：{followup}",
+    "The cadence is complete: every step is done.": "该节奏的各次跟踪已全部完成。",
+    "contact records": "接触记录",
+    "Planned the cadence {cadence} ({offsets}) for {code} {name}: step 1 of {steps} due {due} "
+    "(follow-up {id})": "已为 {code} {name} 安排 {cadence} 节奏（{offsets}）：共 {steps} 次，"
+    "第 1 次 {due} 到期（跟进 {id}）",
+    "If each touch is done on its day: {days}": "若每次都按时完成：{days}",
+    "Due by {date}": "截至 {date} 到期",
+    "Done: follow-up {id} for {code} {name} (contact record {record})": "已完成：{code} {name} "
+    "的跟进 {id}（接触记录 {record}）",
+    "crm follow-ups": "crm 跟进",
+    "Wrote {path} (events: {count}, to do: {pending})": "已写入 {path}（日程 {count} 个，"
+    "待办 {pending} 个）",
+    "give --owner USER or --all, not both": "--owner 与 --all 只能选一个",
+    "Planned {followup} for {code} {name}": "已为 {code} {name} 安排{followup}",
+    "Nothing due by {date}.": "截至 {date} 没有到期的跟进。",
+    "{code} {name} is lost: it gets no follow-ups": "{code} {name} 已流失，不再安排跟进",
+    "to win it back, first: crm customer edit {code} --status prospect": "如要挽回，先执行："
+    "crm customer edit {code} --status prospect",
+    "Snoozed: {followup}": "已推迟：{followup}",
+    "Cancelled follow-up {id} for {code} {name}": "已取消 {code} {name} 的跟进 {id}",
+    "follow-ups": "跟进",
+    "events: {count}, to do: {pending}": "日程 {count} 个，待办 {pending} 个",
+    "a calendar file ends in .ics: {path}": "日历文件的扩展名应为 .ics：{path}",
+    "no folder {path}": "没有文件夹 {path}",
+    "Overdue tickets ({count})": "超时工单（{count}）",
+    "customers to care for": "需要关怀的客户",
+    "Opened ticket {code} ({kind}, {priority}); resolve by {due}": "已受理工单 {code}（{kind}，"
+    "{priority}），须在 {due} 前解决",
+    "tickets": "工单",
+    "Assigned ticket {code} to {owner}": "已将工单 {code} 分派给 {owner}",
+    "Noted on ticket {code}": "已在工单 {code} 上记录",
+    "Resolved ticket {code}": "工单 {code} 已解决",
+    "Closed ticket {code}": "工单 {code} 已关闭",
+    "Reopened ticket {code}": "工单 {code} 已重新打开",
 }

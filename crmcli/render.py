@@ -11,7 +11,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -23,7 +23,7 @@ TABLE_ROWS = 50
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: column kinds never wrapped in a table (names and text wrap instead)
 KEEP_WHOLE = frozenset(
-    {"enum", "money", "int", "percent", "date", "datetime", "phone", "bool", "user"}
+    {"enum", "money", "int", "percent", "date", "datetime", "when", "phone", "bool", "user"}
 )
 
 
@@ -33,7 +33,7 @@ class Col(NamedTuple):
     key: str
     en: str
     zh: str
-    kind: str = "text"  # text, enum, money, int, date, datetime, tags, bool, extra, percent
+    kind: str = "text"  # text, enum, money, int, date, datetime, when, tags, bool, extra, percent
     vocab: Vocab | None = None
     max_width: int | None = None
 
@@ -106,6 +106,8 @@ def cell(value: Any, c: Col) -> str:
         return f"{value}%"
     if kind == "datetime" and isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if kind == "when" and isinstance(value, datetime):  # a day, or a moment of it
+        return value.strftime("%Y-%m-%d" if value.time() == time() else "%Y-%m-%d %H:%M")
     if kind == "bool":
         return pick("yes", "是") if value else pick("no", "否")
     if isinstance(value, list):

@@ -311,3 +311,82 @@ def fields_by_name(fields: list[FieldDef]) -> dict[str, FieldDef]:
 
 CUSTOMER = fields_by_name(CUSTOMER_FIELDS)
 CONTACT = fields_by_name(CONTACT_FIELDS)
+
+# -- keeping the relationship: contact records, follow-ups, care, service tickets ----------
+
+INTERACTION_KIND = Vocab(
+    "Record kind",
+    "记录类型",
+    [
+        ("contact", "Contact", "接触"),
+        ("needs", "Needs", "需求"),
+        ("care", "Care", "关怀"),
+        ("service", "Service", "服务"),
+    ],
+)
+CARE_KIND = Vocab(
+    "Care",
+    "关怀事项",
+    [
+        ("drifting", "Drifting", "久未联系"),
+        ("birthday", "Birthday", "生日"),
+        ("anniversary", "Anniversary", "合作周年"),
+    ],
+)
+TICKET_ACTION = Vocab(
+    "Action",
+    "操作",
+    [
+        ("opened", "Opened", "受理"),
+        ("assigned", "Assigned", "分派"),
+        ("note", "Note", "处理记录"),
+        ("resolved", "Resolved", "解决"),
+        ("closed", "Closed", "关闭"),
+        ("reopened", "Reopened", "重新打开"),
+    ],
+)
+
+INTERACTION_FIELDS = [
+    F("customer", "Customer", "客户", "ref"),
+    F("contact", "Contact", "联系人", "ref"),
+    F("user", "By", "记录人", "user"),
+    F("occurred_at", "When", "时间", "datetime"),
+    F("channel", "Channel", "方式", "enum", CHANNEL),
+    F("kind", "Kind", "记录类型", "enum", INTERACTION_KIND),
+    F("place", "Place", "地点", limit=200),
+    F("summary", "Summary", "内容", limit=4000),
+    F("result", "Result", "结果", limit=4000),
+    F("next_step", "Next step", "下一步", limit=1000),
+]
+FOLLOWUP_FIELDS = [
+    F("customer", "Customer", "客户", "ref"),
+    F("opportunity", "Opportunity", "销售机会", "ref"),
+    F("owner", "Owner", "负责人", "user"),
+    F("due_at", "Due", "到期", "datetime"),
+    F("kind", "Kind", "跟进方式", "enum", FOLLOWUP_KIND),
+    F("note", "Note", "备注", limit=1000),
+    F("status", "Status", "状态", "enum", FOLLOWUP_STATUS),
+    F("done_at", "Done at", "完成时间", "datetime"),
+    F("step", "Step", "第几次跟踪", "int"),
+    F("cadence", "Cadence", "跟进节奏", limit=200),
+]
+TICKET_FIELDS = [
+    F("code", "Code", "工单编号", limit=40),
+    F("customer", "Customer", "客户", "ref"),
+    F("contact", "Contact", "联系人", "ref"),
+    F("owner", "Owner", "负责人", "user"),
+    F("kind", "Kind", "工单类型", "enum", TICKET_KIND),
+    F("subject", "Subject", "主题", limit=300),
+    F("description", "Description", "问题描述", limit=4000),
+    F("priority", "Priority", "优先级", "enum", PRIORITY),
+    F("status", "Status", "工单状态", "enum", TICKET_STATUS),
+    F("opened_at", "Opened at", "受理时间", "datetime"),
+    F("due_at", "Due by", "解决时限", "datetime"),
+    F("resolved_at", "Resolved at", "解决时间", "datetime"),
+    F("closed_at", "Closed at", "关闭时间", "datetime"),
+    F("resolution", "Resolution", "处理结果", limit=4000),
+    F("satisfaction", "Satisfaction", "满意度", "int", low=1, high=5),
+]
+INTERACTION = fields_by_name(INTERACTION_FIELDS)
+FOLLOWUP = fields_by_name(FOLLOWUP_FIELDS)
+TICKET = fields_by_name(TICKET_FIELDS)

@@ -30,6 +30,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "contact": ("crmcli.cli.contact", "app", "Contacts at customers (联系人)."),
     "config": ("crmcli.cli.config", "app", "Business settings shared in the database (设置)."),
     "db": ("crmcli.cli.db", "app", "The database: info, check, backup, upgrade, audit log, purge."),
+    "log": ("crmcli.cli.interaction", "log_app", "Record a contact with a customer (接触记录)."),
+    "interaction": ("crmcli.cli.interaction", "app", "Contact and needs records (接触/需求记录)."),
+    "followup": ("crmcli.cli.followup", "app", "Follow-ups (跟进): due today, cadences, calendar."),
+    "care": (
+        "crmcli.cli.care",
+        "app",
+        "Customer care (客户关怀): drifting, birthdays, anniversaries.",
+    ),
+    "ticket": ("crmcli.cli.ticket", "app", "Service tickets (服务工单) and their tracking card."),
 }
 
 

@@ -183,7 +183,27 @@ def _card_sections() -> list[tuple[str, str, list[Any]]]:
 
     contacts = [col(CONTACT[n]) for n in ("name", "title", "role", "mobile", "email", "birthday")]
     contacts.insert(0, col(CONTACT["name"], key="id")._replace(en="Id", zh="编号", kind="int"))
-    return [("contacts", pick("Contacts", "联系人"), contacts)]
+    sections = [("contacts", pick("Contacts", "联系人"), contacts)]
+    from crmcli.cli import followup, interaction, ticket
+
+    sections += [
+        (
+            "interactions",
+            pick("Latest contact records", "最近的接触记录"),
+            interaction.columns(["occurred_at", "channel", "kind", "contact", "summary", "user"]),
+        ),
+        (
+            "followups",
+            pick("Pending follow-ups", "待办跟进"),
+            followup.columns(["id", "due_at", "kind", "step", "contact", "note", "owner"]),
+        ),
+        (
+            "tickets",
+            pick("Open tickets", "未结工单"),
+            ticket.columns(["code", "kind", "subject", "priority", "status", "due_at", "overdue"]),
+        ),
+    ]
+    return sections
 
 
 @app.command()

@@ -427,4 +427,9 @@ def card(ctx: Ctx, ref: str) -> dict[str, Any]:
     data["deleted_at"] = customer.deleted_at
     data.update({key: [] for key in CARD_KEYS})
     data["contacts"] = contacts.for_customer(ctx, customer.id)
+    from crmcli.services import followups, interactions, tickets
+
+    data["interactions"] = interactions.for_customer(ctx, customer.id)
+    data["followups"] = followups.for_customer(ctx, customer.id)
+    data["tickets"] = tickets.for_customer(ctx, customer.id)
     return data

@@ -78,6 +78,7 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
     data = data or load_data()
     started = now()
     counts = {"customers": 0, "contacts": 0}
+    added: list[tuple[dict[str, Any], Any]] = []
     for record in data.get("customers", []):
         _clock(ctx, record.get("customer_since"), started - timedelta(days=400))
         saved = customers.add(
@@ -89,6 +90,7 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
             extra=record.get("extra") or None,
         )
         counts["customers"] += 1
+        added.append((record, saved.customer))
         for person in record.get("contacts", []):
             contacts.add(
                 ctx,
@@ -97,5 +99,110 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
                 values=_values(person, CONTACT, {"name", "customer"}),
             )
             counts["contacts"] += 1
+    counts.update(_relationship(ctx, added, started))
     ctx.at = started
+    return counts
+
+
+# -- keeping the relationship: contact records, follow-ups, tickets ----------------------------
+
+
+def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: datetime):
+    """Load every customer's contact records, follow-ups and tickets, in time order.
+
+    Runs after the customers (and, once loaded, their opportunities), so follow-ups
+    and contact records find the opportunity they serve by its title.
+    """
+    from sqlalchemy import select
+
+    from crmcli.models import Contact, Opportunity, User
+    from crmcli.services import followups, interactions, tickets
+
+    staff = {r.username: r.id for r in ctx.session.execute(select(User.username, User.id))}
+    counts = {"interactions": 0, "followups": 0, "tickets": 0}
+    for record, customer in added:
+        people = {
+            r.name: r.id
+            for r in ctx.session.execute(
+                select(Contact.name, Contact.id).where(Contact.customer_id == customer.id)
+            )
+        }
+        deals = {
+            r.title: r.id
+            for r in ctx.session.execute(
+                select(Opportunity.title, Opportunity.id).where(
+                    Opportunity.customer_id == customer.id
+                )
+            )
+        }
+        ref = str(customer.id)
+        logged: dict[str, Any] = {}
+        for item in sorted(record.get("interactions", []), key=lambda i: i["at"]):
+            _clock(ctx, item["at"], started)
+            done = interactions.log(
+                ctx,
+                customer=ref,
+                channel=item["channel"],
+                summary=item["summary"],
+                result=item.get("result"),
+                contact=str(people[item["contact"]]) if item.get("contact") in people else None,
+                place=item.get("place"),
+                at=ctx.at,
+                next_step=item.get("next_step"),
+                user=item["user"] if item.get("user") in staff else None,
+            )
+            logged[item["at"]] = done.interaction
+            counts["interactions"] += 1
+        for item in sorted(record.get("followups", []), key=lambda f: f["due_at"]):
+            due = datetime.fromisoformat(item["due_at"])
+            ctx.at = min(due, started)
+            followup = followups.create(
+                ctx,
+                customer=customer,
+                due=due,
+                kind=item["kind"],
+                note=item.get("note"),
+                opportunity_id=deals.get(item.get("opportunity")),
+                owner_id=customer.owner_id,
+                step=item.get("step"),
+                cadence=item.get("cadence"),
+            )
+            if item["status"] == "done":
+                followups.done(
+                    ctx,
+                    str(followup.id),
+                    at=ctx.at,
+                    next="none",
+                    interaction=logged.get(item["due_at"]),
+                )
+            elif item["status"] == "cancelled":
+                followups.cancel(ctx, str(followup.id))
+            counts["followups"] += 1
+        for item in sorted(record.get("tickets", []), key=lambda k: k["opened_at"]):
+            _clock(ctx, item["opened_at"], started)
+            ticket = tickets.open_ticket(
+                ctx,
+                customer=ref,
+                kind=item["kind"],
+                subject=item["subject"],
+                priority=item.get("priority"),
+                contact=str(people[item["contact"]]) if item.get("contact") in people else None,
+                description=item.get("description"),
+            )
+            status = item["status"]
+            if status == "in_progress":
+                ctx.at = min(ctx.at + timedelta(hours=2), started)
+                tickets.note(ctx, ticket.code, "已受理，正在处理")
+            if status in ("resolved", "closed"):
+                _clock(ctx, item["resolved_at"], started)
+                tickets.resolve(
+                    ctx,
+                    ticket.code,
+                    resolution=item["resolution"],
+                    satisfaction=item.get("satisfaction"),
+                )
+            if status == "closed":
+                ctx.at = min(ctx.at + timedelta(days=2), started)
+                tickets.close(ctx, ticket.code)
+            counts["tickets"] += 1
     return counts

@@ -30,6 +30,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "contact": ("crmcli.cli.contact", "app", "Contacts at customers (联系人)."),
     "config": ("crmcli.cli.config", "app", "Business settings shared in the database (设置)."),
     "db": ("crmcli.cli.db", "app", "The database: info, check, backup, upgrade, audit log, purge."),
+    "opportunity": (
+        "crmcli.cli.opportunity",
+        "app",
+        "Sales opportunities through the pipeline (销售机会): add, list, stage ...",
+    ),
+    "product": ("crmcli.cli.product", "app", "Products and services (产品) with their prices."),
+    "supplier": ("crmcli.cli.supplier", "app", "Suppliers (供应商)."),
+    "competitor": ("crmcli.cli.competitor", "app", "Competitors (竞争对手) and what they offer."),
+    "order": ("crmcli.cli.order", "app", "Sales orders (销售订单) with exact totals."),
+    "contract": (
+        "crmcli.cli.contract",
+        "app",
+        "Contracts, payment plans, receipts and receivables (合同, 催款).",
+    ),
 }
 
 

@@ -427,4 +427,9 @@ def card(ctx: Ctx, ref: str) -> dict[str, Any]:
     data["deleted_at"] = customer.deleted_at
     data.update({key: [] for key in CARD_KEYS})
     data["contacts"] = contacts.for_customer(ctx, customer.id)
+    from crmcli.services import contracts, orders, pipeline
+
+    data["opportunities"] = pipeline.for_customer(ctx, customer.id)
+    data["orders"] = orders.for_customer(ctx, customer.id)
+    data["contracts"] = contracts.for_customer(ctx, customer.id)
     return data

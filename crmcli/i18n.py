@@ -235,6 +235,10 @@ ZH: dict[str, str] = {
     "a product named '{name}' already exists: {code}": "已有同名产品 '{name}'：{code}",
     "product code '{value}' is already used by {other}": "产品编号 '{value}' 已被 {other} 使用",
     "{field} must be above 0: {value}": "{field}必须大于 0：{value}",
+    "PRODUCT:QTY[:PRICE][:DISCOUNT%], e.g. P0001:2, P0001:2:60000 or P0001:2:60000:5%": "产品:数量"
+    "[:单价][:折扣%]，例如 P0001:2、P0001:2:60000 或 P0001:2:60000:5%",
+    "DATE:AMOUNT,... e.g. 2026-03-01:30000,2026-06-01:70000 or +0d:30%,+3m:70%": "日期:金额,...，"
+    "例如 2026-03-01:30000,2026-06-01:70000 或 +0d:30%,+3m:70%",
     "invalid item '{value}': use {form}": "订单明细格式错误 '{value}'，请用 {form}",
     "invalid discount '{value}': use 5%, 95折 or 9.5折": "无效折扣 '{value}'：请用 5%、95折 或 9.5折",
     "an order needs at least one --item {form}": "订单至少需要一个 --item {form}",

@@ -533,3 +533,35 @@ def test_recent_history_times_come_from_the_clock(crm, db, book):
     crm("opportunity", "add", "C000001", "ERP项目", "--amount", "100000")
     at = datetime.fromisoformat(str(db.scalar("SELECT at FROM stage_change")))
     assert abs(datetime.now() - at) < timedelta(minutes=5)
+
+
+def test_changing_a_stage_probability_moves_those_that_follow_it(crm, db, book):
+    crm("opportunity", "add", "C000001", "跟随阶段", "--amount", "1000", "--stage", "qualified")
+    crm(
+        "opportunity",
+        "add",
+        "C000001",
+        "手工赢率",
+        "--amount",
+        "1000",
+        "--stage",
+        "qualified",
+        "--probability",
+        "40",
+    )
+    crm("opportunity", "add", "C000001", "别的阶段", "--amount", "1000", "--stage", "proposal")
+    crm("config", "set", "pipeline.stages.qualified.probability", "30")
+    rows = db.rows("SELECT title, probability FROM opportunity ORDER BY id")
+    assert [(r["title"], r["probability"]) for r in rows] == [
+        ("跟随阶段", 30),
+        ("手工赢率", 40),
+        ("别的阶段", 50),
+    ]
+    entry = db.one(
+        "SELECT entity_code, changes FROM audit_entry WHERE entity = 'opportunity' "
+        "AND action = 'update'"
+    )
+    assert entry["entity_code"] == "O000001"
+    assert json.loads(entry["changes"]) == {"probability": [25, 30]}
+    crm("config", "reset", "pipeline.stages")
+    assert db.scalar("SELECT probability FROM opportunity WHERE id = 1") == 25

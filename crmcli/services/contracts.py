@@ -64,7 +64,10 @@ RECEIVABLE_FIELDS = [
     "outstanding",
     "days_overdue",
 ]
-_PLAN_HELP = "DATE:AMOUNT,... e.g. 2026-03-01:30000,2026-06-01:70000 or +0d:30%,+3m:70%"
+
+
+def _plan_help() -> str:
+    return t("DATE:AMOUNT,... e.g. 2026-03-01:30000,2026-06-01:70000 or +0d:30%,+3m:70%")
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -88,14 +91,14 @@ def parse_plan(texts: list[str], amount: Decimal, *, base: datetime) -> list[tup
             else:
                 pieces.append(piece)
     if not pieces:
-        raise Invalid(t("the payment plan is empty: use {form}", form=_PLAN_HELP))
+        raise Invalid(t("the payment plan is empty: use {form}", form=_plan_help()))
     plan: list[tuple[date, Decimal]] = []
     percents: list[Decimal] = []
     for piece in pieces:
         m = re.fullmatch(r"\s*(.+?)\s*[:：]\s*(.+?)\s*", piece)
         if not m:
             raise Invalid(
-                t("invalid plan item '{value}': use {form}", value=piece, form=_PLAN_HELP)
+                t("invalid plan item '{value}': use {form}", value=piece, form=_plan_help())
             )
         due = parse_date(m.group(1), base=base)
         value = nfkc(m.group(2))

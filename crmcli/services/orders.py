@@ -90,14 +90,15 @@ def parse_discount(text: str) -> Decimal:
     return discount
 
 
-_ITEM_HELP = "PRODUCT:QTY[:PRICE][:DISCOUNT%], e.g. P0001:2, P0001:2:60000 or P0001:2:60000:5%"
+def _item_help() -> str:
+    return t("PRODUCT:QTY[:PRICE][:DISCOUNT%], e.g. P0001:2, P0001:2:60000 or P0001:2:60000:5%")
 
 
 def parse_item(text: str) -> Item:
     """``PRODUCT:QTY[:PRICE][:DISCOUNT]``; a part ending in ``%`` or ``折`` is the discount."""
     parts = [p.strip() for p in re.split(r"[:：]", text)]
     if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
-        raise Invalid(t("invalid item '{value}': use {form}", value=text, form=_ITEM_HELP))
+        raise Invalid(t("invalid item '{value}': use {form}", value=text, form=_item_help()))
     qty = parse_decimal(parts[1], ORDER_LINE["qty"].label, places=3)
     if qty <= 0:
         raise Invalid(
@@ -109,11 +110,15 @@ def parse_item(text: str) -> Item:
             continue
         if part.endswith(("%", "％", "折")):
             if discount is not None:
-                raise Invalid(t("invalid item '{value}': use {form}", value=text, form=_ITEM_HELP))
+                raise Invalid(
+                    t("invalid item '{value}': use {form}", value=text, form=_item_help())
+                )
             discount = parse_discount(part)
         else:
             if price is not None:
-                raise Invalid(t("invalid item '{value}': use {form}", value=text, form=_ITEM_HELP))
+                raise Invalid(
+                    t("invalid item '{value}': use {form}", value=text, form=_item_help())
+                )
             price = parse_money(part, ORDER_LINE["unit_price"].label)
             if price < 0:
                 raise Invalid(
@@ -180,7 +185,7 @@ def add(
     buyer = customers.find(ctx, customer)
     _allowed(ctx, buyer)
     if not items:
-        raise Invalid(t("an order needs at least one --item {form}", form=_ITEM_HELP))
+        raise Invalid(t("an order needs at least one --item {form}", form=_item_help()))
     default_discount = parse_discount(discount) if discount is not None else Decimal(0)
     key = ORDER_STATUS.parse(status) if status else "confirmed"
     if key == "cancelled":

@@ -294,3 +294,20 @@ def test_bad_input_is_one_error_line_and_changes_nothing(crm, db, book_with_orde
 
 def test_an_order_needs_an_item(crm, book):
     crm("order", "add", "C000001", code=2)
+
+
+def test_table_shows_fifty_and_totals_them_all(crm, db, book):
+    crm("order", "add", "C000001", "-i", "P0004:1")  # 0.35
+    for i in range(60):
+        db.execute(
+            "INSERT INTO sales_order (code, customer_id, ordered_on, status, total) "
+            "VALUES (:c, 2, '2026-01-01', :s, 100)",  # 100 cents
+            c=f"X{i:03d}",
+            s="cancelled" if i % 10 == 0 else "paid",
+        )
+    out = crm("order", "list").stdout
+    assert "50 of 61 shown; 11 more" in out
+    assert "55 orders (not cancelled), total 54.35" in out  # 54 x 1.00 + 0.35
+    limited = crm("order", "list", "-n", "5").stdout  # X000 (cancelled) .. X004
+    assert "4 orders (not cancelled), total 4.00" in limited and "more" not in limited
+    assert len(crm.json("order", "list")) == 61

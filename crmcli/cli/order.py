@@ -185,8 +185,6 @@ def list_(
     output: FormatOpt = None,
 ) -> None:
     """List orders, oldest first (cancelled ones too, marked); json carries the lines."""
-    from decimal import Decimal
-
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.services import orders
@@ -195,24 +193,31 @@ def list_(
     output = fmt(output)
     start = parse_date(since) if since else None
     end = parse_date(until) if until else None
+    count = limit(n)
     with state.unit() as ctx:
         q = orders.query(
             ctx, customer=customer, status=status, since=start, until=end, opportunity=opportunity
         )
-        data = orders.rows(ctx, q, limit=limit(n))
+        if output == "table":  # the first rows, and the count and total of them all
+            shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
+            data = orders.rows(ctx, q, limit=shown, lines=False)
+            sums = orders.totals(ctx, q.limit(count) if count else q)
+        else:
+            data = orders.rows(ctx, q, limit=count)
     if output == "csv":
         for row in data:
             row["lines"] = len(row["lines"])
-    shown = render.without_empty(columns(LIST_COLUMNS), data, ["owner", "opportunity"])
-    render.rows(data, shown, output, what=t("orders"))
-    if output == "table" and data:
-        live = [d for d in data if d["status"] != "cancelled"]
-        total = sum((d["total"] for d in live), Decimal(0))
+    if output != "table":
+        render.rows(data, columns(LIST_COLUMNS), output, what=t("orders"))
+        return
+    shown_columns = render.without_empty(columns(LIST_COLUMNS), data, ["owner", "opportunity"])
+    render.rows(data, shown_columns, output, what=t("orders"), total=sums["orders"])
+    if sums["orders"]:
         render.out(
             t(
                 "{count} orders (not cancelled), total {total}",
-                count=len(live),
-                total=f"{total:,.2f}",
+                count=sums["live"],
+                total=f"{sums['total']:,.2f}",
             )
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -137,8 +137,8 @@ def load_selling(ctx: Ctx, data: dict[str, Any], counts: dict[str, int]) -> None
     from crmcli.services import catalog, contracts, orders, pipeline
     from crmcli.vocab import COMPETITOR, PRODUCT, SUPPLIER
 
-    anchor = now() - timedelta(days=730)
-    ctx.at = anchor
+    # the catalogue predates the book: two years ago, at the start of a working day
+    ctx.at = datetime.combine(date.today() - timedelta(days=730), time(9))
     for kind, key, fields in (
         (catalog.SUPPLIERS, "suppliers", SUPPLIER),
         (catalog.PRODUCTS, "products", PRODUCT),

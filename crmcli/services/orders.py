@@ -371,14 +371,14 @@ def query(
     return q.order_by(SalesOrder.ordered_on, SalesOrder.code)
 
 
-def rows(ctx: Ctx, q: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Order rows with their lines, in the JSON order."""
+def rows(ctx: Ctx, q: Any, *, limit: int | None = None, lines: bool = True) -> list[dict[str, Any]]:
+    """Order rows in the JSON order, with their lines (unless ``lines`` is False)."""
     if limit is not None:
         q = q.limit(limit)
     data = [dict(r._mapping) for r in ctx.session.execute(q)]
-    lines = _lines(ctx, [d["id"] for d in data])
+    found = _lines(ctx, [d["id"] for d in data]) if lines else {}
     for d in data:
-        d["lines"] = lines.get(d["id"], [])
+        d["lines"] = found.get(d["id"], [])
     return [{k: d[k] for k in JSON_FIELDS} for d in data]
 
 
@@ -412,12 +412,20 @@ def _lines(ctx: Ctx, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return result
 
 
-def count(ctx: Ctx, q: Any) -> int:
-    from sqlalchemy import func, select
+def totals(ctx: Ctx, q: Any) -> dict[str, Any]:
+    """Over every order ``q`` matches: how many, and how many and how much not cancelled."""
+    from sqlalchemy import case, func, select
 
-    return ctx.session.execute(
-        select(func.count()).select_from(q.order_by(None).subquery())
-    ).scalar()
+    sub = q.subquery()  # keeps its ORDER BY: with a LIMIT it decides which orders count
+    live = sub.c.status != "cancelled"
+    row = ctx.session.execute(
+        select(
+            func.count(),
+            func.sum(case((live, 1), else_=0)),
+            func.sum(case((live, sub.c.total), else_=None)),
+        )
+    ).one()
+    return {"orders": row[0], "live": row[1] or 0, "total": row[2] or Decimal("0.00")}
 
 
 def as_dict(ctx: Ctx, order: Any) -> dict[str, Any]:

@@ -741,12 +741,16 @@ def query(
 
 
 def _row(mapping: Any) -> dict[str, Any]:
+    from decimal import ROUND_HALF_UP
+
     from crmcli.validate import CENT
 
     data = dict(mapping)
     amount = data.get("amount")
     data["weighted_amount"] = (
-        (amount * data["probability"] / 100).quantize(CENT) if amount is not None else None
+        (amount * data["probability"] / 100).quantize(CENT, ROUND_HALF_UP)
+        if amount is not None
+        else None
     )
     return {k: data.get(k) for k in JSON_FIELDS}
 
@@ -755,14 +759,6 @@ def rows(ctx: Ctx, q: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
     if limit is not None:
         q = q.limit(limit)
     return [_row(r._mapping) for r in ctx.session.execute(q)]
-
-
-def count(ctx: Ctx, q: Any) -> int:
-    from sqlalchemy import func, select
-
-    return ctx.session.execute(
-        select(func.count()).select_from(q.order_by(None).subquery())
-    ).scalar()
 
 
 def as_dict(ctx: Ctx, opportunity: Any) -> dict[str, Any]:

@@ -565,3 +565,23 @@ def test_changing_a_stage_probability_moves_those_that_follow_it(crm, db, book):
     assert json.loads(entry["changes"]) == {"probability": [25, 30]}
     crm("config", "reset", "pipeline.stages")
     assert db.scalar("SELECT probability FROM opportunity WHERE id = 1") == 25
+
+
+def test_table_shows_fifty_and_sums_them_all(crm, db, book):
+    for i in range(60):
+        db.execute(
+            "INSERT INTO opportunity (code, customer_id, title, amount, stage, probability, "
+            "probability_manual) VALUES (:c, 1, :t, 1, 'proposal', 50, 0)",  # 0.01 at 50%
+            c=f"X{i:03d}",
+            t=f"机会{i}",
+        )
+    out = crm("opportunity", "list").stdout
+    assert "50 of 60 shown; 10 more" in out
+    # each row weighs 0.005, shown as 0.01 (half-up): the footer adds what the rows show
+    assert "60 opportunities: amount 0.60, weighted 0.60" in out
+    rows = crm.json("opportunity", "list")
+    assert len(rows) == 60 and {r["weighted_amount"] for r in rows} == {0.01}
+    assert (
+        "5 opportunities: amount 0.05, weighted 0.05"
+        in crm("opportunity", "list", "-n", "5").stdout
+    )

@@ -301,20 +301,24 @@ def list_(
             closing_before=before,
             deleted=deleted,
         )
-        data = pipeline.rows(ctx, q, limit=count)
+        if output == "table":  # the first rows, and the count and sums of them all
+            first = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
+            data = pipeline.rows(ctx, q, limit=first)
+            sums = pipeline.totals(ctx, q.limit(count) if count else q)
+        else:
+            data = pipeline.rows(ctx, q, limit=count)
+    if output != "table":
+        render.rows(data, list_columns(stages.vocab), output, what=t("opportunities"))
+        return
     shown = render.without_empty(list_columns(stages.vocab), data, ["owner"])
-    render.rows(data, shown, output, what=t("opportunities"))
-    if output == "table" and len(data) > 1:
-        from decimal import Decimal
-
-        total = sum((d["amount"] or Decimal(0) for d in data), Decimal(0))
-        weighted = sum((d["weighted_amount"] or Decimal(0) for d in data), Decimal(0))
+    render.rows(data, shown, output, what=t("opportunities"), total=sums["opportunities"])
+    if sums["opportunities"] > 1:
         render.out(
             t(
                 "{count} opportunities: amount {total}, weighted {weighted}",
-                count=len(data),
-                total=f"{total:,.2f}",
-                weighted=f"{weighted:,.2f}",
+                count=sums["opportunities"],
+                total=f"{sums['amount']:,.2f}",
+                weighted=f"{sums['weighted']:,.2f}",
             )
         )
 

@@ -761,6 +761,28 @@ def rows(ctx: Ctx, q: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
     return [_row(r._mapping) for r in ctx.session.execute(q)]
 
 
+def totals(ctx: Ctx, q: Any) -> dict[str, Any]:
+    """Over every opportunity ``q`` matches: how many, their amount and weighted amount.
+
+    The weighted amount is the sum of each row's (amount x probability, rounded half-up
+    to the cent), in integer cents, so it equals what the rows show added up.
+    """
+    from sqlalchemy import BigInteger, func, select, type_coerce
+
+    from crmcli.validate import CENT
+
+    sub = q.subquery()  # keeps its ORDER BY: with a LIMIT it decides which rows count
+    cents = type_coerce(sub.c.amount, BigInteger)
+    count, amount, weighted = ctx.session.execute(
+        select(func.count(), func.sum(cents), func.sum((cents * sub.c.probability + 50) // 100))
+    ).one()
+    return {
+        "opportunities": count,
+        "amount": (Decimal(amount or 0) / 100).quantize(CENT),
+        "weighted": (Decimal(weighted or 0) / 100).quantize(CENT),
+    }
+
+
 def as_dict(ctx: Ctx, opportunity: Any) -> dict[str, Any]:
     from crmcli.models import Opportunity as O
 

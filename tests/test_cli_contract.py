@@ -478,3 +478,34 @@ def test_bad_input_is_one_error_line_and_changes_nothing(
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
     assert db.dump() == before
+
+
+def test_many_contracts_take_the_whole_table_path_with_the_same_answers(crm, db, book):
+    """Past 2,000 contracts plans and receipts are read in one pass, not by IN-lists."""
+    due = day(-10)
+    db.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100) "
+        "INSERT INTO contract (code, customer_id, title, amount, signed_on) "
+        "SELECT printf('H%06d', i), 1 + i % 2, 'bulk ' || i, 20000, :signed FROM n",
+        signed=day(-30),
+    )
+    db.execute(
+        "INSERT INTO payment_plan (contract_id, seq, due_on, amount) "
+        "SELECT id, 1, :due, 10000 FROM contract UNION ALL "
+        "SELECT id, 2, :later, 10000 FROM contract",
+        due=due,
+        later=day(20),
+    )
+    db.execute(  # every third contract paid 150.00 of its first 100.00 + 100.00
+        "INSERT INTO receipt (contract_id, paid_on, amount) "
+        "SELECT id, :paid, 15000 FROM contract WHERE id % 3 = 0",
+        paid=day(-5),
+    )
+    rows = crm.json("contract", "receivables")
+    assert len(rows) == 2100 - 700  # the paid ones owe nothing yet
+    assert {(r["outstanding"], r["days_overdue"]) for r in rows} == {(100, 10)}
+    ahead = crm.json("contract", "receivables", "--within", "30")
+    assert len(ahead) == 1400 + 2100
+    assert {r["outstanding"] for r in ahead if r["seq"] == 2} == {100, 50}
+    one = crm.json("contract", "show", "H000003")  # the small path, for comparison
+    assert [(p["received"], p["outstanding"]) for p in one["plan"]] == [(100, 0), (50, 50)]

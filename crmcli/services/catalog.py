@@ -138,12 +138,10 @@ def _check_unique(ctx: Ctx, kind: Kind, record: Any) -> list[str]:
     from sqlalchemy import select
 
     model = kind.model
-    q = select(model.id, *([model.code] if hasattr(model, "code") else [])).where(
-        model.name == record.name, model.deleted_at.is_(None)
-    )
+    q = select(model).where(model.name == record.name, model.deleted_at.is_(None))
     if record.id is not None:
         q = q.where(model.id != record.id)
-    other = ctx.session.execute(q.limit(1)).first()
+    other = ctx.session.execute(q.limit(1)).scalar()
     if other is None:
         return []
     if kind.unique_name:

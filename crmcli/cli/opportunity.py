@@ -304,7 +304,7 @@ def list_(
         if output == "table":  # the first rows, and the count and sums of them all
             first = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
             data = pipeline.rows(ctx, q, limit=first)
-            sums = pipeline.totals(ctx, q.limit(count) if count else q)
+            sums = pipeline.totals(ctx, q, limit=count)
         else:
             data = pipeline.rows(ctx, q, limit=count)
     if output != "table":

@@ -201,7 +201,7 @@ def list_(
         if output == "table":  # the first rows, and the count and total of them all
             shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
             data = orders.rows(ctx, q, limit=shown, lines=False)
-            sums = orders.totals(ctx, q.limit(count) if count else q)
+            sums = orders.totals(ctx, q, limit=count)
         else:
             data = orders.rows(ctx, q, limit=count)
     if output == "csv":

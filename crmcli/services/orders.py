@@ -412,19 +412,30 @@ def _lines(ctx: Ctx, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return result
 
 
-def totals(ctx: Ctx, q: Any) -> dict[str, Any]:
-    """Over every order ``q`` matches: how many, and how many and how much not cancelled."""
+def totals(ctx: Ctx, q: Any, *, limit: int | None = None) -> dict[str, Any]:
+    """Over the orders ``q`` matches (its first ``limit``): how many, and how many and how
+    much not cancelled."""
     from sqlalchemy import case, func, select
 
-    sub = q.subquery()  # keeps its ORDER BY: with a LIMIT it decides which orders count
-    live = sub.c.status != "cancelled"
-    row = ctx.session.execute(
-        select(
-            func.count(),
-            func.sum(case((live, 1), else_=0)),
-            func.sum(case((live, sub.c.total), else_=None)),
-        )
-    ).one()
+    from crmcli.models import Customer, SalesOrder
+
+    if limit:  # the ORDER BY decides which rows count
+        sub = q.limit(limit).subquery()
+        status, total, source = sub.c.status, sub.c.total, sub
+        where = None
+    else:  # the same conditions, without the joins and the sort the rows needed
+        status, total = SalesOrder.status, SalesOrder.total
+        source = SalesOrder.__table__.join(Customer, Customer.id == SalesOrder.customer_id)
+        where = q.whereclause
+    live = status != "cancelled"
+    summary = select(
+        func.count(),
+        func.sum(case((live, 1), else_=0)),
+        func.sum(case((live, total), else_=None)),
+    ).select_from(source)
+    if where is not None:
+        summary = summary.where(where)
+    row = ctx.session.execute(summary).one()
     return {"orders": row[0], "live": row[1] or 0, "total": row[2] or Decimal("0.00")}
 
 

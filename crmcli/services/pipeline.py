@@ -761,24 +761,36 @@ def rows(ctx: Ctx, q: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
     return [_row(r._mapping) for r in ctx.session.execute(q)]
 
 
-def totals(ctx: Ctx, q: Any) -> dict[str, Any]:
-    """Over every opportunity ``q`` matches: how many, their amount and weighted amount.
+def totals(ctx: Ctx, q: Any, *, limit: int | None = None) -> dict[str, Any]:
+    """Over the opportunities ``q`` matches (its first ``limit``): how many, their amount
+    and weighted amount.
 
     The weighted amount is the sum of each row's (amount x probability, rounded half-up
     to the cent), in integer cents, so it equals what the rows show added up.
     """
     from sqlalchemy import BigInteger, func, select, type_coerce
 
+    from crmcli.models import Customer
+    from crmcli.models import Opportunity as O
     from crmcli.validate import CENT
 
-    sub = q.subquery()  # keeps its ORDER BY: with a LIMIT it decides which rows count
-    cents = type_coerce(sub.c.amount, BigInteger)
-    count, amount, weighted = ctx.session.execute(
-        select(func.count(), func.sum(cents), func.sum((cents * sub.c.probability + 50) // 100))
-    ).one()
+    if limit:  # the ORDER BY decides which rows count
+        sub = q.limit(limit).subquery()
+        amount, probability, source, where = sub.c.amount, sub.c.probability, sub, None
+    else:  # the same conditions, without the joins and the sort the rows needed
+        amount, probability = O.amount, O.probability
+        source = O.__table__.join(Customer, Customer.id == O.customer_id)
+        where = q.whereclause
+    cents = type_coerce(amount, BigInteger)
+    summary = select(
+        func.count(), func.sum(cents), func.sum((cents * probability + 50) // 100)
+    ).select_from(source)
+    if where is not None:
+        summary = summary.where(where)
+    count, total, weighted = ctx.session.execute(summary).one()
     return {
         "opportunities": count,
-        "amount": (Decimal(amount or 0) / 100).quantize(CENT),
+        "amount": (Decimal(total or 0) / 100).quantize(CENT),
         "weighted": (Decimal(weighted or 0) / 100).quantize(CENT),
     }
 

@@ -253,4 +253,119 @@ ZH: dict[str, str] = {
     "Resolved ticket {code}": "工单 {code} 已解决",
     "Closed ticket {code}": "工单 {code} 已关闭",
     "Reopened ticket {code}": "工单 {code} 已重新打开",
+    # -- selling: opportunities, products, suppliers, competitors, orders, contracts
+    "give at least one field option": "请至少给出一个字段选项",
+    "opportunity": "销售机会",
+    "opportunities": "销售机会",
+    "supplier": "供应商",
+    "suppliers": "供应商",
+    "product": "产品",
+    "products": "产品",
+    "competitor": "竞争对手",
+    "competitors": "竞争对手",
+    "order": "订单",
+    "orders": "订单",
+    "contract": "合同",
+    "contracts": "合同",
+    "receivables": "应收款",
+    "payment plan": "回款计划",
+    "change opportunities": "修改销售机会",
+    "change orders": "修改订单",
+    "change contracts": "修改合同",
+    "change the {what} list": "修改{what}资料",
+    "an opportunity added as lost needs --reason (why was it lost?)": "以“输单”阶段添加的销售机会"
+    "需要 --reason（输单原因）",
+    "moving {code} to lost needs --reason (why was it lost?)": "将 {code} 改为输单需要 --reason"
+    "（输单原因）",
+    "{code} is already at stage {stage}": "{code} 已经处于“{stage}”阶段",
+    "change the probability with: crm opportunity edit {code} --probability P": "修改赢率："
+    "crm opportunity edit {code} --probability P",
+    "a {stage} opportunity has the probability of its stage; leave out --probability": "“{stage}”"
+    "的销售机会赢率由阶段决定，请去掉 --probability",
+    "{code} is {stage}: its probability is that of the stage": "{code} 已{stage}，赢率由阶段决定",
+    "a stage move cannot be in the future: {value}": "阶段变更时间不能晚于现在：{value}",
+    "{code} last moved on {last}; a new move cannot be dated before it": "{code} 上次阶段变更在 "
+    "{last}，新的变更不能早于它",
+    "Added opportunity {code} {title} for {customer} ({stage}, {p}%)": "已为 {customer} 添加销售机会 "
+    "{code} {title}（{stage}，赢率 {p}%）",
+    "Moved {code} {title} from {old} to {new} ({p}%)": "{code} {title} 已从“{old}”进入“{new}”"
+    "（赢率 {p}%）",
+    "Probability stays {p}% (set by hand; --probability auto follows the stage)": "赢率保持 {p}%"
+    "（手工设定；用 --probability auto 恢复按阶段计算）",
+    "Cancelled {count} pending follow-ups tied to {code}": "已取消与 {code} 相关的 {count} 条待办跟进",
+    "Customer {code} {name} is now {status}": "客户 {code} {name} 已成为{status}",
+    "{count} opportunities: amount {total}, weighted {weighted}": "共 {count} 个销售机会：金额 "
+    "{total}，加权金额 {weighted}",
+    "Updated opportunity {code} {title}": "已修改销售机会 {code} {title}",
+    "Opportunity {code} {title} unchanged": "销售机会 {code} {title} 没有变化",
+    "Delete opportunity {code} {title}?": "删除销售机会 {code} {title}？",
+    "Deleted opportunity {code} {title} (restore with: crm opportunity restore {code})": "已删除销售"
+    "机会 {code} {title}（恢复：crm opportunity restore {code}）",
+    "Restored opportunity {code} {title}": "已恢复销售机会 {code} {title}",
+    "Added supplier {name} (id {id})": "已添加供应商 {name}（id {id}）",
+    "Updated supplier {name} (id {id})": "已修改供应商 {name}（id {id}）",
+    "Supplier {name} (id {id}) unchanged": "供应商 {name}（id {id}）没有变化",
+    "Deleted supplier {name} (id {id})": "已删除供应商 {name}（id {id}）",
+    "Restored supplier {name} (id {id})": "已恢复供应商 {name}（id {id}）",
+    "Added product {code} {name}": "已添加产品 {code} {name}",
+    "Updated product {code} {name}": "已修改产品 {code} {name}",
+    "Product {code} {name} unchanged": "产品 {code} {name} 没有变化",
+    "Deleted product {code} {name}": "已删除产品 {code} {name}",
+    "Restored product {code} {name}": "已恢复产品 {code} {name}",
+    "Added competitor {name} (id {id})": "已添加竞争对手 {name}（id {id}）",
+    "Updated competitor {name} (id {id})": "已修改竞争对手 {name}（id {id}）",
+    "Competitor {name} (id {id}) unchanged": "竞争对手 {name}（id {id}）没有变化",
+    "Deleted competitor {name} (id {id})": "已删除竞争对手 {name}（id {id}）",
+    "Restored competitor {name} (id {id})": "已恢复竞争对手 {name}（id {id}）",
+    "Delete {what} {name}?": "删除{what} {name}？",
+    "a {what} named '{name}' already exists (id {id})": "已有名为 '{name}' 的{what}（id {id}）",
+    "a product named '{name}' already exists: {code}": "已有同名产品 '{name}'：{code}",
+    "product code '{value}' is already used by {other}": "产品编号 '{value}' 已被 {other} 使用",
+    "{field} must be above 0: {value}": "{field}必须大于 0：{value}",
+    "PRODUCT:QTY[:PRICE][:DISCOUNT%], e.g. P0001:2, P0001:2:60000 or P0001:2:60000:5%": "产品:数量"
+    "[:单价][:折扣%]，例如 P0001:2、P0001:2:60000 或 P0001:2:60000:5%",
+    "DATE:AMOUNT,... e.g. 2026-03-01:30000,2026-06-01:70000 or +0d:30%,+3m:70%": "日期:金额,...，"
+    "例如 2026-03-01:30000,2026-06-01:70000 或 +0d:30%,+3m:70%",
+    "invalid item '{value}': use {form}": "订单明细格式错误 '{value}'，请用 {form}",
+    "invalid discount '{value}': use 5%, 95折 or 9.5折": "无效折扣 '{value}'：请用 5%、95折 或 9.5折",
+    "an order needs at least one --item {form}": "订单至少需要一个 --item {form}",
+    "a new order cannot be cancelled; add it, then: crm order cancel ID": "新订单不能直接设为已取消；"
+    "请先添加，再执行 crm order cancel ID",
+    "opportunity {code} belongs to another customer, not {customer}": "销售机会 {code} 属于其他客户，"
+    "不是 {customer}",
+    "product {code} {name} has no price; give one: {code}:QTY:PRICE": "产品 {code} {name} 没有单价，"
+    "请给出：{code}:数量:单价",
+    "the order total {value} is too large": "订单金额 {value} 过大",
+    "cancel an order with: crm order cancel {code}": "取消订单请用：crm order cancel {code}",
+    "order {code} is cancelled": "订单 {code} 已取消",
+    "order {code} is already cancelled": "订单 {code} 已经取消过了",
+    "Added order {code} for {customer}: {count} lines, total {total}": "已为 {customer} 添加订单 "
+    "{code}：{count} 行明细，合计 {total}",
+    "{count} orders (not cancelled), total {total}": "有效订单 {count} 张（不含已取消），合计 {total}",
+    "Cancel order {code} ({total})?": "取消订单 {code}（{total}）？",
+    "Cancelled order {code}": "已取消订单 {code}",
+    "Order {code} is now {status}": "订单 {code} 已改为{status}",
+    "Order {code} unchanged": "订单 {code} 没有变化",
+    "the payment plan is empty: use {form}": "回款计划为空，请用 {form}",
+    "invalid plan item '{value}': use {form}": "回款计划格式错误 '{value}'，请用 {form}",
+    "each instalment must be above 0: '{value}'": "每期金额必须大于 0：'{value}'",
+    "the payment plan adds up to {plan}, not the contract amount {amount} (difference {difference})": "回款计划合计 {plan}，与合同金额 {amount} 不符（差额 {difference}）",
+    "the contract ends ({ends}) before it starts ({starts})": "合同结束日期（{ends}）早于开始日期"
+    "（{starts}）",
+    "a payment cannot be dated in the future: {value}": "收款日期不能晚于今天：{value}",
+    "{amount} is more than is outstanding on {code} ({outstanding} of {total})": "{amount} 超过了 "
+    "{code} 的未收款（合同金额 {total}，未收 {outstanding}）",
+    "see the plan with: crm contract show {code}": "查看回款计划：crm contract show {code}",
+    "Added contract {code} {title} for {customer}: {amount} in {count} instalments": "已为 {customer} "
+    "添加合同 {code} {title}：{amount}，分 {count} 期收款",
+    "Received {amount} on {code} ({day}); received {received} of {total}, outstanding "
+    "{outstanding}": "{code} 收款 {amount}（{day}）；合同金额 {total}，已收 {received}，"
+    "未收 {outstanding}",
+    "Contract {code} is fully paid": "合同 {code} 已全部收清",
+    "Outstanding {total} from {customers} customers; overdue {overdue}": "{customers} 个客户未收款 "
+    "{total}，其中逾期 {overdue}",
+    "Delete contract {code} {title}?": "删除合同 {code} {title}？",
+    "Deleted contract {code} {title} (restore with: crm contract restore {code})": "已删除合同 "
+    "{code} {title}（恢复：crm contract restore {code}）",
+    "Restored contract {code} {title}": "已恢复合同 {code} {title}",
 }

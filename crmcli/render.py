@@ -301,3 +301,12 @@ def summary(
             continue
         name = pick(*labels[key]) if key in labels else key
         out(f"{name}: {text_value(value)}")
+
+
+def without_empty(
+    columns: Sequence[Col], data: Sequence[dict[str, Any]], keys: Iterable[str]
+) -> list[Col]:
+    """The columns minus those of ``keys`` that are empty in every row (an owner column
+    in single-user mode), so a table keeps its width for what is there."""
+    drop = {k for k in keys if not any(row.get(k) not in (None, "", []) for row in data)}
+    return [c for c in columns if c.key not in drop]

@@ -390,3 +390,168 @@ TICKET_FIELDS = [
 INTERACTION = fields_by_name(INTERACTION_FIELDS)
 FOLLOWUP = fields_by_name(FOLLOWUP_FIELDS)
 TICKET = fields_by_name(TICKET_FIELDS)
+# -- selling: opportunities, products, suppliers, competitors, orders, contracts ----------
+
+INSTALMENT_STATUS = Vocab(
+    "Instalment status",
+    "收款状态",
+    [
+        ("paid", "Paid", "已收清"),
+        ("partial", "Partly paid", "部分收款"),
+        ("overdue", "Overdue", "已逾期"),
+        ("due", "Due today", "今日到期"),
+        ("upcoming", "Upcoming", "未到期"),
+    ],
+)
+
+OPPORTUNITY_FIELDS = [
+    F("code", "Code", "机会编号", limit=40),
+    F("customer", "Customer", "客户", "ref"),
+    F("title", "Title", "机会名称", limit=300),
+    F("product", "Product", "产品", "ref"),
+    F("amount", "Amount", "金额", "money"),
+    F("stage", "Stage", "阶段", "stage"),
+    F("probability", "Probability", "赢率", "int", low=0, high=100),
+    F("urgency", "Urgency", "紧迫程度", "enum", URGENCY),
+    F("needs", "Needs", "需求特点", limit=4000),
+    F("expected_close", "Expected close", "预计成交日期", "date"),
+    F("owner", "Owner", "负责人", "user"),
+    F("competitor", "Competitor", "竞争对手", "ref"),
+    F("lost_reason", "Lost reason", "输单原因", limit=1000),
+    F("closed_at", "Closed at", "关闭时间", "datetime"),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+STAGE_CHANGE_FIELDS = [
+    F("at", "At", "时间", "datetime"),
+    F("from_stage", "From", "原阶段", "stage"),
+    F("to_stage", "To", "新阶段", "stage"),
+    F("user", "User", "操作人", "user"),
+    F("reason", "Reason", "原因", limit=1000),
+]
+
+SUPPLIER_FIELDS = [
+    F("name", "Name", "供应商名称", limit=200),
+    F("contact_name", "Contact", "联系人", limit=100),
+    F("phone", "Phone", "电话", "phone", limit=50),
+    F("email", "E-mail", "邮箱", "email", limit=254),
+    F("address", "Address", "地址", limit=300),
+    F("city", "City", "城市", limit=100),
+    F("category", "Category", "供应类别", limit=100),
+    F("rating", "Rating", "供应商评级", limit=20),
+    F("notes", "Notes", "备注", limit=4000),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+PRODUCT_FIELDS = [
+    F("code", "Code", "产品编号", limit=40),
+    F("name", "Name", "产品名称", limit=200),
+    F("category", "Category", "类别", limit=100),
+    F("unit", "Unit", "单位", limit=20),
+    F("price", "Price", "单价", "money"),
+    F("supplier", "Supplier", "供应商", "ref"),
+    F("notes", "Notes", "备注", limit=4000),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+COMPETITOR_FIELDS = [
+    F("name", "Name", "竞争对手名称", limit=200),
+    F("product", "Product", "竞争产品", limit=200),
+    F("price", "Price", "价格", "money"),
+    F("features", "Features", "产品特点", limit=2000),
+    F("strengths", "Strengths", "优势", limit=2000),
+    F("weaknesses", "Weaknesses", "劣势", limit=2000),
+    F("strategy", "Strategy", "应对策略", limit=2000),
+    F("notes", "Notes", "备注", limit=4000),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+ORDER_FIELDS = [
+    F("code", "Code", "订单编号", limit=40),
+    F("customer", "Customer", "客户", "ref"),
+    F("opportunity", "Opportunity", "销售机会", "ref"),
+    F("ordered_on", "Ordered on", "订货日期", "date"),
+    F("status", "Status", "订单状态", "enum", ORDER_STATUS),
+    F("total", "Total", "订单金额", "money"),
+    F("owner", "Owner", "负责人", "user"),
+    F("notes", "Notes", "备注", limit=4000),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+ORDER_LINE_FIELDS = [
+    F("product", "Product", "产品编号", "ref"),
+    F("description", "Description", "品名", limit=300),
+    F("qty", "Quantity", "数量", "decimal"),
+    F("unit_price", "Unit price", "单价", "money"),
+    F("discount", "Discount %", "折扣%", "decimal"),
+    F("amount", "Amount", "金额", "money"),
+]
+
+CONTRACT_FIELDS = [
+    F("code", "Code", "合同编号", limit=40),
+    F("customer", "Customer", "客户", "ref"),
+    F("title", "Title", "合同名称", limit=300),
+    F("amount", "Amount", "合同金额", "money"),
+    F("received", "Received", "已收款", "money"),
+    F("outstanding", "Outstanding", "未收款", "money"),
+    F("overdue", "Overdue", "逾期未收", "money"),
+    F("next_due_on", "Next due", "下次收款日", "date"),
+    F("signed_on", "Signed on", "签订日期", "date"),
+    F("starts_on", "Starts on", "开始日期", "date"),
+    F("ends_on", "Ends on", "结束日期", "date"),
+    F("opportunity", "Opportunity", "销售机会", "ref"),
+    F("owner", "Owner", "负责人", "user"),
+    F("notes", "Notes", "备注", limit=4000),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
+INSTALMENT_FIELDS = [
+    F("seq", "No.", "期次", "int"),
+    F("due_on", "Due on", "应收日期", "date"),
+    F("amount", "Amount", "应收金额", "money"),
+    F("received", "Received", "已收", "money"),
+    F("outstanding", "Outstanding", "未收", "money"),
+    F("status", "Status", "收款状态", "enum", INSTALMENT_STATUS),
+]
+
+RECEIPT_FIELDS = [
+    F("paid_on", "Paid on", "收款日期", "date"),
+    F("amount", "Amount", "收款金额", "money"),
+    F("note", "Note", "备注", limit=1000),
+    F("user", "Entered by", "经办人", "user"),
+]
+
+RECEIVABLE_FIELDS = [
+    F("customer_code", "Customer", "客户编号"),
+    F("customer_name", "Customer name", "客户名称"),
+    F("contact", "Contact", "联系人"),
+    F("phone", "Phone", "电话", "phone"),
+    F("email", "E-mail", "邮箱", "email"),
+    F("owner", "Owner", "负责人", "user"),
+    F("contract_code", "Contract", "合同编号"),
+    F("contract_title", "Contract title", "合同名称"),
+    F("seq", "No.", "期次", "int"),
+    F("due_on", "Due on", "应收日期", "date"),
+    F("amount", "Amount", "应收金额", "money"),
+    F("received", "Received", "已收", "money"),
+    F("outstanding", "Outstanding", "未收", "money"),
+    F("days_overdue", "Days overdue", "逾期天数", "int"),
+]
+
+OPPORTUNITY = fields_by_name(OPPORTUNITY_FIELDS)
+STAGE_CHANGE = fields_by_name(STAGE_CHANGE_FIELDS)
+SUPPLIER = fields_by_name(SUPPLIER_FIELDS)
+PRODUCT = fields_by_name(PRODUCT_FIELDS)
+COMPETITOR = fields_by_name(COMPETITOR_FIELDS)
+ORDER = fields_by_name(ORDER_FIELDS)
+ORDER_LINE = fields_by_name(ORDER_LINE_FIELDS)
+CONTRACT = fields_by_name(CONTRACT_FIELDS)
+INSTALMENT = fields_by_name(INSTALMENT_FIELDS)
+RECEIPT = fields_by_name(RECEIPT_FIELDS)
+RECEIVABLE = fields_by_name(RECEIVABLE_FIELDS)

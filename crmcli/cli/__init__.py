@@ -39,6 +39,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Customer care (客户关怀): drifting, birthdays, anniversaries.",
     ),
     "ticket": ("crmcli.cli.ticket", "app", "Service tickets (服务工单) and their tracking card."),
+    "opportunity": (
+        "crmcli.cli.opportunity",
+        "app",
+        "Sales opportunities through the pipeline (销售机会): add, list, stage ...",
+    ),
+    "product": ("crmcli.cli.product", "app", "Products and services (产品) with their prices."),
+    "supplier": ("crmcli.cli.supplier", "app", "Suppliers (供应商)."),
+    "competitor": ("crmcli.cli.competitor", "app", "Competitors (竞争对手) and what they offer."),
+    "order": ("crmcli.cli.order", "app", "Sales orders (销售订单) with exact totals."),
+    "contract": (
+        "crmcli.cli.contract",
+        "app",
+        "Contracts, payment plans, receipts and receivables (合同, 催款).",
+    ),
 }
 
 

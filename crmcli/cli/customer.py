@@ -203,7 +203,29 @@ def _card_sections() -> list[tuple[str, str, list[Any]]]:
             ticket.columns(["code", "kind", "subject", "priority", "status", "due_at", "overdue"]),
         ),
     ]
+    tickets = sections.pop()
+    sections += [*_selling_sections(), tickets]
     return sections
+
+
+def _selling_sections() -> list[tuple[str, str, list[Any]]]:
+    """Open opportunities, orders and contracts on the card (selling, issue 5)."""
+    from crmcli.cli import contract, opportunity, order
+    from crmcli.i18n import pick
+    from crmcli.services import pipeline
+
+    with state.unit() as ctx:  # the stage labels are a database setting
+        stages = pipeline.pipeline(ctx)
+    opportunities = opportunity.columns(
+        stages.vocab, ["code", "title", "stage", "probability", "amount", "expected_close"]
+    )
+    orders = order.columns(["code", "ordered_on", "status", "total", "opportunity"])
+    contracts = contract.columns(["code", "title", "amount", "outstanding", "next_due_on"])
+    return [
+        ("opportunities", pick("Open opportunities", "进行中的销售机会"), opportunities),
+        ("orders", pick("Orders", "订单"), orders),
+        ("contracts", pick("Contracts", "合同"), contracts),
+    ]
 
 
 @app.command()

@@ -432,4 +432,9 @@ def card(ctx: Ctx, ref: str) -> dict[str, Any]:
     data["interactions"] = interactions.for_customer(ctx, customer.id)
     data["followups"] = followups.for_customer(ctx, customer.id)
     data["tickets"] = tickets.for_customer(ctx, customer.id)
+    from crmcli.services import contracts, orders, pipeline
+
+    data["opportunities"] = pipeline.for_customer(ctx, customer.id)
+    data["orders"] = orders.for_customer(ctx, customer.id)
+    data["contracts"] = contracts.for_customer(ctx, customer.id)
     return data

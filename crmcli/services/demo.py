@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from crmcli.services import contacts, customers
 from crmcli.services.context import Ctx
 from crmcli.validate import now, parse_field
-from crmcli.vocab import CONTACT, CUSTOMER
+from crmcli.vocab import CONTACT, CONTRACT, CUSTOMER, OPPORTUNITY, RECEIPT
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
@@ -99,6 +99,7 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
                 values=_values(person, CONTACT, {"name", "customer"}),
             )
             counts["contacts"] += 1
+    load_selling(ctx, data, counts)  # before follow-ups, which name their opportunity
     counts.update(_relationship(ctx, added, started))
     ctx.at = started
     return counts
@@ -206,3 +207,124 @@ def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: da
                 tickets.close(ctx, ticket.code)
             counts["tickets"] += 1
     return counts
+
+
+# -- selling (issue 5): suppliers, products, competitors, opportunities, orders, contracts ---
+
+
+def _at(ctx: Ctx, when: str, hour: str = "T10:00:00") -> None:
+    """Set the service clock to a record's own time (a bare day gets ``hour``)."""
+    ctx.at = datetime.fromisoformat(when if "T" in when else when + hour)
+
+
+def _user(ctx: Ctx, username: str | None) -> str | None:
+    """A demo username when that user exists in this database (else no owner)."""
+    if not username:
+        return None
+    from sqlalchemy import select
+
+    from crmcli.models import User
+
+    found = ctx.session.execute(select(User.id).where(User.username == username)).first()
+    return username if found else None
+
+
+def _catalog_values(record: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    values = _values(record, fields, {"name", "supplier", "created_at", "updated_at"})
+    if record.get("supplier"):
+        values["supplier"] = record["supplier"]
+    return values
+
+
+def load_selling(ctx: Ctx, data: dict[str, Any], counts: dict[str, int]) -> None:
+    """The selling half of the demo, through the same services users call."""
+    from sqlalchemy import select
+
+    from crmcli.models import Customer
+    from crmcli.services import catalog, contracts, orders, pipeline
+    from crmcli.vocab import COMPETITOR, PRODUCT, SUPPLIER
+
+    # the catalogue predates the book: two years ago, at the start of a working day
+    ctx.at = datetime.combine(date.today() - timedelta(days=730), time(9))
+    for kind, key, fields in (
+        (catalog.SUPPLIERS, "suppliers", SUPPLIER),
+        (catalog.PRODUCTS, "products", PRODUCT),
+        (catalog.COMPETITORS, "competitors", COMPETITOR),
+    ):
+        for record in data.get(key, []):
+            catalog.add(ctx, kind, name=record["name"], values=_catalog_values(record, fields))
+        counts[key] = len(data.get(key, []))
+    # the customers were added in the book's order, into an empty database
+    ids = ctx.session.execute(select(Customer.id).order_by(Customer.id)).scalars().all()
+    counts.update(opportunities=0, orders=0, contracts=0)
+    for record, customer_id in zip(data.get("customers", []), ids, strict=True):
+        customer = str(customer_id)
+        deals: dict[str, str] = {}
+        for opp in record.get("opportunities", []):
+            deals[opp["title"]] = _load_opportunity(ctx, customer, opp, pipeline)
+            counts["opportunities"] += 1
+        for order in record.get("orders", []):
+            _at(ctx, order["ordered_on"])
+            made = orders.add(
+                ctx,
+                customer=customer,
+                items=[
+                    f"{line['product']}:{line['qty']}:{line['unit_price']}:{line['discount']}%"
+                    for line in order["lines"]
+                ],
+                ordered_on=date.fromisoformat(order["ordered_on"]),
+                opportunity=deals.get(order.get("opportunity") or ""),
+                status=None if order["status"] == "cancelled" else order["status"],
+                owner=_user(ctx, record.get("owner")),
+            )
+            if order["status"] == "cancelled":
+                orders.cancel(ctx, str(made.id))
+            counts["orders"] += 1
+        for contract in record.get("contracts", []):
+            _at(ctx, contract["signed_on"], "T15:00:00")
+            made = contracts.add(
+                ctx,
+                customer=customer,
+                title=contract["title"],
+                amount=parse_field(CONTRACT["amount"], contract["amount"]),
+                plan=[f"{p['due_on']}:{p['amount']}" for p in contract["plan"]],
+                signed_on=date.fromisoformat(contract["signed_on"]),
+                opportunity=deals.get(contract.get("opportunity") or ""),
+                owner=_user(ctx, record.get("owner")),
+            )
+            for receipt in contract.get("receipts", []):
+                _at(ctx, receipt["paid_on"], "T11:00:00")
+                contracts.pay(
+                    ctx,
+                    str(made.id),
+                    amount=parse_field(RECEIPT["amount"], receipt["amount"]),
+                    paid_on=date.fromisoformat(receipt["paid_on"]),
+                )
+            counts["contracts"] += 1
+
+
+def _load_opportunity(ctx: Ctx, customer: str, opp: dict[str, Any], pipeline: Any) -> str:
+    """One opportunity: created at the first stage, then every move at its own time."""
+    _at(ctx, opp["created_at"])
+    # only the plain fields: stage, probability, dates and references go their own way
+    values = _values(
+        opp, {k: OPPORTUNITY[k] for k in ("urgency", "needs", "expected_close")}, set()
+    )
+    refs = {"product": opp.get("product"), "competitor": opp.get("competitor")}
+    refs["owner"] = _user(ctx, opp.get("owner"))
+    values.update({k: v for k, v in refs.items() if v})
+    amount = parse_field(OPPORTUNITY["amount"], opp["amount"]) if opp.get("amount") else None
+    created = pipeline.add(ctx, customer=customer, title=opp["title"], amount=amount, values=values)
+    code = created.opportunity.code
+    moves = opp.get("history", [])
+    for move in moves:
+        _at(ctx, move["at"])
+        pipeline.move(
+            ctx,
+            code,
+            stage=move["to"],
+            reason=move.get("reason") or (opp.get("lost_reason") if move["to"] == "lost" else None),
+        )
+    if opp.get("probability") is not None:
+        pipeline.edit(ctx, code, values={}, probability=str(opp["probability"]))
+    return code

@@ -40,4 +40,4 @@ def usernames(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
     from crmcli.models import User
 
     rows = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}

@@ -299,6 +299,10 @@ def _save(ctx: Ctx, d: SettingDef, value: Any) -> None:
             row.value, row.updated_at, row.updated_by = text, ctx.at, ctx.actor.username
     if old != value:
         audit.record(ctx, "update", "setting", None, code=d.key, changes={d.key: [old, value]})
+        if d.key == "pipeline.stages":  # opportunities that follow their stage follow it here
+            from crmcli.services import pipeline
+
+            pipeline.follow_stage_probabilities(ctx)
 
 
 def set_value(ctx: Ctx, key: str, raw: str) -> Any:

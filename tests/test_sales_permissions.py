@@ -1,0 +1,136 @@
+"""Who may sell what (SPEC §1): service staff read but do not change opportunities or orders;
+sales work only under their own and unassigned customers; the catalog is for managers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crmcli.db import resolve_url
+from tests.sales_fixtures import template, template_folder  # noqa: F401
+
+
+def _team(crm):
+    from sqlalchemy import create_engine, text
+
+    crm("init")
+    engine = create_engine(resolve_url(os.environ["CRM_DB"]))
+    with engine.begin() as conn:
+        for name, role in (
+            ("wangfang", "admin"),
+            ("zhaolei", "manager"),
+            ("liuyang", "sales"),
+            ("chenjing", "sales"),
+            ("sunhao", "service"),
+        ):
+            conn.execute(
+                text("INSERT INTO app_user (username, role, active) VALUES (:u, :r, 1)"),
+                {"u": name, "r": role},
+            )
+    admin = ["--user", "wangfang"]
+    crm(*admin, "customer", "add", "刘洋的客户", "--owner", "liuyang")  # C000001
+    crm(*admin, "customer", "add", "陈静的客户", "--owner", "chenjing")  # C000002
+    crm(*admin, "customer", "add", "未分配客户")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE customer SET owner_id = NULL WHERE code = 'C000003'"))
+    engine.dispose()
+    crm(*admin, "product", "add", "服务器", "--price", "15800")
+    for code in ("C000001", "C000002"):
+        crm(*admin, "opportunity", "add", code, f"{code}的机会", "--amount", "100")
+        crm(*admin, "order", "add", code, "-i", "P0001:1")
+        crm(
+            *admin,
+            "contract",
+            "add",
+            code,
+            f"{code}的合同",
+            "--amount",
+            "100",
+            "--plan",
+            "2020-01-01:100",
+        )
+
+
+team = template("sales-team", _team)
+
+
+def as_user(name):
+    return ["--user", name]
+
+
+SERVICE_REFUSED = [
+    ["opportunity", "add", "C000001", "X", "--amount", "1"],
+    ["opportunity", "stage", "O000001", "proposal"],
+    ["opportunity", "edit", "O000001", "--amount", "5"],
+    ["opportunity", "delete", "O000001", "--yes"],
+    ["order", "add", "C000001", "-i", "P0001:1"],
+    ["order", "cancel", "D000001", "--yes"],
+    ["order", "edit", "D000001", "--status", "paid"],
+    ["contract", "add", "C000001", "X", "--amount", "1"],
+    ["contract", "pay", "H000001", "--amount", "1"],
+    ["product", "add", "X"],
+]
+
+
+@pytest.mark.parametrize("args", SERVICE_REFUSED, ids=[" ".join(a[:2]) for a in SERVICE_REFUSED])
+def test_service_staff_read_but_do_not_sell(crm, db, team, args):
+    before = db.dump()
+    result = crm(*as_user("sunhao"), *args, code=1)
+    assert "sunhao (service) may not" in result.stderr
+    assert db.dump() == before
+
+
+def test_service_staff_see_everything(crm, team):
+    me = as_user("sunhao")
+    assert len(crm.json(*me, "opportunity", "list")) == 2
+    assert len(crm.json(*me, "order", "list")) == 2
+    assert len(crm.json(*me, "contract", "receivables")) == 2
+    assert crm.json(*me, "opportunity", "show", "O000002")["code"] == "O000002"
+
+
+def test_sales_work_under_their_own_and_unassigned_customers(crm, db, team):
+    me = as_user("liuyang")
+    assert [o["customer_code"] for o in crm.json(*me, "opportunity", "list")] == ["C000001"]
+    assert [o["customer_code"] for o in crm.json(*me, "order", "list")] == ["C000001"]
+    assert [r["customer_code"] for r in crm.json(*me, "contract", "receivables")] == ["C000001"]
+    assert "no opportunity 'O000002'" in crm(*me, "opportunity", "show", "O000002", code=1).stderr
+    crm(*me, "opportunity", "stage", "O000001", "proposal")
+    crm(*me, "opportunity", "add", "未分配客户", "新机会", "--amount", "1")
+    assert (
+        db.scalar(
+            "SELECT u.username FROM opportunity o JOIN app_user u ON u.id = o.owner_id WHERE o.code = 'O000003'"
+        )
+        == "liuyang"
+    )
+    crm(*me, "order", "add", "C000003", "-i", "P0001:1")
+    crm(*me, "contract", "pay", "H000001", "--amount", "10")
+    before = db.dump()
+    result = crm(*me, "opportunity", "add", "C000002", "X", "--amount", "1", code=1)
+    assert "no customer 'C000002'" in result.stderr  # not even visible to them
+    assert db.dump() == before
+
+
+def test_sales_may_not_change_the_catalog_but_managers_may(crm, db, team):
+    result = crm(*as_user("liuyang"), "product", "add", "X", code=1)
+    assert "liuyang (sales) may not change the products list" in result.stderr
+    crm(*as_user("liuyang"), "competitor", "add", "X", code=1)
+    crm(*as_user("zhaolei"), "competitor", "add", "汇智云")
+    crm(*as_user("zhaolei"), "supplier", "add", "星云软件")
+    assert len(crm.json(*as_user("liuyang"), "competitor", "list")) == 1  # everyone reads
+
+
+def test_managers_change_every_customers_sales(crm, db, team):
+    me = as_user("zhaolei")
+    crm(*me, "opportunity", "stage", "O000002", "won")
+    crm(*me, "order", "cancel", "D000002", "--yes")
+    crm(*me, "contract", "pay", "H000002", "--amount", "100")
+    entry = db.one("SELECT user FROM audit_entry WHERE action = 'pay'")
+    assert entry["user"] == "zhaolei"
+    assert (
+        db.scalar("SELECT u.username FROM receipt r JOIN app_user u ON u.id = r.user_id")
+        == "zhaolei"
+    )
+    assert db.scalar("SELECT user_id FROM stage_change WHERE to_stage = 'won'") == db.scalar(
+        "SELECT id FROM app_user WHERE username = 'zhaolei'"
+    )

@@ -23,7 +23,20 @@ TABLE_ROWS = 50
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: column kinds never wrapped in a table (names and text wrap instead)
 KEEP_WHOLE = frozenset(
-    {"enum", "money", "int", "percent", "date", "datetime", "phone", "bool", "user"}
+    {
+        "enum",
+        "money",
+        "int",
+        "percent",
+        "share",
+        "bar",
+        "label",
+        "date",
+        "datetime",
+        "phone",
+        "bool",
+        "user",
+    }
 )
 
 
@@ -33,7 +46,9 @@ class Col(NamedTuple):
     key: str
     en: str
     zh: str
-    kind: str = "text"  # text, enum, money, int, date, datetime, tags, bool, extra, percent
+    # text, label (short text never wrapped), enum, money, int, date, datetime, tags, bool,
+    # extra, percent, share (a fraction shown as %), bar (a fraction drawn as a bar)
+    kind: str = "text"
     vocab: Vocab | None = None
     max_width: int | None = None
 
@@ -104,6 +119,8 @@ def cell(value: Any, c: Col) -> str:
         return f"{value:,.2f}"
     if kind == "percent":
         return f"{value}%"
+    if kind == "share":
+        return f"{value * 100:.1f}%"
     if kind == "datetime" and isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if kind == "bool":
@@ -222,7 +239,7 @@ def table(
         box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold", pad_edge=False
     )
     for c in columns:
-        numeric = c.kind in ("money", "int", "percent")
+        numeric = c.kind in ("money", "int", "percent", "share")
         keep_whole = c.kind in KEEP_WHOLE or c.key == "id" or c.key.endswith("code")
         tbl.add_column(
             c.header,
@@ -233,8 +250,19 @@ def table(
             min_width=min(cell_len(c.header), 8) if not keep_whole else None,
         )
     for record in data:
-        tbl.add_row(*(cell(record.get(c.key), c) for c in columns))
+        tbl.add_row(*(_cell_or_bar(record.get(c.key), c) for c in columns))
     console().print(tbl)
+
+
+def _cell_or_bar(value: Any, c: Col) -> Any:
+    """A bar column holds a fraction 0..1 drawn as a horizontal bar; others are text."""
+    if c.kind != "bar":
+        return cell(value, c)
+    from rich.bar import Bar
+
+    return Bar(
+        size=1.0, begin=0, end=max(0.0, min(1.0, float(value or 0))), width=c.max_width or 12
+    )
 
 
 def record(

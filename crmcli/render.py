@@ -86,6 +86,13 @@ def to_json(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
 
 
+def json_array(data: Iterable[dict[str, Any]]) -> str:
+    """A JSON array with one record per line: readable, and written by the C encoder
+    (an indented dump goes through the pure-Python one, ten times slower on big lists)."""
+    lines = [to_json(record, indent=None) for record in data]
+    return "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
+
+
 def text_value(value: Any) -> str:
     """A value as CSV text: ISO dates, plain numbers, comma-joined tags, JSON objects."""
     if value is None:
@@ -189,7 +196,7 @@ def rows(
     ones; the table then says how many more there are.
     """
     if fmt == "json":
-        out(to_json(list(data)))
+        out(json_array(data))
     elif fmt == "jsonl":
         for record in data:
             out(to_json(record, indent=None))

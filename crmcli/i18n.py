@@ -368,4 +368,38 @@ ZH: dict[str, str] = {
     "Deleted contract {code} {title} (restore with: crm contract restore {code})": "已删除合同 "
     "{code} {title}（恢复：crm contract restore {code}）",
     "Restored contract {code} {title}": "已恢复合同 {code} {title}",
+    # -- reports (analytical CRM)
+    "format": "格式",
+    "segmentation": "细分方式",
+    "customers with orders": "有订单的客户",
+    "interactions": "接触记录",
+    "Reverted batch {batch}: {reverted} levels put back, {kept} changed since and kept": "已撤销批次 {batch}："
+    "恢复 {reverted} 个客户等级，{kept} 个之后已被修改，保持不变",
+    "--apply works with --by abc only": "--apply 只能与 --by abc 一起使用",
+    "RFM segments as of {day} ({n} customers with orders)": "RFM 客户细分（截至 {day}，{n} 个有订单的客户）",
+    "ABC tiers as of {day}": "ABC 分类（截至 {day}）",
+    "Levels set from ABC: {changed} of {customers} customers changed (undo with: crm report segment "
+    "--revert {batch})": "已按 ABC 分类设置客户等级：{customers} 个客户中修改了 {changed} 个"
+    "（撤销：crm report segment --revert {batch}）",
+    "Sales funnel": "销售漏斗",
+    "Won {won}, lost {lost}, win rate {rate}, average days to win {days}": "赢单 {won}，输单 {lost}，"
+    "赢率 {rate}，平均成交天数 {days}",
+    "Forecast": "销售预测",
+    "Contacts made {since} - {until}": "客户接触（{since} 至 {until}）",
+    "Follow-ups due in the period": "期间到期的跟进",
+    "Service tickets": "服务工单",
+    "the report book is an .xlsx file, not '{value}'": "分析报告必须是 .xlsx 文件，而不是 '{value}'",
+    "Wrote {path}: {sheets} sheets": "已写入 {path}：共 {sheets} 个工作表",
+    "apply levels to customers": "批量设置客户等级",
+    "no level apply batch {batch}": "没有等级设置批次 {batch}",
+    "see the batches with: crm db audit --entity customer": "查看批次：crm db audit --entity customer",
+    "batch {batch} was already reverted": "批次 {batch} 已经撤销过",
+    # -- dashboard
+    "crm dashboard · {day} {weekday}": "crm 工作台 · {day} {weekday}",
+    "Follow-ups due today ({count})": "今日待跟进（{count}）",
+    "Nothing due today.": "今天没有待办跟进。",
+    "Pipeline": "销售管道",
+    "Orders this month against last month": "本月与上月订单",
+    "Gold customers drifting ({count})": "疏于联系的金牌客户（{count}）",
+    "Overdue receivables: {amount} in {count} instalments": "逾期应收款：{count} 笔，共 {amount}",
 }

@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Contracts, payment plans, receipts and receivables (合同, 催款).",
     ),
+    "report": (
+        "crmcli.cli.report",
+        "app",
+        "Analysis (分析型CRM): segments, funnel, forecast, activity, service.",
+    ),
 }
 
 

@@ -282,19 +282,12 @@ def due(
     total = min(report.total, count) if count else report.total
     end = day if not days else _plus(day, days)
     title = t("Due by {date}", date=end.isoformat()) if table and report.rows else None
-    shown = DUE_COLUMNS
-    if table:
-        for row in report.rows:
-            row["touch"] = _touch(row)
-            row["due"] = _short(row["due_at"], day)
-            person = " ".join(str(v) for v in (row["contact"], row["phone"]) if v)
-            row["who"] = f"{row['customer_name']}\n{person}" if person else row["customer_name"]
-        if render.console().width >= WIDE:
-            shown = [*DUE_COLUMNS[:-1], "note", DUE_COLUMNS[-1]]
     if table and not report.rows:
         render.out(t("Nothing due by {date}.", date=end.isoformat()))
+    elif table:
+        render.rows(report.rows, due_table(report.rows, day), output, total=total, title=title)
     else:
-        render.rows(report.rows, columns(shown), output, total=total, title=title)
+        render.rows(report.rows, [], output)
     if table and report.tickets:
         from crmcli.cli.ticket import for_table
 
@@ -304,6 +297,22 @@ def due(
             for_table(report.tickets),
             title=t("Overdue tickets ({count})", count=len(report.tickets)),
         )
+
+
+def due_table(rows: list[dict[str, Any]], day: Any) -> list[Any]:
+    """Ready due rows for a compact table (touch, short due time, customer with contact and
+    phone in one cell) and return its columns; the note too on a wide terminal."""
+    from crmcli import render
+
+    for row in rows:
+        row["touch"] = _touch(row)
+        row["due"] = _short(row["due_at"], day)
+        person = " ".join(str(v) for v in (row["contact"], row["phone"]) if v)
+        row["who"] = f"{row['customer_name']}\n{person}" if person else row["customer_name"]
+    shown = DUE_COLUMNS
+    if render.console().width >= WIDE:
+        shown = [*DUE_COLUMNS[:-1], "note", DUE_COLUMNS[-1]]
+    return columns(shown)
 
 
 def _touch(row: dict[str, Any]) -> str:

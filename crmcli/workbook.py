@@ -1,0 +1,118 @@
+"""The Excel report book: one sheet per report, native Excel charts (xlsxwriter).
+
+Cells are written as values (never formulas or links); the file is written under a
+temporary name and renamed, so a reader never sees half a workbook.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from crmcli.services.report_book import Book, Sheet
+
+
+def _width(value: Any) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(str(value)) if value is not None else 0
+
+
+def write_report_book(book: Book, path: Path) -> None:
+    import xlsxwriter
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.part")
+    workbook = xlsxwriter.Workbook(
+        str(tmp),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    try:
+        styles = {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "subtitle": workbook.add_format({"bold": True, "font_size": 11}),
+            "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+            "money": workbook.add_format({"num_format": "#,##0.00"}),
+            "share": workbook.add_format({"num_format": "0.0%"}),
+            "int": workbook.add_format({"num_format": "0"}),
+            "text": workbook.add_format({}),
+        }
+        for sheet in book.sheets:
+            _write_sheet(workbook, sheet, book, styles)
+        workbook.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_sheet(workbook: Any, sheet: Sheet, book: Book, styles: dict[str, Any]) -> None:
+    ws = workbook.add_worksheet(sheet.name[:31])
+    ws.set_landscape()
+    ws.set_paper(9)  # A4: printed (or turned into PDF) one page wide
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, f"{book.title} · {sheet.name}", styles["title"])
+    ws.write_string(1, 0, book.as_of.isoformat())
+    row = 3
+    widths: dict[int, int] = {}
+    anchors: list[tuple[int, int, int]] = []  # (first data row, last data row, columns) per table
+    for table in sheet.tables:
+        ws.write_string(row, 0, table.title, styles["subtitle"])
+        row += 1
+        for col, (_key, header, _kind) in enumerate(table.columns):
+            ws.write_string(row, col, header, styles["header"])
+            widths[col] = max(widths.get(col, 0), _width(header))
+        first = row + 1
+        for record in table.rows:
+            row += 1
+            for col, (key, _header, kind) in enumerate(table.columns):
+                value = record.get(key)
+                _write_cell(ws, row, col, value, kind, styles)
+                widths[col] = max(widths.get(col, 0), min(_width(value), 50))
+        anchors.append((first, row, len(table.columns)))
+        row += 2
+    for col, width in widths.items():
+        ws.set_column(col, col, max(8, width + 2))
+    if sheet.chart and sheet.tables[sheet.chart.table].rows:
+        _add_chart(workbook, ws, sheet, anchors, max(widths) + 2 if widths else 6)
+
+
+def _write_cell(ws: Any, row: int, col: int, value: Any, kind: str, styles: dict[str, Any]) -> None:
+    if value is None:
+        ws.write_blank(row, col, None)
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        style = styles.get(kind, styles["text"]) if kind in ("money", "share", "int") else None
+        ws.write_number(row, col, float(value), style)
+    else:
+        ws.write_string(row, col, str(value))
+
+
+def _add_chart(
+    workbook: Any, ws: Any, sheet: Sheet, anchors: list[tuple[int, int, int]], at_col: int
+) -> None:
+    spec = sheet.chart
+    assert spec is not None
+    table = sheet.tables[spec.table]
+    keys = [key for key, _h, _k in table.columns]
+    first, last, _n = anchors[spec.table]
+    category = keys.index(spec.category)
+    value = keys.index(spec.value)
+    chart = workbook.add_chart({"type": spec.kind})
+    name = ws.get_name()
+    chart.add_series(
+        {
+            "name": table.columns[value][1],
+            "categories": [name, first, category, last, category],
+            "values": [name, first, value, last, value],
+            "data_labels": {"value": True} if spec.kind in ("bar", "column", "pie") else {},
+        }
+    )
+    chart.set_title({"name": spec.title})
+    if spec.kind != "pie":
+        chart.set_legend({"none": True})
+    if spec.kind == "bar":  # horizontal bars read top-down in table order (a funnel)
+        chart.set_y_axis({"reverse": True})
+    chart.set_size({"width": 620, "height": 360})
+    ws.insert_chart(3, at_col, chart)

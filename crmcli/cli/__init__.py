@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "contact": ("crmcli.cli.contact", "app", "Contacts at customers (联系人)."),
     "config": ("crmcli.cli.config", "app", "Business settings shared in the database (设置)."),
     "db": ("crmcli.cli.db", "app", "The database: info, check, backup, upgrade, audit log, purge."),
+    "user": ("crmcli.cli.user", "app", "Staff and their roles (员工): add, list, edit, disable."),
 }
 
 

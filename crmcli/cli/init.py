@@ -29,6 +29,9 @@ def init(
 
     db = state.database
     if force:
+        if db.revision() is not None:  # a crm database: only its admins may wipe it
+            with state.unit() as ctx:
+                setup.require_start_afresh(ctx)
         moved = setup.start_afresh(db)
         if moved:
             render.notice(t("Moved the old database aside to {path}", path=moved))

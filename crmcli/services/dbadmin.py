@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from crmcli.db import HEAD, Database
-from crmcli.services import audit
+from crmcli.i18n import t
+from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
 
 #: table -> JSON key of ``crm db info``'s counts
@@ -27,8 +28,19 @@ COUNTED = [
 ]
 
 
+#: tables counted by ``info`` whose rows hang under a customer (counted within scope)
+UNDER_CUSTOMER = ("contact", "interaction", "followup", "opportunity", "sales_order")
+UNDER_CUSTOMER += ("contract", "ticket")
+
+
 def info(ctx: Ctx) -> dict[str, Any]:
-    from sqlalchemy import func, select, table
+    """Where the database is, its schema, mode, who is acting, and what it holds.
+
+    Counts of customers and what hangs under them are those the actor may see.
+    """
+    from sqlalchemy import column, func, select, table
+
+    from crmcli.models import Customer
 
     db = ctx.db
     conn = ctx.session.connection()
@@ -39,20 +51,46 @@ def info(ctx: Ctx) -> dict[str, Any]:
         "schema_head": HEAD,
         "mode": "team" if ctx.actor.team else "single-user",
         "user": ctx.actor.username,
+        "role": ctx.actor.role,
+        "enforced_by": enforcement(ctx),
     }
     if db.is_sqlite:
         data["size_bytes"] = db.path.stat().st_size if db.path and db.path.exists() else 0
         data["journal_mode"] = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
     counts = {}
+    scope = permissions.customer_scope(ctx)
     for name, key in COUNTED:
-        counts[key] = ctx.session.execute(select(func.count()).select_from(table(name))).scalar()
-    from crmcli.models import Customer
-
-    counts["deleted_customers"] = ctx.session.execute(
-        select(func.count()).select_from(Customer).where(Customer.deleted_at.is_not(None))
-    ).scalar()
+        q = select(func.count()).select_from(table(name))
+        if name == "customer" and scope is not None:
+            q = q.where(scope)
+        elif name in UNDER_CUSTOMER:
+            q = q.where(_within(ctx, column("customer_id")))
+        counts[key] = ctx.session.execute(q).scalar()
+    deleted = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_not(None))
+    if scope is not None:
+        deleted = deleted.where(scope)
+    counts["deleted_customers"] = ctx.session.execute(deleted).scalar()
     data["counts"] = counts
     return data
+
+
+def _within(ctx: Ctx, customer_id: Any) -> Any:
+    from sqlalchemy import true
+
+    condition = permissions.under_customer(ctx, customer_id)
+    return true() if condition is None else condition
+
+
+def enforcement(ctx: Ctx) -> str:
+    """Who enforces the permissions: crm alone, or also the database server.
+
+    ``crm`` on SQLite (whoever can read the file sees everything) and for the owner's
+    connection to PostgreSQL; ``database`` when connected to PostgreSQL with a member of
+    staff's own role, under row-level security.
+    """
+    from crmcli.services import dbroles
+
+    return "database" if dbroles.on_postgres(ctx) and dbroles.connected_as_staff(ctx) else "crm"
 
 
 def check(db: Database) -> list[str]:
@@ -92,9 +130,11 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
 
     Rows elsewhere that only point at a purged record (an order line's product, an
     interaction's contact) keep their data and lose the pointer. Returns counts per
-    kind of record removed.
+    kind of record removed. Admins only in team mode.
     """
     from sqlalchemy import delete, select, update
+
+    permissions.require_admin(ctx, t("purge deleted records"))
 
     from crmcli.models import (
         Competitor,

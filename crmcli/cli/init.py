@@ -14,6 +14,13 @@ def init(
     demo: Annotated[
         bool, typer.Option("--demo", help="Load the demo company (a realistic Chinese book).")
     ] = False,
+    team: Annotated[
+        bool,
+        typer.Option(
+            "--team",
+            help="With --demo: also load the staff and who owns which customer (team mode).",
+        ),
+    ] = False,
     force: Annotated[
         bool,
         typer.Option(
@@ -27,6 +34,10 @@ def init(
     from crmcli.services import demo as demo_data
     from crmcli.services import setup
 
+    if team and not demo:
+        from crmcli.errors import Invalid
+
+        raise Invalid(t("--team goes with --demo"))
     db = state.database
     if force:
         if db.revision() is not None:  # a crm database: only its admins may wipe it
@@ -46,9 +57,17 @@ def init(
                     t("the database {url} already holds data", url=db.display),
                     hint=t("add --force to start afresh (the old file is kept as a backup)"),
                 )
-            demo_data.load(ctx)
+            counts = demo_data.load(ctx, team=team)
     if demo:
         render.out(t("Loaded the demo company into {url}", url=db.display))
+        if team:
+            render.out(
+                t(
+                    "Team mode with {count} staff: say who you are with --user NAME "
+                    "(crm user list shows them)",
+                    count=counts["users"],
+                )
+            )
     elif has_data:
         render.out(
             t("Database {url} already exists and holds data; nothing changed", url=db.display)

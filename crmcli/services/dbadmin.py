@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from crmcli.db import HEAD, Database
+from crmcli.errors import DatabaseError
 from crmcli.i18n import t
 from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
@@ -60,7 +61,7 @@ def info(ctx: Ctx) -> dict[str, Any]:
     counts = {}
     scope = permissions.customer_scope(ctx)
     for name, key in COUNTED:
-        q = select(func.count()).select_from(table(name))
+        q = select(func.count()).select_from(Customer if name == "customer" else table(name))
         if name == "customer" and scope is not None:
             q = q.where(scope)
         elif name in UNDER_CUSTOMER:
@@ -232,4 +233,132 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
         for chunk in _chunks(doomed[model]):
             ctx.session.execute(delete(model).where(model.id.in_(chunk)))
     audit.record(ctx, "purge", "database", None, changes={"before": before, "removed": counts})
+    return counts
+
+
+# -- backup of a PostgreSQL database -----------------------------------------------------
+
+
+def pg_tool(name: str) -> str | None:
+    """A PostgreSQL client program: on PATH, else the newest /usr/lib/postgresql/*/bin."""
+    import glob
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
+    candidates.sort(key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    return candidates[-1] if candidates else None
+
+
+def _libpq_env(url: str) -> dict[str, str]:
+    """The connection as libpq environment variables (no password on a command line)."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    env = dict(os.environ)
+    for key, value in (
+        ("PGHOST", u.host),
+        ("PGPORT", u.port),
+        ("PGUSER", u.username),
+        ("PGPASSWORD", u.password),
+        ("PGDATABASE", u.database),
+    ):
+        if value is not None:
+            env[key] = str(value)
+    for key, value in u.query.items():  # sslmode=..., host=/run/postgresql ...
+        if isinstance(value, str):
+            env["PG" + key.upper()] = value
+    return env
+
+
+def dumped_row_counts(pg_restore: str, path: Any, env: dict[str, str]) -> dict[str, int]:
+    """Rows per table in a custom-format dump (the COPY lines ``pg_restore`` writes out)."""
+    import subprocess
+
+    counts: dict[str, int] = {}
+    proc = subprocess.Popen(
+        [pg_restore, "--data-only", "--file=-", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    assert proc.stdout is not None
+    table = None
+    for line in proc.stdout:
+        if table is None:
+            if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
+                table = line.split()[1].split(".")[-1].strip('"')
+                counts[table] = 0
+        elif line.rstrip("\n") == "\\.":
+            table = None
+        else:
+            counts[table] += 1
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise DatabaseError(t("cannot read the backup back: {error}", error=err.strip()))
+    return counts
+
+
+def backup_postgres(db: Database, target: Any) -> dict[str, int]:
+    """Dump a PostgreSQL database with ``pg_dump`` and check that every table's row count
+    in the file equals the database's, both taken in the same snapshot.
+
+    The counts are taken in a REPEATABLE READ transaction that exports its snapshot;
+    ``pg_dump --snapshot`` dumps exactly that state, so people may keep working
+    meanwhile. The file (custom format, for ``pg_restore``) is written under a temporary
+    name and renamed when verified. Returns the row counts.
+    """
+    import os
+    import subprocess
+
+    from sqlalchemy import inspect, text
+
+    pg_dump, pg_restore = pg_tool("pg_dump"), pg_tool("pg_restore")
+    if not pg_dump or not pg_restore:
+        raise DatabaseError(
+            t("backing up PostgreSQL needs pg_dump and pg_restore"),
+            hint=t(
+                "install PostgreSQL's client programs (Debian: apt-get install postgresql-client)"
+            ),
+        )
+    env = _libpq_env(db.url)
+    tmp = target.with_name(target.name + ".part")
+    with db.connect(write=False) as conn:
+        snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+        counts = {
+            name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+            for name in inspect(conn).get_table_names()
+        }
+        result = subprocess.run(
+            [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={tmp}"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    try:
+        if result.returncode != 0:
+            raise DatabaseError(t("pg_dump failed: {error}", error=result.stderr.strip()))
+        dumped = dumped_row_counts(pg_restore, tmp, env)
+        differ = {
+            name: (n, dumped.get(name, 0)) for name, n in counts.items() if dumped.get(name, 0) != n
+        }
+        if differ:
+            raise DatabaseError(
+                t(
+                    "the backup's row counts differ from the database's: {tables}",
+                    tables=", ".join(f"{k} {a} != {b}" for k, (a, b) in differ.items()),
+                )
+            )
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return counts

@@ -44,14 +44,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): a test about SQLite itself; not run on PostgreSQL"
     )
+    config.addinivalue_line(
+        "markers", "postgresql_only(reason): a test about PostgreSQL itself (roles, RLS)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave out the PostgreSQL runs of tests marked ``sqlite_only``."""
+    """Leave out the PostgreSQL runs of ``sqlite_only`` tests and the SQLite runs of
+    ``postgresql_only`` ones."""
     keep, dropped = [], []
     for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if params.get("crm_env") == "postgresql" and item.get_closest_marker("sqlite_only"):
+        backend = getattr(getattr(item, "callspec", None), "params", {}).get("crm_env")
+        if (backend == "postgresql" and item.get_closest_marker("sqlite_only")) or (
+            backend == "sqlite" and item.get_closest_marker("postgresql_only")
+        ):
             dropped.append(item)
         else:
             keep.append(item)

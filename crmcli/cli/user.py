@@ -90,13 +90,13 @@ def list_(
 ) -> None:
     """List the staff with their roles (everyone may; owners are named by username)."""
     from crmcli import render
-    from crmcli.i18n import t
+    from crmcli.i18n import pick
     from crmcli.services import users
 
     output = fmt(output)
     with state.unit() as ctx:
         data = users.rows(ctx, role=role, active=True if active else None)
-    render.rows(data, _columns(LIST_COLUMNS), output, what=t("users"))
+    render.rows(data, _columns(LIST_COLUMNS), output, what=pick("users", "员工"))
 
 
 @app.command()

@@ -47,4 +47,4 @@ def usernames(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
     from crmcli.models import User
 
     rows = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {r[0]: r[1] for r in rows}

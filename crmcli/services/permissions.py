@@ -51,7 +51,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmcli.errors import NotPermitted
-from crmcli.i18n import t
+from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
 
 ROLES = ("admin", "manager", "sales", "service")
@@ -152,12 +152,12 @@ def require_customer_change(ctx: Ctx, customer: Any, *, area: str = "customer") 
 
 def _area_label(area: str) -> str:
     labels = {
-        "contact": t("contacts"),
-        "opportunity": t("opportunities"),
-        "order": t("orders"),
-        "contract": t("contracts"),
+        "contact": ("contacts", "联系人"),
+        "opportunity": ("opportunities", "销售机会"),
+        "order": ("orders", "订单"),
+        "contract": ("contracts", "合同"),
     }
-    return labels.get(area, area)
+    return pick(*labels[area]) if area in labels else area
 
 
 def require_customer_create(ctx: Ctx) -> None:

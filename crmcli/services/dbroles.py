@@ -174,8 +174,7 @@ def drop_roles(conn: Any, roles: list[str]) -> None:
         exists = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_roles WHERE rolname = %(n)s", {"n": role}
         ).scalar()
-        if exists:
-            conn.exec_driver_sql(f"DROP OWNED BY {quote(role)}")
+        if exists:  # a staff role owns nothing and holds its privileges through the group
             conn.exec_driver_sql(f"DROP ROLE {quote(role)}")
 
 

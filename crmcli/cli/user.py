@@ -69,7 +69,7 @@ def add(
         sqlite = ctx.db.is_sqlite
     u = saved.user
     _show(saved, t("Added user {user} ({role})", user=u.username, role=ROLE.label(u.role)), output)
-    if sqlite:
+    if sqlite and saved.first:
         render.notice(
             t(
                 "Note: on SQLite crm enforces these permissions, but whoever can read "

@@ -34,6 +34,7 @@ class Saved:
     changes: dict[str, Any]
     password: str | None = None
     url: str | None = None
+    first: bool = False  # the first user: the book has just entered team mode
 
 
 def check_username(text: str) -> str:
@@ -107,7 +108,7 @@ def add(ctx: Ctx, *, username: str, role: str, name: str | None = None) -> Saved
         raise Duplicate(t("user '{value}' exists", value=username))
     user = User(username=username, name=name, role=role, active=True)
     user.created_at = user.updated_at = ctx.at
-    saved = Saved(user, {})
+    saved = Saved(user, {}, first=_count(ctx) == 0)
     if dbroles.on_postgres(ctx):
         user.db_role, saved.password = dbroles.create_login(ctx, username)
         saved.url = dbroles.connection_url(ctx, user.db_role, saved.password)

@@ -164,8 +164,6 @@ ZH: dict[str, str] = {
     "The database is healthy": "数据库完好",
     "{count} problems found": "发现 {count} 个问题",
     "a backup must go to a new file; {path} exists": "备份必须写入新文件，{path} 已存在",
-    "backup is only available for SQLite here; use pg_dump for PostgreSQL": "此处仅支持 SQLite "
-    "备份；PostgreSQL 请使用 pg_dump",
     # -- team mode: staff, roles, permissions, PostgreSQL (issue 7)
     "this database has users: say who you are with --user NAME or CRM_USER": "该数据库已有员工账号："
     "请用 --user 用户名 或 CRM_USER 说明你是谁",

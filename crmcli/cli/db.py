@@ -61,27 +61,23 @@ def backup(
     from crmcli import render
     from crmcli.errors import CrmError
     from crmcli.i18n import t
-    from crmcli.services import dbadmin, permissions
+    from crmcli.services import dbadmin
 
     db = state.database
     target = file.expanduser()
     if target.exists():
         raise CrmError(t("a backup must go to a new file; {path} exists", path=target))
     with state.unit() as ctx:
-        permissions.require_admin(ctx, t("back up the database"))
-    if db.is_sqlite:
-        db.backup_to(target)
-        render.out(t("Backed up {source} to {target}", source=db.display, target=target))
-        return
-    counts = dbadmin.backup_postgres(db, target)
+        counts = dbadmin.backup(ctx, target)
     render.out(t("Backed up {source} to {target}", source=db.display, target=target))
-    render.out(
-        t(
-            "{rows} rows in {tables} tables, counts checked against the database",
-            rows=sum(counts.values()),
-            tables=len(counts),
+    if counts is not None:
+        render.out(
+            t(
+                "{rows} rows in {tables} tables, counts checked against the database",
+                rows=sum(counts.values()),
+                tables=len(counts),
+            )
         )
-    )
 
 
 @app.command()

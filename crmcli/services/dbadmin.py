@@ -306,14 +306,27 @@ def dumped_row_counts(pg_restore: str, path: Any, env: dict[str, str]) -> dict[s
     return counts
 
 
-def backup_postgres(db: Database, target: Any) -> dict[str, int]:
+def backup(ctx: Ctx, target: Any) -> dict[str, int] | None:
+    """Back the database up to ``target`` (a new file); admins only in team mode.
+
+    SQLite: a consistent copy of the file (None). PostgreSQL: :func:`backup_postgres`
+    in this unit's read transaction; returns the row counts checked.
+    """
+    permissions.require_admin(ctx, t("back up the database"))
+    if ctx.db.is_sqlite:
+        ctx.db.backup_to(target)
+        return None
+    return backup_postgres(ctx.session.connection(), ctx.db, target)
+
+
+def backup_postgres(conn: Any, db: Database, target: Any) -> dict[str, int]:
     """Dump a PostgreSQL database with ``pg_dump`` and check that every table's row count
     in the file equals the database's, both taken in the same snapshot.
 
-    The counts are taken in a REPEATABLE READ transaction that exports its snapshot;
-    ``pg_dump --snapshot`` dumps exactly that state, so people may keep working
-    meanwhile. The file (custom format, for ``pg_restore``) is written under a temporary
-    name and renamed when verified. Returns the row counts.
+    ``conn`` is in a REPEATABLE READ transaction: the counts are taken in it and its
+    snapshot is exported; ``pg_dump --snapshot`` dumps exactly that state, so people may
+    keep working meanwhile. The file (custom format, for ``pg_restore``) is written under
+    a temporary name and renamed when verified. Returns the row counts.
     """
     import os
     import subprocess
@@ -330,18 +343,17 @@ def backup_postgres(db: Database, target: Any) -> dict[str, int]:
         )
     env = _libpq_env(db.url)
     tmp = target.with_name(target.name + ".part")
-    with db.connect(write=False) as conn:
-        snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
-        counts = {
-            name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
-            for name in inspect(conn).get_table_names()
-        }
-        result = subprocess.run(
-            [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={tmp}"],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
+    snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+    counts = {
+        name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+        for name in inspect(conn).get_table_names()
+    }
+    result = subprocess.run(
+        [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={tmp}"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     try:
         if result.returncode != 0:
             raise DatabaseError(t("pg_dump failed: {error}", error=result.stderr.strip()))

@@ -24,7 +24,9 @@ def init(
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Start afresh: the old SQLite file is moved aside as a backup first."
+            "--force",
+            help="Start afresh (admins): a SQLite file is moved aside as a backup first; "
+            "a PostgreSQL database is emptied, its staff roles dropped.",
         ),
     ] = False,
 ) -> None:

@@ -3,7 +3,14 @@
 SQLite (the default, a file in the per-user data dir) is opened in WAL mode with
 foreign keys on and a generous busy timeout; write transactions take the write lock
 up front (``BEGIN IMMEDIATE``) so a nightly export and a salesperson never meet
-"database is locked". PostgreSQL is reached with a ``postgresql+psycopg://`` URL.
+"database is locked". A SQLite file is for one machine: WAL needs every process on
+the same host, so a file on a network drive is not a way to share a book.
+
+PostgreSQL is reached with a ``postgresql+psycopg://`` URL: a team's shared book.
+Read transactions run at REPEATABLE READ (one consistent snapshot, however long an
+export takes); write transactions at READ COMMITTED, where services lock the rows
+they read, modify and write back (``SELECT ... FOR UPDATE``, see
+:func:`crmcli.services.refs.resolve`) so concurrent writers never lose an update.
 
 Checking that the schema is current costs one query against ``alembic_version``;
 Alembic itself is imported only when an upgrade is due.
@@ -23,7 +30,7 @@ from crmcli.i18n import t
 
 #: The Alembic revision this code works with; ``tests/test_migrations.py`` checks
 #: that it is the head of ``crmcli/migrations/versions``.
-HEAD = "0001"
+HEAD = "i7_team"
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -135,6 +142,8 @@ class Database:
         with conn:
             if write:
                 conn.execution_options(crm_write=True)
+                if not self.is_sqlite:
+                    conn.execution_options(isolation_level="READ COMMITTED")
             elif not self.is_sqlite:
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():

@@ -402,4 +402,73 @@ ZH: dict[str, str] = {
     "Orders this month against last month": "本月与上月订单",
     "Gold customers drifting ({count})": "疏于联系的金牌客户（{count}）",
     "Overdue receivables: {amount} in {count} instalments": "逾期应收款：{count} 笔，共 {amount}",
+    # -- team mode: staff, roles, permissions, PostgreSQL (issue 7)
+    "this database has users: say who you are with --user NAME or CRM_USER": "该数据库已有员工账号："
+    "请用 --user 用户名 或 CRM_USER 说明你是谁",
+    "list them with: crm user list": "查看员工：crm user list",
+    "user '{value}' is disabled": "员工 '{value}' 已停用",
+    "you are connected as the database role of {user}; --user {value} does not match": "你使用的是"
+    " {user} 的数据库角色连接，与 --user {value} 不符",
+    "{user} ({role}) may not {action}": "{user}（{role}）无权{action}",
+    "allowed to: {roles}": "有权限的角色：{roles}",
+    "assign customers": "分配客户",
+    "add customers": "添加客户",
+    "change customer {code}": "修改客户 {code}",
+    "change {what} of customer {code}": "修改客户 {code} 的{what}",
+    "change settings": "修改业务设置",
+    "manage staff": "管理员工",
+    "purge deleted records": "永久清除已删除记录",
+    "start the database afresh": "重建数据库",
+    "back up the database": "备份数据库",
+    "give records to other staff": "把记录交给其他员工",
+    "service staff read customers and work tickets": "客服人员可以查看客户、处理工单，但不能修改客户",
+    "it belongs to {owner}; a manager can reassign it with crm customer assign": "该客户属于 "
+    "{owner}；经理可以用 crm customer assign 重新分配",
+    "leave out --owner, or ask a manager to assign it (crm customer assign)": "去掉 --owner，"
+    "或请经理分配（crm customer assign）",
+    "you see your own and unassigned customers": "你只能看到自己负责的和未分配的客户",
+    "invalid username '{value}': 1 to 32 lower-case letters, digits, . _ or -, "
+    "starting with a letter": "无效用户名 '{value}'：应为 1 到 32 个小写字母、数字、. _ 或 -，"
+    "以字母开头",
+    "the first user must be an admin": "第一个员工必须是管理员",
+    "add yourself first: crm user add USERNAME --role admin": "请先添加自己：crm user add 用户名 "
+    "--role admin",
+    "user '{value}' exists": "员工 '{value}' 已存在",
+    "{user} is the last active admin; make another admin first": "{user} 是最后一个在职管理员，"
+    "请先指定另一位管理员",
+    "{user} has no database role: passwords are for PostgreSQL": "{user} 没有数据库角色：密码只用于 "
+    "PostgreSQL",
+    "staff are managed through the database owner's connection, not a staff role": "员工账号需要用"
+    "数据库所有者的连接来管理，不能用员工自己的数据库角色",
+    "run crm user ... with --db set to the owner's URL": "请用 --db 指定所有者的连接地址再运行 "
+    "crm user ...",
+    "the database account {account} may not create or change roles": "数据库账号 {account} "
+    "无权创建或修改角色",
+    "manage staff with the database owner's connection; the owner needs CREATEROLE "
+    "(ALTER ROLE owner CREATEROLE)": "请用数据库所有者的连接管理员工；所有者需要 CREATEROLE 权限"
+    "（ALTER ROLE owner CREATEROLE）",
+    "Added user {user} ({role})": "已添加员工 {user}（{role}）",
+    "Updated user {user} ({role})": "已修改员工 {user}（{role}）",
+    "User {user} ({role}) unchanged": "员工 {user}（{role}）没有变化",
+    "Disabled user {user}": "已停用员工 {user}",
+    "give --name, --role, --enable or --reset-password": "请给出 --name、--role、--enable 或 "
+    "--reset-password",
+    "Database role {role}, password {password} (shown only now). {user} connects with:": "数据库角色"
+    " {role}，密码 {password}（只显示这一次）。{user} 这样连接：",
+    "Note: on SQLite crm enforces these permissions, but whoever can read the database file "
+    "sees everything. A team shares a PostgreSQL server.": "注意：使用 SQLite 时权限由 crm 检查，"
+    "但任何能读取数据库文件的人都能看到全部数据。团队共用请使用 PostgreSQL 服务器。",
+    "--team goes with --demo": "--team 需要与 --demo 一起使用",
+    "Team mode with {count} staff: say who you are with --user NAME (crm user list shows them)": (
+        "团队模式，共 {count} 名员工：请用 --user 用户名 说明你是谁（crm user list 查看员工）"
+    ),
+    "backing up PostgreSQL needs pg_dump and pg_restore": "备份 PostgreSQL 需要 pg_dump 和 "
+    "pg_restore",
+    "install PostgreSQL's client programs (Debian: apt-get install postgresql-client)": "请安装 "
+    "PostgreSQL 客户端程序（Debian：apt-get install postgresql-client）",
+    "pg_dump failed: {error}": "pg_dump 失败：{error}",
+    "cannot read the backup back: {error}": "无法读回备份文件：{error}",
+    "the backup's row counts differ from the database's: {tables}": "备份的行数与数据库不一致：{tables}",
+    "{rows} rows in {tables} tables, counts checked against the database": "共 {tables} 张表 "
+    "{rows} 行，行数已与数据库核对",
 }

@@ -83,7 +83,7 @@ def _refuse_foreign_database(db: Database) -> None:
 
     with db.engine.connect() as conn:
         tables = inspect(conn).get_table_names()
-    if tables:
+    if tables and "alembic_version" not in tables:  # (crm's own: another process got here first)
         raise DatabaseError(
             t(
                 "cannot open database {path}: {error}",

@@ -301,6 +301,16 @@ CONTACT_FIELDS = [
     F("notes", "Notes", "备注", limit=4000),
 ]
 
+USER_FIELDS = [
+    F("username", "Username", "用户名", limit=32),
+    F("name", "Name", "姓名", limit=100),
+    F("role", "Role", "角色", "enum", ROLE),
+    F("active", "Active", "在职", "bool"),
+    F("db_role", "Database role", "数据库角色", limit=63),
+    F("created_at", "Created at", "创建时间", "datetime"),
+    F("updated_at", "Updated at", "修改时间", "datetime"),
+]
+
 # Fields a user may not set directly (assigned or derived by crmcli).
 SYSTEM_FIELDS = frozenset({"created_at", "updated_at", "owner", "customer", "extra"})
 
@@ -555,3 +565,4 @@ CONTRACT = fields_by_name(CONTRACT_FIELDS)
 INSTALMENT = fields_by_name(INSTALMENT_FIELDS)
 RECEIPT = fields_by_name(RECEIPT_FIELDS)
 RECEIVABLE = fields_by_name(RECEIVABLE_FIELDS)
+USER = fields_by_name(USER_FIELDS)

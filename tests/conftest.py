@@ -1,8 +1,16 @@
-"""Every test gets its own database (``CRM_DB`` -> ``tmp_path``) and drives the real CLI.
+"""Every test gets its own database and drives the real CLI, on SQLite and on PostgreSQL.
+
+The autouse ``crm_env`` fixture is the one place a test gets its database (``CRM_DB``):
+it is parametrized by backend, so every test runs twice, ``[sqlite]`` on a file in
+``tmp_path`` and ``[postgresql]`` on a fresh database of a throwaway server
+(``tests/pgserver.py``). ``CRM_TEST_BACKENDS=sqlite`` (or ``postgresql``) runs one;
+``CRM_TEST_PG_URL`` uses an existing server. Tests that are about SQLite itself
+(PRAGMAs, file modes, backup files) carry ``@pytest.mark.sqlite_only`` and are not run
+on PostgreSQL.
 
 ``crm(...)`` runs a command in-process through Typer's CliRunner and checks its exit
 code; ``db`` reopens the database independently of crmcli's own code to assert
-what is there.
+what is there (JSON, date and datetime columns come back as text on both databases).
 """
 
 from __future__ import annotations
@@ -25,10 +33,72 @@ from crmcli.db import resolve_url
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def crm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+BACKENDS = [
+    b.strip()
+    for b in os.environ.get("CRM_TEST_BACKENDS", "sqlite,postgresql").split(",")
+    if b.strip()
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): a test about SQLite itself; not run on PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "postgresql_only(reason): a test about PostgreSQL itself (roles, RLS)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the PostgreSQL runs of ``sqlite_only`` tests and the SQLite runs of
+    ``postgresql_only`` ones."""
+    keep, dropped = [], []
+    for item in items:
+        backend = getattr(getattr(item, "callspec", None), "params", {}).get("crm_env")
+        if (backend == "postgresql" and item.get_closest_marker("sqlite_only")) or (
+            backend == "sqlite" and item.get_closest_marker("postgresql_only")
+        ):
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Any:
+    """The session's PostgreSQL server, started on first use (skipped when there is none,
+    except under CI, where a missing server is a failure)."""
+    from tests.pgserver import PgServer
+
+    server = PgServer()
+    try:
+        server.start()
+    except RuntimeError as e:
+        server.stop()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(e))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True, params=BACKENDS)
+def crm_env(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The test's database in ``CRM_DB``; returns the SQLite file's path (on PostgreSQL a
+    path in ``tmp_path`` that is not used)."""
     db_path = tmp_path / "crm.db"
-    monkeypatch.setenv("CRM_DB", str(db_path))
+    if request.param == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        url = server.new_database()
+        name = url.rsplit("/", 1)[1]
+        request.addfinalizer(lambda: server.drop_database(name))
+        monkeypatch.setenv("CRM_DB", url)
+    else:
+        monkeypatch.setenv("CRM_DB", str(db_path))
     monkeypatch.setenv("CRM_CONFIG", str(tmp_path / "prefs.toml"))
     monkeypatch.setenv("CRM_LANG", "en")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -77,7 +147,18 @@ class Db:
     """The test's database, opened without crmcli's code."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.engine = create_engine(url)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "postgresql":
+            from psycopg.types.string import TextLoader
+            from sqlalchemy import event
+
+            @event.listens_for(self.engine, "connect")
+            def _as_text(dbapi_conn: Any, _record: Any) -> None:
+                # read back as text, as SQLite gives them: one assertion serves both
+                for name in ("json", "jsonb", "timestamp", "date"):
+                    dbapi_conn.adapters.register_loader(name, TextLoader)
 
     def rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -113,6 +194,18 @@ def db(crm_env: Path) -> Any:
     database = Db(resolve_url(os.environ["CRM_DB"]))
     yield database
     database.engine.dispose()
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest, crm_env: Path) -> str:
+    """``sqlite`` or ``postgresql``: the database this run of the test uses."""
+    return request.node.callspec.params.get("crm_env", "sqlite")
+
+
+@pytest.fixture
+def db_url(crm_env: Path) -> str:
+    """The SQLAlchemy URL of the test's database."""
+    return resolve_url(os.environ["CRM_DB"])
 
 
 def run_crm(

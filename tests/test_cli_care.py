@@ -151,7 +151,7 @@ def test_table_in_both_languages(crm, book):
 def test_salespeople_see_their_own_customers(crm, book, db):
     for name, role in (("boss", "manager"), ("lina", "sales")):
         db.execute(
-            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, 1)", n=name, r=role
+            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, true)", n=name, r=role
         )
     for code in ("C000001", "C000003", "C000004"):
         crm("--user", "boss", "customer", "assign", code, "--owner", "boss")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.sales_fixtures import template, template_folder  # noqa: F401
+from tests.books import template
 
 
 def _supplier(crm):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.sales_fixtures import template, template_folder  # noqa: F401
+from tests.books import template
 
 TODAY = date.today()
 
@@ -483,23 +483,35 @@ def test_bad_input_is_one_error_line_and_changes_nothing(
 def test_many_contracts_take_the_whole_table_path_with_the_same_answers(crm, db, book):
     """Past 2,000 contracts plans and receipts are read in one pass, not by IN-lists."""
     due = day(-10)
-    db.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100) "
-        "INSERT INTO contract (code, customer_id, title, amount, signed_on) "
-        "SELECT printf('H%06d', i), 1 + i % 2, 'bulk ' || i, 20000, :signed FROM n",
-        signed=day(-30),
-    )
+    from sqlalchemy import text
+
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO contract (code, customer_id, title, amount, signed_on) "
+                "VALUES (:code, :customer, :title, 20000, :signed)"
+            ),
+            [
+                {
+                    "code": f"H{i:06d}",
+                    "customer": 1 + i % 2,
+                    "title": f"bulk {i}",
+                    "signed": day(-30),
+                }
+                for i in range(1, 2101)
+            ],
+        )
     db.execute(
         "INSERT INTO payment_plan (contract_id, seq, due_on, amount) "
         "SELECT id, 1, :due, 10000 FROM contract UNION ALL "
         "SELECT id, 2, :later, 10000 FROM contract",
-        due=due,
-        later=day(20),
+        due=date.fromisoformat(due),
+        later=date.fromisoformat(day(20)),
     )
     db.execute(  # every third contract paid 150.00 of its first 100.00 + 100.00
         "INSERT INTO receipt (contract_id, paid_on, amount) "
         "SELECT id, :paid, 15000 FROM contract WHERE id % 3 = 0",
-        paid=day(-5),
+        paid=date.fromisoformat(day(-5)),
     )
     rows = crm.json("contract", "receivables")
     assert len(rows) == 2100 - 700  # the paid ones owe nothing yet

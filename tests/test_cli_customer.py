@@ -273,7 +273,7 @@ def test_edit_changes_fields_and_audits_old_and_new(crm, db):
     assert row["level"] == "silver" and row["phone"] is None and row["phone_key"] is None
     assert json.loads(row["extra"]) == {"vat": "CN123"}
     entry = db.one(
-        "SELECT user, action, entity, entity_code, changes FROM audit_entry WHERE action = 'update'"
+        "SELECT \"user\", action, entity, entity_code, changes FROM audit_entry WHERE action = 'update'"
     )
     assert entry["entity"] == "customer" and entry["entity_code"] == "C000001"
     changes = json.loads(entry["changes"])
@@ -330,10 +330,10 @@ def test_assign_needs_an_existing_user(crm, db):
     crm("customer", "add", "ACME")
     result = crm("customer", "assign", "ACME", "--owner", "nobody", code=1)
     assert "unknown user 'nobody'" in result.stderr
-    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'admin', 1)")
+    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'admin', true)")
     crm("--user", "lina", "customer", "assign", "ACME", "--owner", "lina")
     assert crm.json("--user", "lina", "customer", "show", "ACME")["owner"] == "lina"
-    entry = db.one("SELECT user, changes FROM audit_entry WHERE action = 'assign'")
+    entry = db.one("SELECT \"user\", changes FROM audit_entry WHERE action = 'assign'")
     assert entry["user"] == "lina" and json.loads(entry["changes"]) == {"owner": [None, "lina"]}
 
 

@@ -145,9 +145,9 @@ def test_customer_card_shows_pending_touches(crm, book):
 def test_opportunity_by_id_or_code_of_the_same_customer_and_open(crm, book):
     book.execute(
         "INSERT INTO opportunity (code, customer_id, title, stage, probability, probability_manual)"
-        " VALUES ('O000001', 1, '运输车队CRM', 'proposal', 50, 0),"
-        " ('O000002', 1, '仓储服务器', 'won', 100, 0),"
-        " ('O000003', 2, '别家的机会', 'lead', 10, 0)"
+        " VALUES ('O000001', 1, '运输车队CRM', 'proposal', 50, false),"
+        " ('O000002', 1, '仓储服务器', 'won', 100, false),"
+        " ('O000003', 2, '别家的机会', 'lead', 10, false)"
     )
     data = crm.json("followup", "add", "C000001", "--due", "2026-03-05", "--opportunity", "o000001")
     assert data["opportunity_code"] == "O000001"
@@ -231,7 +231,7 @@ def test_permissions(crm, db):
         ("kefu", "service"),
     ):
         db.execute(
-            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, 1)", n=name, r=role
+            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, true)", n=name, r=role
         )
     crm("--user", "boss", "customer", "assign", "甲", "--owner", "lina")
     crm("--user", "boss", "customer", "assign", "乙", "--owner", "wang")
@@ -302,7 +302,11 @@ def test_ics_is_rfc5545_with_stable_uids_and_updates(crm, book, tmp_path):
     crm("followup", "cancel", "2")
     crm("followup", "add", "C000002", "--due", f"{today - timedelta(days=1)} 08:00")
     crm("followup", "done", "4")
-    book.execute("UPDATE followup SET updated_at = datetime(updated_at, '+1 minute')")
+    plus_a_minute = {
+        "sqlite": "datetime(updated_at, '+1 minute')",
+        "postgresql": "updated_at + interval '1 minute'",
+    }[book.dialect]
+    book.execute(f"UPDATE followup SET updated_at = {plus_a_minute}")
     crm("followup", "ics", str(target), "--within", "90")
     cal = Calendar.from_ical(target.read_bytes())
     again = {str(e["uid"]): e for e in cal.walk("VEVENT")}

@@ -197,7 +197,7 @@ def test_list_latest_first_with_filters(crm, book, db):
     assert summaries("--since", "2026-03-02") == ["三", "二"]
     assert summaries("--until", "2026-03-02") == ["一"]
     assert summaries("--limit", "1") == ["三"]
-    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'admin', 1)")
+    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'admin', true)")
     crm("--user", "lina", "log", "C000002", "-c", "email", "-s", "四")
     # after the subcommand, --user (or --by) filters by who made the record
     assert summaries("--user", "lina", actor=("--user", "lina")) == ["四"]
@@ -276,7 +276,7 @@ def test_permissions(crm, db):
         ("kefu", "service"),
     ):
         db.execute(
-            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, 1)", n=name, r=role
+            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, true)", n=name, r=role
         )
     crm("--user", "boss", "customer", "assign", "乙", "--owner", "wang")
     crm("--user", "lina", "log", "甲", "-c", "phone", "-s", "未分配客户也能联系")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.sales_fixtures import template, template_folder  # noqa: F401
+from tests.books import template
 
 OPPORTUNITY_JSON = [
     "id",
@@ -313,8 +313,8 @@ def test_moving_to_the_same_stage_is_an_error(crm, db, book):
 
 
 def test_list_filters(crm, db, book):
-    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'admin', 1)")
-    db.execute("INSERT INTO app_user (username, role, active) VALUES ('wang', 'sales', 1)")
+    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'admin', true)")
+    db.execute("INSERT INTO app_user (username, role, active) VALUES ('wang', 'sales', true)")
     as_lina = ["--user", "lina"]
     crm(*as_lina, "opportunity", "add", "C000001", "A", "--amount", "100", "--close", "2027-01-10")
     crm(
@@ -571,7 +571,7 @@ def test_table_shows_fifty_and_sums_them_all(crm, db, book):
     for i in range(60):
         db.execute(
             "INSERT INTO opportunity (code, customer_id, title, amount, stage, probability, "
-            "probability_manual) VALUES (:c, 1, :t, 1, 'proposal', 50, 0)",  # 0.01 at 50%
+            "probability_manual) VALUES (:c, 1, :t, 1, 'proposal', 50, false)",  # 0.01 at 50%
             c=f"X{i:03d}",
             t=f"机会{i}",
         )

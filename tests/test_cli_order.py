@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmcli.services.orders import line_amount, parse_discount, parse_item
-from tests.sales_fixtures import template, template_folder  # noqa: F401
+from tests.books import template
 
 
 def _book(crm):

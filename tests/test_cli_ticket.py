@@ -73,8 +73,8 @@ def test_targets_per_priority_are_settings(crm, book):
 
 def test_the_whole_life_of_a_ticket(crm, book, db):
     db.execute(
-        "INSERT INTO app_user (username, role, active) VALUES ('sunhao', 'service', 1), "
-        "('wangfang', 'admin', 1)"
+        "INSERT INTO app_user (username, role, active) VALUES ('sunhao', 'service', true), "
+        "('wangfang', 'admin', true)"
     )
     crm(
         "--user",
@@ -232,7 +232,7 @@ WRONG_STATE = [
     ids=[f"{c} {s}" for c, _, s, _ in WRONG_STATE],
 )
 def test_steps_out_of_order_are_clear_errors(crm, book, command, args, state, message):
-    book.execute("INSERT INTO app_user (username, role, active) VALUES ('sunhao', 'admin', 1)")
+    book.execute("INSERT INTO app_user (username, role, active) VALUES ('sunhao', 'admin', true)")
     crm("--user", "sunhao", "ticket", "open", "C000001", "--kind", "repair", "--subject", "坏了")
     if state in ("resolved", "closed"):
         crm("--user", "sunhao", "ticket", "resolve", "T000001", "--resolution", "修好")
@@ -312,7 +312,7 @@ def test_permissions(crm, db):
         ("kefu", "service"),
     ):
         db.execute(
-            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, 1)", n=name, r=role
+            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, true)", n=name, r=role
         )
     crm("--user", "boss", "customer", "assign", "乙", "--owner", "wang")
     # service staff open and work tickets of every customer

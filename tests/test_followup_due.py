@@ -183,7 +183,7 @@ def team(db):
         ("kefu", "service"),
     ):
         db.execute(
-            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, 1)", n=name, r=role
+            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, true)", n=name, r=role
         )
 
 
@@ -223,7 +223,7 @@ def test_team_mode_errors_come_from_the_full_path(crm, db, path):
     team(db)
     assert "say who you are" in crm("followup", "due", code=1).stderr
     assert "unknown user 'ghost'" in crm("--user", "ghost", "followup", "due", code=1).stderr
-    db.execute("UPDATE app_user SET active = 0 WHERE username = 'wang'")
+    db.execute("UPDATE app_user SET active = false WHERE username = 'wang'")
     assert "disabled" in crm("--user", "wang", "followup", "due", code=1).stderr
     result = crm("--user", "lina", "followup", "due", "--owner", "nobody", code=1)
     assert "unknown user 'nobody'" in result.stderr
@@ -317,6 +317,7 @@ def test_fast_and_full_paths_agree(crm, db, book, monkeypatch):
     assert "Overdue tickets (1)" in fast and fast == slow
 
 
+@pytest.mark.sqlite_only("the fast path serves SQLite files only")
 def test_the_fast_path_serves_a_healthy_sqlite_file_and_declines_otherwise(crm, book, crm_env):
     args = dict(
         username=None,
@@ -344,6 +345,7 @@ def test_compiled_sql_is_current():
         assert f.read() == fastdue.source(), "run: python -m crmcli.services.fastdue"
 
 
+@pytest.mark.sqlite_only("the fast path serves SQLite files only")
 def test_the_query_walks_an_index_in_due_order(book, crm_env):
     with open(fastdue.SQL_FILE, encoding="utf-8") as f:
         compiled = json.load(f)
@@ -364,6 +366,7 @@ def test_the_query_walks_an_index_in_due_order(book, crm_env):
     conn.close()
 
 
+@pytest.mark.sqlite_only("the fast path serves SQLite files only")
 def test_the_morning_command_imports_no_database_toolkit(crm, book):
     code = (
         "import sys; from crmcli.cli import main\n"

@@ -52,16 +52,17 @@ def test_demo_dates_are_moved_to_today():
     assert shift > timedelta(0)
 
 
-def test_demo_refuses_a_database_with_data_unless_forced(crm, db, crm_env):
+def test_demo_refuses_a_database_with_data_unless_forced(crm, db, crm_env, backend):
     crm("customer", "add", "My own customer")
     result = crm("init", "--demo", code=1)
     assert "already holds data" in result.stderr and "--force" in result.stderr
     assert db.scalar("SELECT count(*) FROM customer") == 1
     db.engine.dispose()
     result = crm("init", "--demo", "--force")
-    backups = list(crm_env.parent.glob("crm.db.bak-init-*"))
-    assert len(backups) == 1 and str(backups[0]) in result.stderr
-    saved = sqlite3.connect(backups[0]).execute("SELECT name FROM customer").fetchall()
-    assert saved == [("My own customer",)]
+    if backend == "sqlite":  # the old file is kept aside; PostgreSQL drops and recreates
+        backups = list(crm_env.parent.glob("crm.db.bak-init-*"))
+        assert len(backups) == 1 and str(backups[0]) in result.stderr
+        saved = sqlite3.connect(backups[0]).execute("SELECT name FROM customer").fetchall()
+        assert saved == [("My own customer",)]
     names = [c["name"] for c in crm.json("customer", "list")]
     assert "My own customer" not in names and len(names) >= 60

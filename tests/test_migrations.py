@@ -22,11 +22,14 @@ def test_head_constant_is_the_last_migration():
     assert script_head() == HEAD
 
 
-def test_migrated_schema_equals_the_models(crm, crm_env):
+def test_migrated_schema_equals_the_models(crm, db_url):
     crm("db", "info")
-    assert schema_differences(Database(resolve_url(str(crm_env)))) == []
+    database = Database(db_url)
+    assert schema_differences(database) == []
+    database.dispose()
 
 
+@pytest.mark.sqlite_only(reason="file modes and PRAGMAs")
 def test_new_database_is_private_and_in_wal(tmp_path, crm):
     path = tmp_path / "new" / "folder" / "crm.db"
     crm("--db", str(path), "customer", "list")
@@ -47,6 +50,7 @@ def test_a_newer_schema_is_refused(crm, db):
     assert "newer than this crm" in result.stderr
 
 
+@pytest.mark.sqlite_only(reason="a SQLite file; test_team_pg.py has PostgreSQL's case")
 def test_another_programs_database_is_left_alone(tmp_path, crm):
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
@@ -71,18 +75,25 @@ branch_labels = None
 depends_on = None
 
 
+def recreate():
+    # SQLite copies the table (the case under test); PostgreSQL alters it in place
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade():
-    with op.batch_alter_table("customer", recreate="always") as batch:
+    with op.batch_alter_table("customer", recreate=recreate()) as batch:
         batch.add_column(sa.Column("test_column", sa.String(20)))
 
 
 def downgrade():
-    with op.batch_alter_table("customer", recreate="always") as batch:
+    with op.batch_alter_table("customer", recreate=recreate()) as batch:
         batch.drop_column("test_column")
 '''
 
 
-def test_upgrade_backs_up_first_and_never_cascades_children_away(crm, db, crm_env, tmp_path):
+def test_upgrade_backs_up_first_and_never_cascades_children_away(
+    crm, db, crm_env, tmp_path, db_url, backend
+):
     crm("customer", "add", "父")
     crm("contact", "add", "父", "子")
     db.execute(
@@ -93,30 +104,37 @@ def test_upgrade_backs_up_first_and_never_cascades_children_away(crm, db, crm_en
     (location / "versions" / "0002_test.py").write_text(
         textwrap.dedent(SECOND.replace("{head}", HEAD))
     )
-    database = Database(resolve_url(str(crm_env)))
+    database = Database(db_url)
     notes: list[str] = []
     old, new = upgrade(database, notify=notes.append, location=str(location))
     database.dispose()
     assert (old, new) == (HEAD, "0002test")
-    backups = list(crm_env.parent.glob("crm.db.bak-*"))
-    assert len(backups) == 1 and any(str(backups[0]) in n for n in notes)
-    assert sqlite3.connect(backups[0]).execute("SELECT name FROM customer").fetchall() == [("父",)]
     assert db.scalar("SELECT count(*) FROM contact") == 1
     assert db.scalar("SELECT count(*) FROM followup") == 1
-    assert db.rows("PRAGMA foreign_key_check") == []
-    assert "test_column" in [r["name"] for r in db.rows("PRAGMA table_info(customer)")]
+    from sqlalchemy import inspect
+
+    assert "test_column" in [c["name"] for c in inspect(db.engine).get_columns("customer")]
+    if backend == "sqlite":
+        backups = list(crm_env.parent.glob("crm.db.bak-*"))
+        assert len(backups) == 1 and any(str(backups[0]) in n for n in notes)
+        saved = sqlite3.connect(backups[0]).execute("SELECT name FROM customer").fetchall()
+        assert saved == [("父",)]
+        assert db.rows("PRAGMA foreign_key_check") == []
 
 
-def test_concurrent_first_use_creates_the_schema_once(tmp_path):
-    path = tmp_path / "race.db"
-    env = {"CRM_DB": str(path)}
+def test_concurrent_first_use_creates_the_schema_once(tmp_path, backend, request):
+    """Three processes open a database that has no schema yet: it is created once."""
+    if backend == "sqlite":
+        url = str(tmp_path / "race.db")
+    else:
+        url = request.getfixturevalue("pg_server").empty_database()
     import subprocess
     import sys
 
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "crmcli", "customer", "add", f"客户{i}"],
-            env={**os.environ, "PYTHONPATH": str(MIGRATIONS.parents[1]), **env},
+            env={**os.environ, "PYTHONPATH": str(MIGRATIONS.parents[1]), "CRM_DB": url},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -125,12 +143,14 @@ def test_concurrent_first_use_creates_the_schema_once(tmp_path):
     ]
     results = [(*p.communicate(timeout=60), p.returncode) for p in procs]
     assert [r[2] for r in results] == [0, 0, 0], results
-    conn = sqlite3.connect(path)
-    assert sorted(r[0] for r in conn.execute("SELECT code FROM customer")) == [
-        "C000001",
-        "C000002",
-        "C000003",
-    ]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(resolve_url(url))
+    with engine.connect() as conn:
+        codes = sorted(conn.execute(text("SELECT code FROM customer")).scalars())
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+    engine.dispose()
+    assert codes == ["C000001", "C000002", "C000003"]
 
 
 def test_opening_a_current_database_does_not_import_alembic(crm):
@@ -173,6 +193,7 @@ def test_fast_paths_import_no_heavy_modules(crm, args):
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
 
 
+@pytest.mark.sqlite_only(reason="no file is created")
 def test_help_does_not_touch_the_database(tmp_path):
     path = tmp_path / "untouched.db"
     result = run_crm("--help", env={"CRM_DB": str(path)})

@@ -183,7 +183,7 @@ def opportunity(
     closed = moves[-1][1] if stage in ("won", "lost") and moves else None
     db.execute(
         "INSERT INTO opportunity (customer_id, title, amount, stage, probability, probability_manual, created_at,"
-        " closed_at, lost_reason, expected_close) VALUES (:c, 'deal', :a, :s, :p, 0, :cr, :cl, :r, :e)",
+        " closed_at, lost_reason, expected_close) VALUES (:c, 'deal', :a, :s, :p, false, :cr, :cl, :r, :e)",
         c=customer,
         a=round(float(amount) * 100),
         s=stage,
@@ -321,7 +321,7 @@ def test_forecast_weights_open_amounts_by_month(crm, db):
 
 def test_activity_and_follow_up_discipline(crm, db):
     customers(crm, "甲")
-    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'sales', 1)")
+    db.execute("INSERT INTO app_user (username, role, active) VALUES ('lina', 'sales', true)")
     for channel in ("phone", "phone", "visit"):
         db.execute(
             "INSERT INTO interaction (customer_id, user_id, occurred_at, channel, summary)"

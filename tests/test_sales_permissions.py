@@ -3,38 +3,30 @@ sales work only under their own and unassigned customers; the catalog is for man
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from crmcli.db import resolve_url
-from tests.sales_fixtures import template, template_folder  # noqa: F401
+from tests.books import prebuilt
 
 
-def _team(crm):
-    from sqlalchemy import create_engine, text
-
+def _team(crm, db):
     crm("init")
-    engine = create_engine(resolve_url(os.environ["CRM_DB"]))
-    with engine.begin() as conn:
-        for name, role in (
-            ("wangfang", "admin"),
-            ("zhaolei", "manager"),
-            ("liuyang", "sales"),
-            ("chenjing", "sales"),
-            ("sunhao", "service"),
-        ):
-            conn.execute(
-                text("INSERT INTO app_user (username, role, active) VALUES (:u, :r, 1)"),
-                {"u": name, "r": role},
-            )
+    for name, role in (
+        ("wangfang", "admin"),
+        ("zhaolei", "manager"),
+        ("liuyang", "sales"),
+        ("chenjing", "sales"),
+        ("sunhao", "service"),
+    ):
+        db.execute(
+            "INSERT INTO app_user (username, role, active) VALUES (:u, :r, true)",
+            u=name,
+            r=role,
+        )
     admin = ["--user", "wangfang"]
     crm(*admin, "customer", "add", "刘洋的客户", "--owner", "liuyang")  # C000001
     crm(*admin, "customer", "add", "陈静的客户", "--owner", "chenjing")  # C000002
     crm(*admin, "customer", "add", "未分配客户")
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE customer SET owner_id = NULL WHERE code = 'C000003'"))
-    engine.dispose()
+    db.execute("UPDATE customer SET owner_id = NULL WHERE code = 'C000003'")
     crm(*admin, "product", "add", "服务器", "--price", "15800")
     for code in ("C000001", "C000002"):
         crm(*admin, "opportunity", "add", code, f"{code}的机会", "--amount", "100")
@@ -52,7 +44,7 @@ def _team(crm):
         )
 
 
-team = template("sales-team", _team)
+team = prebuilt("sales-team", _team)
 
 
 def as_user(name):
@@ -77,7 +69,7 @@ SERVICE_REFUSED = [
 def test_service_staff_read_but_do_not_sell(crm, db, team, args):
     before = db.dump()
     result = crm(*as_user("sunhao"), *args, code=1)
-    assert "sunhao (service) may not" in result.stderr
+    assert "sunhao (Service) may not" in result.stderr
     assert db.dump() == before
 
 
@@ -113,7 +105,7 @@ def test_sales_work_under_their_own_and_unassigned_customers(crm, db, team):
 
 def test_sales_may_not_change_the_catalog_but_managers_may(crm, db, team):
     result = crm(*as_user("liuyang"), "product", "add", "X", code=1)
-    assert "liuyang (sales) may not change the products list" in result.stderr
+    assert "liuyang (Sales) may not change the products list" in result.stderr
     crm(*as_user("liuyang"), "competitor", "add", "X", code=1)
     crm(*as_user("zhaolei"), "competitor", "add", "汇智云")
     crm(*as_user("zhaolei"), "supplier", "add", "星云软件")
@@ -125,7 +117,7 @@ def test_managers_change_every_customers_sales(crm, db, team):
     crm(*me, "opportunity", "stage", "O000002", "won")
     crm(*me, "order", "cancel", "D000002", "--yes")
     crm(*me, "contract", "pay", "H000002", "--amount", "100")
-    entry = db.one("SELECT user FROM audit_entry WHERE action = 'pay'")
+    entry = db.one("SELECT \"user\" FROM audit_entry WHERE action = 'pay'")
     assert entry["user"] == "zhaolei"
     assert (
         db.scalar("SELECT u.username FROM receipt r JOIN app_user u ON u.id = r.user_id")

@@ -58,6 +58,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Analysis (分析型CRM): segments, funnel, forecast, activity, service.",
     ),
+    "user": ("crmcli.cli.user", "app", "Staff and their roles (员工): add, list, edit, disable."),
 }
 
 

@@ -67,12 +67,16 @@ def entries(
     since: datetime | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Audit entries, newest first."""
+    """Audit entries the actor may see, newest first."""
     from sqlalchemy import select
 
     from crmcli.models import AuditEntry as A
+    from crmcli.services.permissions import audit_scope
 
     q = select(A).order_by(A.at.desc(), A.id.desc())
+    scope = audit_scope(ctx)
+    if scope is not None:
+        q = q.where(scope)
     if entity:
         q = q.where(A.entity == entity)
     if entity_id is not None:

@@ -22,13 +22,11 @@ def next_codes(ctx: Ctx, prefix: str, table: Any, count: int = 1) -> list[str]:
     from crmcli.models import CodeCounter
 
     session = ctx.session
-    last = session.execute(
-        select(CodeCounter.last).where(CodeCounter.prefix == prefix).with_for_update()
-    ).scalar()
+    locked = select(CodeCounter.last).where(CodeCounter.prefix == prefix).with_for_update()
+    last = session.execute(locked).scalar()
     if last is None:
-        session.add(CodeCounter(prefix=prefix, last=0))
-        session.flush()
-        last = 0
+        _create_counter(ctx, prefix)
+        last = session.execute(locked).scalar()
     width = WIDTH[prefix]
     codes: list[str] = []
     while len(codes) < count:
@@ -42,6 +40,20 @@ def next_codes(ctx: Ctx, prefix: str, table: Any, count: int = 1) -> list[str]:
         codes.extend(c for c in candidates if c not in taken)
     session.execute(update(CodeCounter).where(CodeCounter.prefix == prefix).values(last=last))
     return codes
+
+
+def _create_counter(ctx: Ctx, prefix: str) -> None:
+    """Insert the prefix's counter row; a concurrent writer that inserted it first wins."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from crmcli.models import CodeCounter
+
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.execute(insert(CodeCounter).values(prefix=prefix, last=0))
+    except IntegrityError:  # PostgreSQL: another transaction created it meanwhile
+        pass
 
 
 def next_code(ctx: Ctx, prefix: str, table: Any) -> str:

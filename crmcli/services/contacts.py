@@ -17,7 +17,7 @@ EDITABLE = [f.name for f in CONTACT_FIELDS if f.name != "customer"]
 JSON_FIELDS = ["id", "customer_code", "customer_name", *EDITABLE]
 
 
-def find(ctx: Ctx, ref: str, *, customer: Any = None) -> Any:
+def find(ctx: Ctx, ref: str, *, customer: Any = None, lock: bool = False) -> Any:
     """A live contact by id or exact name (within ``customer`` when given)."""
     from sqlalchemy import and_, select
 
@@ -30,7 +30,9 @@ def find(ctx: Ctx, ref: str, *, customer: Any = None) -> Any:
     where = Contact.customer_id.in_(visible)
     if customer is not None:
         where = and_(where, Contact.customer_id == customer.id)
-    return resolve(ctx, Contact, ref, what=WHAT, where=where, list_command="crm contact list")
+    return resolve(
+        ctx, Contact, ref, what=WHAT, where=where, list_command="crm contact list", lock=lock
+    )
 
 
 def _name(name: str | None) -> str:
@@ -55,7 +57,7 @@ def add(
     from crmcli.models import Contact
 
     owner = customers.find(ctx, customer)
-    permissions.require_customer_change(ctx, owner)
+    permissions.require_customer_change(ctx, owner, area="contact")
     name = _name(name)
     contact = Contact(
         customer_id=owner.id, created_at=ctx.at, updated_at=ctx.at, import_batch_id=batch_id
@@ -77,8 +79,12 @@ def edit(
 ) -> tuple[Any, dict[str, Any]]:
     from crmcli.models import Customer
 
-    contact = find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
-    permissions.require_customer_change(ctx, ctx.session.get(Customer, contact.customer_id))
+    contact = find(
+        ctx, ref, customer=customers.find(ctx, customer) if customer else None, lock=True
+    )
+    permissions.require_customer_change(
+        ctx, ctx.session.get(Customer, contact.customer_id), area="contact"
+    )
     if "name" in values:
         values["name"] = _name(values["name"])
     before = _snapshot(contact)
@@ -97,8 +103,12 @@ def edit(
 def delete(ctx: Ctx, ref: str, *, customer: str | None = None) -> Any:
     from crmcli.models import Customer
 
-    contact = find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
-    permissions.require_customer_change(ctx, ctx.session.get(Customer, contact.customer_id))
+    contact = find(
+        ctx, ref, customer=customers.find(ctx, customer) if customer else None, lock=True
+    )
+    permissions.require_customer_change(
+        ctx, ctx.session.get(Customer, contact.customer_id), area="contact"
+    )
     contact.deleted_at = ctx.at
     ctx.session.flush()
     customers.refresh_search(ctx, ctx.session.get(Customer, contact.customer_id))

@@ -3,6 +3,11 @@
 With no users in the database crmcli is in single-user mode: everything is allowed
 and the audit log records the login name. Once users exist, the acting user
 (``--user`` / ``CRM_USER``) must exist and be active.
+
+On PostgreSQL a member of staff may connect with their own database role (the one
+``crm user add`` created, ``app_user.db_role``): then they are the acting user,
+``--user`` may be left out, and naming somebody else is refused. The server's
+row-level security sees the same person.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class Ctx:
     actor: Actor
     db: Database
     at: datetime = field(default_factory=now)
+    #: a writing unit (holds the write lock on SQLite; locks rows it changes on PostgreSQL)
+    write: bool = False
 
     @property
     def user_id(self) -> int | None:
@@ -55,18 +62,35 @@ def _login_name() -> str:
 
 
 def resolve_actor(session: Any, username: str | None) -> Actor:
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from crmcli.models import User
 
     if session.execute(select(User.id).limit(1)).first() is None:
         return Actor(None, username or _login_name(), None)
+    if session.get_bind().dialect.name == "postgresql":
+        connected = session.execute(
+            select(User).where(User.db_role == func.current_user())
+        ).scalar_one_or_none()
+        if connected is not None:  # their own database role: that is who they are
+            if username and username.strip() != connected.username:
+                raise NotPermitted(
+                    t(
+                        "you are connected as the database role of {user}; "
+                        "--user {value} does not match",
+                        user=connected.username,
+                        value=username,
+                    )
+                )
+            username = connected.username
     if not username:
         raise NotPermitted(
             t("this database has users: say who you are with --user NAME or CRM_USER"),
             hint=t("list them with: crm user list"),
         )
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = session.execute(
+        select(User).where(User.username == username.strip())
+    ).scalar_one_or_none()
     if user is None:
         raise NotPermitted(t("unknown user '{value}'", value=username))
     if not user.active:
@@ -86,4 +110,4 @@ def unit(db: Database, username: str | None, *, write: bool) -> Iterator[Ctx]:
 
         load_all()
     with db.session(write=write) as session:
-        yield Ctx(session=session, actor=resolve_actor(session, username), db=db)
+        yield Ctx(session=session, actor=resolve_actor(session, username), db=db, write=write)

@@ -41,18 +41,22 @@ class Saved:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def find(ctx: Ctx, ref: str, *, deleted: bool | None = False) -> Any:
+def find(ctx: Ctx, ref: str, *, deleted: bool | None = False, lock: bool = False) -> Any:
+    """A customer the actor may see; ``lock`` when the customer itself is to be changed."""
     from crmcli.models import Customer
 
+    scope = permissions.customer_scope(ctx)
     return resolve(
         ctx,
         Customer,
         ref,
         what=WHAT,
         deleted=deleted,
-        where=permissions.customer_scope(ctx),
+        where=scope,
         list_command="crm customer list",
         restore_command="crm customer restore {ref}",
+        hint=t("you see your own and unassigned customers") if scope is not None else None,
+        lock=lock,
     )
 
 
@@ -113,10 +117,13 @@ def similar(ctx: Ctx, customer: Any) -> list[str]:
         (t("e-mail"), C.email_key == customer.email_key if customer.email_key else None),
     ]
     warnings = []
+    scope = permissions.customer_scope(ctx)
     for what, cond in checks:
         if cond is None:
             continue
         q = select(C.code, C.name).where(cond, C.deleted_at.is_(None))
+        if scope is not None:
+            q = q.where(scope)
         if customer.id is not None:
             q = q.where(C.id != customer.id)
         others = ctx.session.execute(q.limit(5)).all()
@@ -180,6 +187,9 @@ def add(
     """Create a customer; warns (does not refuse) when it looks like an existing one."""
     from crmcli.models import Customer
 
+    permissions.require_customer_create(ctx)
+    owner_id = default_owner(ctx, owner)
+    permissions.require_owner(ctx, owner_id)
     values = dict(values or {})
     values["name"] = _name(name)
     if values.get("code"):
@@ -188,7 +198,7 @@ def add(
         kind="company",
         level="regular",
         status="lead",
-        owner_id=default_owner(ctx, owner),
+        owner_id=owner_id,
         extra=_check_extra(extra or {}) or None,
         created_at=ctx.at,
         updated_at=ctx.at,
@@ -226,7 +236,7 @@ def edit(
 ) -> Saved:
     """Change fields (None clears a field), custom fields set or unset; audited."""
     values = dict(values or {})
-    customer = find(ctx, ref)
+    customer = find(ctx, ref, lock=True)
     permissions.require_customer_change(ctx, customer)
     if "name" in values:
         values["name"] = _name(values["name"])
@@ -272,7 +282,7 @@ def cancel_pending_followups(ctx: Ctx, customer_id: int) -> int:
 
 
 def delete(ctx: Ctx, ref: str) -> Any:
-    customer = find(ctx, ref)
+    customer = find(ctx, ref, lock=True)
     permissions.require_customer_change(ctx, customer)
     customer.deleted_at = ctx.at
     audit.record(ctx, "delete", "customer", customer.id, code=customer.code)
@@ -280,7 +290,7 @@ def delete(ctx: Ctx, ref: str) -> Any:
 
 
 def restore(ctx: Ctx, ref: str) -> Any:
-    customer = find(ctx, ref, deleted=True)
+    customer = find(ctx, ref, deleted=True, lock=True)
     permissions.require_customer_change(ctx, customer)
     customer.deleted_at = None
     customer.updated_at = ctx.at
@@ -291,8 +301,8 @@ def restore(ctx: Ctx, ref: str) -> Any:
 def assign(ctx: Ctx, ref: str, owner: str) -> Any:
     """客户分配: give a customer to a member of staff (managers and admins)."""
     permissions.require_role(ctx, permissions.CHANGE_ALL, t("assign customers"))
-    customer = find(ctx, ref)
-    new_owner = user_id(ctx, owner)
+    customer = find(ctx, ref, lock=True)
+    new_owner = user_id(ctx, owner, active=True)
     old = usernames(ctx, {customer.owner_id}).get(customer.owner_id)
     if customer.owner_id != new_owner:
         customer.owner_id = new_owner

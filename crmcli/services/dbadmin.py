@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from crmcli.db import HEAD, Database
-from crmcli.services import audit
+from crmcli.errors import DatabaseError
+from crmcli.i18n import t
+from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
 
 #: table -> JSON key of ``crm db info``'s counts
@@ -27,8 +29,19 @@ COUNTED = [
 ]
 
 
+#: tables counted by ``info`` whose rows hang under a customer (counted within scope)
+UNDER_CUSTOMER = ("contact", "interaction", "followup", "opportunity", "sales_order")
+UNDER_CUSTOMER += ("contract", "ticket")
+
+
 def info(ctx: Ctx) -> dict[str, Any]:
-    from sqlalchemy import func, select, table
+    """Where the database is, its schema, mode, who is acting, and what it holds.
+
+    Counts of customers and what hangs under them are those the actor may see.
+    """
+    from sqlalchemy import column, func, select, table
+
+    from crmcli.models import Customer
 
     db = ctx.db
     conn = ctx.session.connection()
@@ -39,20 +52,46 @@ def info(ctx: Ctx) -> dict[str, Any]:
         "schema_head": HEAD,
         "mode": "team" if ctx.actor.team else "single-user",
         "user": ctx.actor.username,
+        "role": ctx.actor.role,
+        "enforced_by": enforcement(ctx),
     }
     if db.is_sqlite:
         data["size_bytes"] = db.path.stat().st_size if db.path and db.path.exists() else 0
         data["journal_mode"] = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
     counts = {}
+    scope = permissions.customer_scope(ctx)
     for name, key in COUNTED:
-        counts[key] = ctx.session.execute(select(func.count()).select_from(table(name))).scalar()
-    from crmcli.models import Customer
-
-    counts["deleted_customers"] = ctx.session.execute(
-        select(func.count()).select_from(Customer).where(Customer.deleted_at.is_not(None))
-    ).scalar()
+        q = select(func.count()).select_from(Customer if name == "customer" else table(name))
+        if name == "customer" and scope is not None:
+            q = q.where(scope)
+        elif name in UNDER_CUSTOMER:
+            q = q.where(_within(ctx, column("customer_id")))
+        counts[key] = ctx.session.execute(q).scalar()
+    deleted = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_not(None))
+    if scope is not None:
+        deleted = deleted.where(scope)
+    counts["deleted_customers"] = ctx.session.execute(deleted).scalar()
     data["counts"] = counts
     return data
+
+
+def _within(ctx: Ctx, customer_id: Any) -> Any:
+    from sqlalchemy import true
+
+    condition = permissions.under_customer(ctx, customer_id)
+    return true() if condition is None else condition
+
+
+def enforcement(ctx: Ctx) -> str:
+    """Who enforces the permissions: crm alone, or also the database server.
+
+    ``crm`` on SQLite (whoever can read the file sees everything) and for the owner's
+    connection to PostgreSQL; ``database`` when connected to PostgreSQL with a member of
+    staff's own role, under row-level security.
+    """
+    from crmcli.services import dbroles
+
+    return "database" if dbroles.on_postgres(ctx) and dbroles.connected_as_staff(ctx) else "crm"
 
 
 def check(db: Database) -> list[str]:
@@ -92,9 +131,11 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
 
     Rows elsewhere that only point at a purged record (an order line's product, an
     interaction's contact) keep their data and lose the pointer. Returns counts per
-    kind of record removed.
+    kind of record removed. Admins only in team mode.
     """
     from sqlalchemy import delete, select, update
+
+    permissions.require_admin(ctx, t("purge deleted records"))
 
     from crmcli.models import (
         Competitor,
@@ -192,4 +233,144 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
         for chunk in _chunks(doomed[model]):
             ctx.session.execute(delete(model).where(model.id.in_(chunk)))
     audit.record(ctx, "purge", "database", None, changes={"before": before, "removed": counts})
+    return counts
+
+
+# -- backup of a PostgreSQL database -----------------------------------------------------
+
+
+def pg_tool(name: str) -> str | None:
+    """A PostgreSQL client program: on PATH, else the newest /usr/lib/postgresql/*/bin."""
+    import glob
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
+    candidates.sort(key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    return candidates[-1] if candidates else None
+
+
+def _libpq_env(url: str) -> dict[str, str]:
+    """The connection as libpq environment variables (no password on a command line)."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    env = dict(os.environ)
+    for key, value in (
+        ("PGHOST", u.host),
+        ("PGPORT", u.port),
+        ("PGUSER", u.username),
+        ("PGPASSWORD", u.password),
+        ("PGDATABASE", u.database),
+    ):
+        if value is not None:
+            env[key] = str(value)
+    for key, value in u.query.items():  # sslmode=..., host=/run/postgresql ...
+        if isinstance(value, str):
+            env["PG" + key.upper()] = value
+    return env
+
+
+def dumped_row_counts(pg_restore: str, path: Any, env: dict[str, str]) -> dict[str, int]:
+    """Rows per table in a custom-format dump (the COPY lines ``pg_restore`` writes out)."""
+    import subprocess
+
+    counts: dict[str, int] = {}
+    proc = subprocess.Popen(
+        [pg_restore, "--data-only", "--file=-", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    assert proc.stdout is not None
+    table = None
+    for line in proc.stdout:
+        if table is None:
+            if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
+                table = line.split()[1].split(".")[-1].strip('"')
+                counts[table] = 0
+        elif line.rstrip("\n") == "\\.":
+            table = None
+        else:
+            counts[table] += 1
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise DatabaseError(t("cannot read the backup back: {error}", error=err.strip()))
+    return counts
+
+
+def backup(ctx: Ctx, target: Any) -> dict[str, int] | None:
+    """Back the database up to ``target`` (a new file); admins only in team mode.
+
+    SQLite: a consistent copy of the file (None). PostgreSQL: :func:`backup_postgres`
+    in this unit's read transaction; returns the row counts checked.
+    """
+    permissions.require_admin(ctx, t("back up the database"))
+    if ctx.db.is_sqlite:
+        ctx.db.backup_to(target)
+        return None
+    return backup_postgres(ctx.session.connection(), ctx.db, target)
+
+
+def backup_postgres(conn: Any, db: Database, target: Any) -> dict[str, int]:
+    """Dump a PostgreSQL database with ``pg_dump`` and check that every table's row count
+    in the file equals the database's, both taken in the same snapshot.
+
+    ``conn`` is in a REPEATABLE READ transaction: the counts are taken in it and its
+    snapshot is exported; ``pg_dump --snapshot`` dumps exactly that state, so people may
+    keep working meanwhile. The file (custom format, for ``pg_restore``) is written under
+    a temporary name and renamed when verified. Returns the row counts.
+    """
+    import os
+    import subprocess
+
+    from sqlalchemy import inspect, text
+
+    pg_dump, pg_restore = pg_tool("pg_dump"), pg_tool("pg_restore")
+    if not pg_dump or not pg_restore:
+        raise DatabaseError(
+            t("backing up PostgreSQL needs pg_dump and pg_restore"),
+            hint=t(
+                "install PostgreSQL's client programs (Debian: apt-get install postgresql-client)"
+            ),
+        )
+    env = _libpq_env(db.url)
+    tmp = target.with_name(target.name + ".part")
+    snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+    counts = {
+        name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+        for name in inspect(conn).get_table_names()
+    }
+    result = subprocess.run(
+        [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={tmp}"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    try:
+        if result.returncode != 0:
+            raise DatabaseError(t("pg_dump failed: {error}", error=result.stderr.strip()))
+        dumped = dumped_row_counts(pg_restore, tmp, env)
+        differ = {
+            name: (n, dumped.get(name, 0)) for name, n in counts.items() if dumped.get(name, 0) != n
+        }
+        if differ:
+            raise DatabaseError(
+                t(
+                    "the backup's row counts differ from the database's: {tables}",
+                    tables=", ".join(f"{k} {a} != {b}" for k, (a, b) in differ.items()),
+                )
+            )
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return counts

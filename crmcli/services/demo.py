@@ -73,11 +73,17 @@ def _clock(ctx: Ctx, when: str | None, default: datetime) -> None:
     )
 
 
-def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
-    """Load the demo company into an empty database; returns counts."""
+def load(ctx: Ctx, data: dict[str, Any] | None = None, *, team: bool = False) -> dict[str, int]:
+    """Load the demo company into an empty database; returns counts.
+
+    ``team`` also loads the staff and who owns which customer: the book is then in team
+    mode. Without it the book stays single-user and customers have no owner.
+    """
     data = data or load_data()
     started = now()
     counts = {"customers": 0, "contacts": 0}
+    if team:
+        counts["users"] = load_staff(ctx, data, started)
     added: list[tuple[dict[str, Any], Any]] = []
     for record in data.get("customers", []):
         _clock(ctx, record.get("customer_since"), started - timedelta(days=400))
@@ -88,6 +94,7 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
                 record, CUSTOMER, {"name", "owner", "extra", "created_at", "updated_at"}
             ),
             extra=record.get("extra") or None,
+            owner=record.get("owner") if team else None,
         )
         counts["customers"] += 1
         added.append((record, saved.customer))
@@ -103,6 +110,17 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None) -> dict[str, int]:
     counts.update(_relationship(ctx, added, started))
     ctx.at = started
     return counts
+
+
+def load_staff(ctx: Ctx, data: dict[str, Any], started: datetime) -> int:
+    """The demo company's staff (admin first), added a year and a half before today."""
+    from crmcli.services import users
+
+    staff = sorted(data.get("users", []), key=lambda u: u["role"] != "admin")
+    ctx.at = started - timedelta(days=550)
+    for person in staff:
+        users.add(ctx, username=person["username"], role=person["role"], name=person.get("name"))
+    return len(staff)
 
 
 # -- keeping the relationship: contact records, follow-ups, tickets ----------------------------

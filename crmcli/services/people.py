@@ -4,31 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmcli.errors import NotFound
+from crmcli.errors import Conflict, NotFound
 from crmcli.i18n import t
 from crmcli.services.context import Ctx
 
 
-def user_id(ctx: Ctx, username: str | None) -> int | None:
-    """The id of an existing user, for an ``--owner`` option; None for None."""
+def user_id(ctx: Ctx, username: str | None, *, active: bool = False) -> int | None:
+    """The id of an existing user, for an ``--owner`` option; None for None.
+
+    ``active``: the user must not be disabled (a new owner, an assignee).
+    """
     if username is None:
         return None
     from sqlalchemy import select
 
     from crmcli.models import User
 
-    found = ctx.session.execute(select(User.id).where(User.username == username.strip())).scalar()
+    found = ctx.session.execute(
+        select(User.id, User.active).where(User.username == username.strip())
+    ).first()
     if found is None:
         raise NotFound(
             t("unknown user '{value}'", value=username),
             hint=t("users are added with: crm user add USERNAME --role ROLE"),
         )
-    return found
+    if active and not found.active:
+        raise Conflict(t("user '{value}' is disabled", value=username))
+    return found.id
 
 
 def default_owner(ctx: Ctx, owner: str | None) -> int | None:
     """The owner of a new record: ``--owner`` if given, else the acting user (team mode)."""
-    return user_id(ctx, owner) if owner is not None else ctx.actor.id
+    return user_id(ctx, owner, active=True) if owner is not None else ctx.actor.id
 
 
 def usernames(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
@@ -40,4 +47,4 @@ def usernames(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
     from crmcli.models import User
 
     rows = ctx.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return {row[0]: row[1] for row in rows}
+    return {r[0]: r[1] for r in rows}

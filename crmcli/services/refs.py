@@ -24,12 +24,18 @@ def resolve(
     where: Any = None,
     list_command: str | None = None,
     restore_command: str | None = None,
+    hint: str | None = None,
+    lock: bool = False,
 ) -> Any:
     """The one record ``ref`` names.
 
     ``deleted`` False: live records only (a deleted match is a clear error);
     True: deleted records only (for ``restore``); None: either.
     ``where`` narrows the search (the acting user's scope, a parent record).
+    ``lock`` (in a writing unit) locks the record against concurrent changes until
+    the transaction ends (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writers
+    already take turns), so a read-modify-write never loses another's update.
+    ``hint`` is added to "not found" (e.g. why a record may be out of sight).
     """
     from sqlalchemy import select
 
@@ -39,6 +45,8 @@ def resolve(
     q = select(model)
     if where is not None:
         q = q.where(where)
+    if lock and ctx.write:
+        q = q.with_for_update(of=model)
     if text.isdigit():
         found = list(ctx.session.execute(q.where(model.id == int(text))).scalars())
     elif has_code and ctx.session.execute(q.where(model.code == text.upper()).limit(1)).first():
@@ -64,7 +72,8 @@ def resolve(
     if not found:
         raise NotFound(
             t("no {what} '{ref}'", what=label, ref=ref),
-            hint=t("see the list with: {command}", command=list_command) if list_command else None,
+            hint=hint
+            or (t("see the list with: {command}", command=list_command) if list_command else None),
         )
     if len(found) > 1:
         candidates = ", ".join(

@@ -307,7 +307,7 @@ def _save(ctx: Ctx, d: SettingDef, value: Any) -> None:
 
 def set_value(ctx: Ctx, key: str, raw: str) -> Any:
     """Set a setting (or a part of one) from the text typed; returns the new value."""
-    permissions.require_role(ctx, ("admin",), t("change settings"))
+    permissions.require_admin(ctx, t("change settings"))
     d, path = _split(key)
     new = raw if d.validate is _text else parse_value(raw)
     value = _put(get(ctx, d.key), path, new, key)
@@ -317,7 +317,7 @@ def set_value(ctx: Ctx, key: str, raw: str) -> Any:
 
 def reset(ctx: Ctx, key: str) -> Any:
     """Back to the built-in default (the whole setting, or the part a dotted key names)."""
-    permissions.require_role(ctx, ("admin",), t("change settings"))
+    permissions.require_admin(ctx, t("change settings"))
     d, path = _split(key)
     default = copy.deepcopy(d.default)
     if not path:

@@ -139,18 +139,16 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
     except UnicodeDecodeError as e:
         not_utf8 = e
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        chosen = codec(best.encoding)
-        try:
-            return data.decode(chosen), chosen
-        except UnicodeDecodeError:
-            pass
+        text = None
+    if text is not None and not _unlike_chinese(text):
+        return text, "gb18030"
+    guess = _guess(data)
+    if guess is not None:
+        return guess
+    if text is not None:
+        return text, "gb18030"
     raise Invalid(
         t(
             "cannot tell the encoding of {file}: it is neither UTF-8 (line {line}: bytes {bytes}) "
@@ -161,6 +159,38 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
         ),
         hint=t("give the encoding with --encoding, e.g. --encoding big5"),
     )
+
+
+def _unlike_chinese(text: str) -> bool:
+    """Does text decoded as GB18030 look like another encoding's bytes (Big5, Shift-JIS)?
+    Chinese files use few characters outside GB2312 and none of the private use area."""
+    sample = text[:20000]
+    han = [c for c in sample if c >= "\u3400"]
+    if not han:
+        return False
+    if any("\ue000" <= c <= "\uf8ff" for c in han):
+        return True
+    rare = 0
+    for c in han:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare > 0.3 * len(han)
+
+
+def _guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best guess, if it decodes every byte."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not best.encoding:
+        return None
+    chosen = codec(best.encoding)
+    try:
+        return data.decode(chosen), chosen
+    except UnicodeDecodeError:
+        return None
 
 
 # -- headers ---------------------------------------------------------------------------------

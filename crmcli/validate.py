@@ -178,8 +178,14 @@ def _phone_digits(value: str) -> tuple[str, str] | None:
 
 def parse_phone(value: str) -> str:
     """A phone as typed (trimmed), once it is known to be phone-shaped."""
+    return parse_phone_key(value)[0]
+
+
+def parse_phone_key(value: str) -> tuple[str, str | None]:
+    """A phone as typed (trimmed) and its :func:`phone_key`, checking its shape once."""
     text = value.strip()
-    if _phone_digits(text) is None:
+    parts = _phone_digits(text)
+    if parts is None:
         raise Invalid(
             t(
                 "invalid phone '{value}': use 5 to 20 digits, an optional leading +, and an "
@@ -187,14 +193,17 @@ def parse_phone(value: str) -> str:
                 value=value,
             )
         )
-    return text
+    return text, _key(parts, text)
 
 
 def phone_key(value: str | None) -> str | None:
     """The digits that identify a phone for matching: +86 / 0086 dropped, extension ignored."""
     if not value:
         return None
-    parts = _phone_digits(value)
+    return _key(_phone_digits(value), value)
+
+
+def _key(parts: tuple[str, str] | None, value: str) -> str | None:
     if parts is None:
         digits = re.sub(r"\D", "", nfkc(value))
         return digits or None
@@ -210,7 +219,7 @@ def phone_key(value: str | None) -> str | None:
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _domain_problem(domain: str) -> str | None:
     """What email-validator says against ``domain`` (None when it is fine), once per domain."""
     from email_validator import EmailNotValidError, validate_email

@@ -68,8 +68,7 @@ def record_many(
 ) -> int:
     """Bulk :func:`record` through SQLAlchemy Core: ``(action, entity, entity_id, code,
     changes)`` each, all at ``ctx.at`` by the acting user. Returns how many were written."""
-    from sqlalchemy import insert
-
+    from crmcli.bulk import insert_many
     from crmcli.models import AuditEntry
 
     rows = [
@@ -85,10 +84,7 @@ def record_many(
         }
         for action, entity, entity_id, code, changes in items
     ]
-    conn = ctx.session.connection()
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(AuditEntry.__table__), rows[i : i + 5000])
-    return len(rows)
+    return insert_many(ctx.session.connection(), AuditEntry.__table__, rows)
 
 
 def entries(

@@ -23,13 +23,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from crmcli.bulk import insert_many
 from crmcli.errors import Conflict, Invalid, NotFound
 from crmcli.i18n import pick, t
 from crmcli.render import unneutralise
 from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
 from crmcli.tabular import Table, column_letter, header_key
-from crmcli.validate import email_key, nfkc, parse_field, parse_text, phone_key
+from crmcli.validate import email_key, nfkc, parse_field, parse_phone_key, parse_text, phone_key
 from crmcli.vocab import (
     CONTACT,
     CUSTOMER,
@@ -55,6 +56,8 @@ CONTACT_TARGETS = {
 #: Fields compared (and changed) when a row matches a customer; ``code`` is the match itself.
 UPDATABLE = [f.name for f in FIELDS if f.name not in ("code", "created_at", "extra")]
 CHUNK = 1000
+#: a new customer's fields before the row's values go in
+_EMPTY = dict.fromkeys(n for n in UPDATABLE if n != "owner")
 IMPORTERS = ("admin", "manager", "sales")
 
 
@@ -250,6 +253,7 @@ class Row:
     extra: dict[str, str] = field(default_factory=dict)
     contact: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
+    keys: dict[str, str | None] = field(default_factory=dict)  # phone_key, email_key
 
 
 @dataclass
@@ -279,8 +283,10 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
             return value or None
 
         return text
-    if f.type in ("phone", "email", "url", "user"):
-        return lambda raw: parse_field(f, raw) if f.type != "user" else raw.strip() or None
+    if f.type == "user":
+        return lambda raw: raw.strip() or None
+    if f.type in ("phone", "email", "url"):
+        return lambda raw: parse_field(f, raw)
     if f.type == "extra":
         return _custom_object
     seen: dict[str, Any] = {}
@@ -298,6 +304,11 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
         return hit
 
     return cached
+
+
+def _phone_and_key(raw: str) -> tuple[str, str | None]:
+    text = parse_text(raw, CUSTOMER["phone"]) or ""
+    return parse_phone_key(text)
 
 
 def _custom_object(raw: str) -> dict[str, str]:
@@ -333,6 +344,8 @@ def prepare(
             continue
         if c.target is None:
             plan.append((c.index, c.header, None, c.custom, None))
+        elif c.target == "phone":  # the customer's phone, and its matching key at once
+            plan.append((c.index, c.header, c.target, None, _phone_and_key))
         else:
             f = CUSTOMER.get(c.target) or CONTACT_TARGETS[c.target]
             plan.append((c.index, c.header, c.target, None, _converter(f)))
@@ -363,8 +376,12 @@ def prepare(
                 contact[target[8:]] = value
             elif target == "extra":
                 row.extra = {**value, **row.extra}
+            elif target == "phone":
+                values["phone"], row.keys["phone"] = value
             else:
                 values[target] = value
+                if target == "email":
+                    row.keys["email"] = email_key(value)
         if "name" not in values and not any(
             p.column == found.targets["name"].header for p in row.problems
         ):
@@ -414,7 +431,7 @@ def parse_match(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Group:
     """The rows of the file that are one customer: an existing one (``target``) or a new one."""
 
@@ -423,6 +440,7 @@ class Group:
     values: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keys: dict[str, str | None] = field(default_factory=dict)
     skip: bool = False
     id: int | None = None
     now: dict[str, Any] = field(default_factory=dict)  # the matched customer as it is
@@ -430,6 +448,7 @@ class Group:
 
     def take(self, row: Row) -> None:
         self.values.update(row.values)
+        self.keys.update(row.keys)
         self.extra.update(row.extra)
         if row.contact:
             key = fold(row.contact["name"])
@@ -497,7 +516,7 @@ class _Index:
         columns = [C.id, C.code, C.owner_id, C.deleted_at, C.phone_key, C.email_key]
         if "name" in match:
             columns.append(C.name)
-        for r in ctx.session.execute(select(*columns)):
+        for r in ctx.session.connection().execute(select(*columns)).all():
             live = r.deleted_at is None
             if r.code:
                 self.code[r.code] = (r.id, live)
@@ -514,17 +533,14 @@ class _Index:
 
 
 def _row_keys(row: Row, match: Sequence[str]) -> list[tuple[str, str]]:
-    values = row.values
     keys = []
     for k in match:
         if k == "code":
-            v = values.get("code")
-        elif k == "phone":
-            v = phone_key(values.get("phone"))
-        elif k == "email":
-            v = email_key(values.get("email"))
+            v = row.values.get("code")
+        elif k == "name":
+            v = fold(row.values["name"])
         else:
-            v = fold(values["name"]) if values.get("name") else None
+            v = row.keys.get(k)
         if v:
             keys.append((k, v))
     return keys
@@ -604,7 +620,7 @@ def run(
     writer.update([g for g in matched if g.changes or g.contacts])
     writer.finish(result)
     _finish_batch(batch, result, options)
-    result.batch = batch.id
+    result.batch = None if options.dry_run else batch.id  # a dry run keeps no batch
     result.written = True
     return result
 
@@ -827,8 +843,9 @@ def _current(ctx: Ctx, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         *(getattr(C, n) for n in UPDATABLE if n != "owner"),
     ]
     current = {}
+    conn = ctx.session.connection()  # Core rows: no ORM loading for thousands of them
     for chunk in _chunks(list(ids)):
-        for r in ctx.session.execute(select(*columns).where(C.id.in_(chunk))):
+        for r in conn.execute(select(*columns).where(C.id.in_(chunk))).all():
             current[r.id] = dict(r._mapping)
     return current
 
@@ -846,7 +863,7 @@ def _contacts_of(ctx: Ctx, ids: Sequence[int]) -> dict[tuple[int, str], dict[str
             .where(K.customer_id.in_(chunk), K.deleted_at.is_(None))
             .order_by(K.id)
         )
-        for r in ctx.session.execute(q):
+        for r in ctx.session.connection().execute(q):
             found.setdefault((r.customer_id, fold(r.name)), dict(r._mapping))
     return found
 
@@ -867,7 +884,7 @@ def _compare(ctx: Ctx, matched: list[Group], result: Result) -> None:
                 continue
             column = "owner_id" if name == "owner" else name
             old = now[column]
-            if audit.plain(old) != audit.plain(value):
+            if old != value:  # the same types: a cell is converted as the column stores it
                 changes[column] = [old, value]
         if g.extra:
             old_extra = now["extra"] or {}
@@ -883,9 +900,7 @@ def _compare(ctx: Ctx, matched: list[Group], result: Result) -> None:
                 result.contacts_created += 1
                 continue
             diff = {
-                k: [existing[k], v]
-                for k, v in person.items()
-                if k != "name" and audit.plain(existing[k]) != audit.plain(v)
+                k: [existing[k], v] for k, v in person.items() if k != "name" and existing[k] != v
             }
             if diff:
                 kept[key] = {**person, "_id": existing["id"], "_changes": diff}
@@ -962,7 +977,7 @@ class _Writer:
 
     def create(self, groups: list[Group]) -> None:
         """New customers, with codes handed out in file order, and their contacts."""
-        from sqlalchemy import insert, select
+        from sqlalchemy import select
 
         from crmcli.models import Customer
         from crmcli.services.codes import next_codes
@@ -986,8 +1001,9 @@ class _Writer:
             v = g.values
             code = v.get("code") or codes.pop()
             phone, email = v.get("phone"), v.get("email")
-            key = phone_key(phone)
-            record = {name: v.get(name) for name in UPDATABLE if name != "owner"}
+            key = g.keys.get("phone")
+            record = {**_EMPTY, **v}
+            record.pop("owner", None)
             record.update(
                 code=code,
                 kind=v.get("kind") or "company",
@@ -996,7 +1012,7 @@ class _Writer:
                 owner_id=v.get("owner", owner),
                 extra=g.extra or None,
                 phone_key=key,
-                email_key=email_key(email),
+                email_key=g.keys.get("email"),
                 search_text=search_text(
                     code=code,
                     name=v["name"],
@@ -1012,13 +1028,13 @@ class _Writer:
             )
             records.append(record)
         table = self.customers
-        for chunk in _chunks(records, CHUNK):
-            self.conn.execute(insert(table), list(chunk))
+        for chunk in _chunks(records, CHUNK * 5):
+            insert_many(self.conn, table, chunk)
             self.progress(len(chunk))
         ids: dict[str, int] = {}
         for chunk in _chunks([r["code"] for r in records]):
             q = select(table.c.code, table.c.id).where(table.c.code.in_(chunk))
-            ids.update(self.conn.execute(q).tuples().all())
+            ids.update(self.conn.execute(q).all())
         for g, record in zip(groups, records, strict=True):
             g.id = ids[record["code"]]
             self._audit("create", "customer", g.id, record["code"])
@@ -1083,11 +1099,10 @@ class _Writer:
 
     def finish(self, result: Result) -> None:
         """The contacts gathered, then every audit entry, the batch's own one last."""
-        from sqlalchemy import insert, select
+        from sqlalchemy import select
 
         k = self.contacts
-        for chunk in _chunks(self.new_contacts, CHUNK):
-            self.conn.execute(insert(k), list(chunk))
+        insert_many(self.conn, k, self.new_contacts)
         if self.new_contacts:
             q = select(k.c.id, k.c.customer_id, k.c.name).where(
                 k.c.import_batch_id == self.batch.id
@@ -1225,7 +1240,7 @@ def _blockers(ctx: Ctx, customers: dict[int, str], contacts: list[int]) -> dict[
     owner_of = {}
     for chunk in _chunks(sorted(mine)):
         q = select(Contact.id, Contact.customer_id).where(Contact.id.in_(chunk))
-        owner_of.update(ctx.session.execute(q).tuples().all())
+        owner_of.update(ctx.session.execute(q).all())
     from crmcli.models import Customer
 
     for table in load_all().sorted_tables:
@@ -1278,9 +1293,7 @@ def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
     created = dict(
         session.execute(
             select(Customer.id, Customer.code).where(Customer.import_batch_id == batch_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     new_contacts = list(
         session.execute(select(Contact.id).where(Contact.import_batch_id == batch_id)).scalars()

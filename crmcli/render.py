@@ -140,7 +140,7 @@ def error(message: str, hint: str | None = None) -> None:
     line = f"{t('Error')}: {message}"
     if hint:
         line += f"; {hint}"
-    sys.stderr.write(line.replace("\n", " ") + "\n")
+    sys.stderr.write(" ".join(line.splitlines()) + "\n")  # one line, whatever the text holds
 
 
 @contextmanager

@@ -365,7 +365,7 @@ def _read_spreadsheet(data: bytes, name: str, sheet: str | None) -> Table:
         ) from None
     rows = []
     for i, raw in enumerate(cells):
-        texts = [_cell_text(v) for v in raw]
+        texts = [v if type(v) is str else _cell_text(v) for v in raw]
         if any(c.strip() for c in texts):
             rows.append((top + i + 1, [""] * left + texts))
     return Table(name, "xlsx", rows, sheet=chosen)
@@ -532,7 +532,11 @@ def write_csv(
             try:
                 writer.writerow(
                     [
-                        v if type(v) is str and not v.startswith(FORMULA_START) else _csv_text(v)
+                        ""
+                        if v is None
+                        else v
+                        if type(v) is str and not v.startswith(FORMULA_START)
+                        else _csv_text(v)
                         for v in row
                     ]
                 )
@@ -569,7 +573,8 @@ def write_xlsx(
     """An XLSX file in xlsxwriter's constant-memory mode: every text cell a string (never a
     formula, number or link), numbers and dates as typed cells, a bold frozen header.
 
-    ``kinds`` per column: text, money, int, date, datetime. Returns the rows written.
+    ``kinds`` per column: text (str values only), money, int, date, datetime. Returns the
+    rows written.
     """
     import xlsxwriter
 
@@ -611,6 +616,7 @@ def write_xlsx(
 
 
 def _xlsx_writer(ws: Any, kind: str, fmt: Any) -> Callable[[int, int, Any], Any]:
+    """The fastest right way to write one column's cells (text is always a string cell)."""
     write_string = ws.write_string
 
     def text(r: int, c: int, v: Any) -> Any:
@@ -627,15 +633,29 @@ def _xlsx_writer(ws: Any, kind: str, fmt: Any) -> Callable[[int, int, Any], Any]
 
         return number
     if kind in ("date", "datetime"):
-        write_datetime = ws.write_datetime
+        write_number = ws.write_number
+        serials: dict[Any, float] = {}
 
         def moment(r: int, c: int, v: Any) -> Any:
-            if isinstance(v, date):
-                return write_datetime(r, c, v, fmt)
-            return text(r, c, v)
+            serial = serials.get(v)
+            if serial is None:
+                if not isinstance(v, date) or (v.year, v.month) < (1900, 3):
+                    return ws.write_datetime(r, c, v, fmt) if isinstance(v, date) else text(r, c, v)
+                serial = serials[v] = _excel_serial(v)
+            return write_number(r, c, serial, fmt)  # a date cell: a serial with a date format
 
         return moment
-    return text
+    return write_string  # text columns hold strings (the caller's promise): no detour
+
+
+#: Excel's day 0 (the 1900 date system; serials are plain day counts from 1900-03-01 on)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _excel_serial(value: date) -> float:
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    delta = moment.replace(tzinfo=None) - _EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
 
 
 def write_json(out: Any, records: Iterable[dict[str, Any]], *, lines: bool = False) -> int:

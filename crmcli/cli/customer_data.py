@@ -99,6 +99,7 @@ def import_(
 ) -> None:
     """Import customers from Excel, CSV, JSON (客户信息导入): all or nothing, duplicates merged."""
     from crmcli import render, tabular
+    from crmcli.bulk import paused_gc
     from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.services import importing
@@ -120,18 +121,19 @@ def import_(
         dry_run=dry_run,
     )
     rules = tabular.read_mapping(mapping) if mapping else None
-    table = tabular.read(file, encoding=encoding, sheet=sheet)
-    with render.progress(t("Importing"), 2 * len(table.rows)) as advance:
-        prepared = importing.prepare(table, mapping=rules, progress=advance)
-        try:
-            with state.unit(write=True) as ctx:
-                result = importing.run(ctx, prepared, options, progress=advance)
-                if rejects and result.rejected_rows:
-                    _write_rejects(rejects, prepared, result)
-                if dry_run or not result.written:
-                    raise _RollBack
-        except _RollBack:
-            pass
+    with paused_gc():
+        table = tabular.read(file, encoding=encoding, sheet=sheet)
+        with render.progress(t("Importing"), 2 * len(table.rows)) as advance:
+            prepared = importing.prepare(table, mapping=rules, progress=advance)
+            try:
+                with state.unit(write=True) as ctx:
+                    result = importing.run(ctx, prepared, options, progress=advance)
+                    if rejects and result.rejected_rows:
+                        _write_rejects(rejects, prepared, result)
+                    if dry_run or not result.written:
+                        raise _RollBack
+            except _RollBack:
+                pass
     for warning in result.warnings:
         render.warn(warning)
     _show_result(result, output)

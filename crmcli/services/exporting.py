@@ -41,13 +41,16 @@ def custom_keys(ctx: Ctx, q: Any) -> list[str]:
     from crmcli.models import Customer as C
 
     keys: dict[str, None] = {}
-    for (extra,) in ctx.session.execute(q.with_only_columns(C.extra).where(C.extra.is_not(None))):
+    for (extra,) in _stream(ctx, q.with_only_columns(C.extra).where(C.extra.is_not(None))):
         keys.update(dict.fromkeys(extra or {}))
     return list(keys)
 
 
 def _stream(ctx: Ctx, q: Any) -> Iterator[Any]:
-    return iter(ctx.session.execute(q.execution_options(yield_per=2000)))
+    """Rows straight off the database cursor, a few at a time: memory stays flat however
+    many customers there are (an ORM result would hold them all)."""
+    result = ctx.session.connection().execute(q.execution_options(yield_per=2000))
+    return iter(result)
 
 
 def records(ctx: Ctx, q: Any) -> Iterator[dict[str, Any]]:
@@ -81,22 +84,26 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
             converters.append(lambda v: ",".join(v) if v else None)
         else:
             converters.append(None)
-    positions = list(range(len(fields)))
+    names = [c.key for c in q.selected_columns]
+    picks = [names.index(n) for n in fields]  # the query's columns, in the file's order
+    extra_at = names.index("extra")
+    converted = [(i, c) for i, c in enumerate(converters) if c is not None]
 
     def rows() -> Iterator[list[Any]]:
         for r in _stream(ctx, q):
-            m = r._mapping
-            row = [m[n] for n in fields]
-            for i in positions:
-                convert = converters[i]
-                if convert is not None:
-                    row[i] = convert(row[i])
+            row = [r[i] for i in picks]
+            for i, convert in converted:
+                row[i] = convert(row[i])
             if extra_keys:
-                extra = m["extra"] or {}
-                row += [extra.get(k) for k in extra_keys]
+                extra = r[extra_at] or {}
+                row += [_text(extra.get(k)) for k in extra_keys]
             yield row
 
     return Export(header, kinds, widths, rows())
+
+
+def _text(value: Any) -> str | None:
+    return value if value is None or type(value) is str else str(value)
 
 
 def _zh_label(vocab: Any) -> Callable[[Any], Any]:

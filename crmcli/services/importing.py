@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crmcli.bulk import insert_many
+from crmcli.bulk import big_cache, insert_many
 from crmcli.errors import Conflict, Invalid, NotFound
 from crmcli.i18n import pick, t
 from crmcli.render import unneutralise
@@ -245,7 +245,7 @@ class Problem:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     cells: list[str]
@@ -329,6 +329,34 @@ def _custom_object(raw: str) -> dict[str, str]:
     return check_extra({str(k): "" if v is None else str(v) for k, v in data.items()})
 
 
+# what a column's cells become (see :func:`prepare`)
+_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA = range(7)
+
+
+def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
+    """Per column: (index, header, kind, field or custom name, converter or length limit)."""
+    plan: list[tuple[int, str, int, str, Any]] = []
+    for c in found.columns:
+        if c.ignored:
+            continue
+        if c.target is None:
+            plan.append((c.index, c.header, _CUSTOM, c.custom or c.header, None))
+        elif c.target.startswith("contact."):
+            f = CONTACT_TARGETS[c.target]
+            plan.append((c.index, c.header, _CONTACT, f.name, _converter(f)))
+        elif c.target == "phone":  # the customer's phone and its matching key, in one go
+            plan.append((c.index, c.header, _PHONE, "phone", _phone_and_key))
+        elif c.target == "email":
+            plan.append((c.index, c.header, _EMAIL, "email", _converter(CUSTOMER["email"])))
+        elif c.target == "extra":
+            plan.append((c.index, c.header, _EXTRA, "extra", _custom_object))
+        elif CUSTOMER[c.target].type == "text":
+            plan.append((c.index, c.header, _TEXT, c.target, CUSTOMER[c.target]))
+        else:
+            plan.append((c.index, c.header, _FIELD, c.target, _converter(CUSTOMER[c.target])))
+    return plan
+
+
 def prepare(
     table: Table,
     *,
@@ -337,77 +365,76 @@ def prepare(
 ) -> Prepared:
     """Map the columns and convert every cell; bad cells become :class:`Problem`s."""
     found = layout(table, mapping)
-    spreadsheet = table.format in ("csv", "xlsx")
-    plan = []
-    for c in found.columns:
-        if c.ignored:
-            continue
-        if c.target is None:
-            plan.append((c.index, c.header, None, c.custom, None))
-        elif c.target == "phone":  # the customer's phone, and its matching key at once
-            plan.append((c.index, c.header, c.target, None, _phone_and_key))
-        else:
-            f = CUSTOMER.get(c.target) or CONTACT_TARGETS[c.target]
-            plan.append((c.index, c.header, c.target, None, _converter(f)))
-    has_contact = "contact.name" in found.targets
-    name_label = CUSTOMER["name"].label
+    plan = _plan(found)
+    unquote = table.format in ("csv", "xlsx")  # spreadsheets carry neutralised formulas
+    name_header = found.targets["name"].header
+    contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     rows = []
     for done, (number, cells) in enumerate(table.rows, 1):
-        row = Row(number, cells)
-        values = row.values
+        width = len(cells)
+        values: dict[str, Any] = {}
+        extra: dict[str, str] = {}
         contact: dict[str, Any] = {}
-        for index, header, target, custom, convert in plan:
-            raw = cells[index] if index < len(cells) else ""
+        keys: dict[str, str | None] = {}
+        problems: list[Problem] = []
+        for index, header, kind, name, convert in plan:
+            if index >= width:
+                continue
+            raw = cells[index]
             if not raw or raw.isspace():
                 continue
-            if spreadsheet and raw[0] == "'":
+            if unquote and raw[0] == "'":
                 raw = unneutralise(raw)
-            if custom is not None:
-                row.extra[custom] = raw.strip()
+            if kind == _CUSTOM:
+                extra[name] = raw.strip()
+                continue
+            if kind == _TEXT:
+                value = raw.strip()
+                if convert.limit and len(value) > convert.limit:
+                    problems.append(Problem(header, raw, _too_long(value, convert)))
+                else:
+                    values[name] = value
                 continue
             try:
                 value = convert(raw)
             except Invalid as e:
-                row.problems.append(Problem(header, raw, e.message))
+                problems.append(Problem(header, raw, e.message))
                 continue
             if value is None:
                 continue
-            if target.startswith("contact."):
-                contact[target[8:]] = value
-            elif target == "extra":
-                row.extra = {**value, **row.extra}
-            elif target == "phone":
-                values["phone"], row.keys["phone"] = value
+            if kind == _FIELD:
+                values[name] = value
+            elif kind == _PHONE:
+                values["phone"], keys["phone"] = value
+            elif kind == _EMAIL:
+                values["email"] = value
+                keys["email"] = email_key(value)
+            elif kind == _CONTACT:
+                contact[name] = value
             else:
-                values[target] = value
-                if target == "email":
-                    row.keys["email"] = email_key(value)
-        if "name" not in values and not any(
-            p.column == found.targets["name"].header for p in row.problems
-        ):
-            row.problems.append(
-                Problem(
-                    found.targets["name"].header, "", t("{field} is required", field=name_label)
-                )
-            )
-        if has_contact and contact:
-            if "name" not in contact:
-                row.problems.append(
-                    Problem(
-                        found.targets["contact.name"].header,
-                        "",
-                        t("contact details are given but no contact name"),
-                    )
-                )
-            row.contact = contact
+                extra = {**value, **extra}
+        if "name" not in values and not any(p.column == name_header for p in problems):
+            required = t("{field} is required", field=CUSTOMER["name"].label)
+            problems.append(Problem(name_header, "", required))
+        if contact and "name" not in contact:
+            missing = t("contact details are given but no contact name")
+            problems.append(Problem(contact_header, "", missing))
         if "code" in values:
             values["code"] = nfkc(values["code"]).upper()
-        rows.append(row)
+        rows.append(Row(number, cells, values, extra, contact or None, problems, keys))
         if progress and done % CHUNK == 0:
             progress(CHUNK)
     if progress:
         progress(len(rows) % CHUNK)
     return Prepared(table, found, rows)
+
+
+def _too_long(value: str, f: FieldDef) -> str:
+    try:
+        parse_text(value, f)
+    except Invalid as e:
+        return e.message
+    return ""
 
 
 # -- matching and writing --------------------------------------------------------------------
@@ -513,23 +540,25 @@ class _Index:
         self.code: dict[str, tuple[int, bool]] = {}
         self.keys: dict[str, dict[str, list[int]]] = {k: {} for k in match if k != "code"}
         self.info: dict[int, tuple[str, int | None]] = {}
+        by_name = "name" in match
         columns = [C.id, C.code, C.owner_id, C.deleted_at, C.phone_key, C.email_key]
-        if "name" in match:
-            columns.append(C.name)
-        for r in ctx.session.connection().execute(select(*columns)).all():
-            live = r.deleted_at is None
-            if r.code:
-                self.code[r.code] = (r.id, live)
+        rows = ctx.session.connection().execute(select(*columns, C.name if by_name else C.id))
+        phones = self.keys.get("phone")
+        emails = self.keys.get("email")
+        names = self.keys.get("name")
+        for id_, code, owner, deleted, phone, email, name in rows.all():
+            live = deleted is None
+            if code:
+                self.code[code] = (id_, live)
             if not live:
                 continue
-            self.info[r.id] = (r.code, r.owner_id)
-            for key, value in (
-                ("phone", r.phone_key),
-                ("email", r.email_key),
-                ("name", fold(r.name) if "name" in match else None),
-            ):
-                if value and key in self.keys:
-                    self.keys[key].setdefault(value, []).append(r.id)
+            self.info[id_] = (code, owner)
+            if phones is not None and phone:
+                phones.setdefault(phone, []).append(id_)
+            if emails is not None and email:
+                emails.setdefault(email, []).append(id_)
+            if names is not None:
+                names.setdefault(fold(name), []).append(id_)
 
 
 def _row_keys(row: Row, match: Sequence[str]) -> list[tuple[str, str]]:
@@ -616,9 +645,10 @@ def run(
     result.contacts_created += sum(len(g.contacts) for g in created)
     batch = _new_batch(ctx, result)
     writer = _Writer(ctx, batch, progress)
-    writer.create(created)
-    writer.update([g for g in matched if g.changes or g.contacts])
-    writer.finish(result)
+    with big_cache(ctx.session.connection()):
+        writer.create(created)
+        writer.update([g for g in matched if g.changes or g.contacts])
+        writer.finish(result)
     _finish_batch(batch, result, options)
     result.batch = None if options.dry_run else batch.id  # a dry run keeps no batch
     result.written = True
@@ -830,18 +860,14 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def _current(ctx: Ctx, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def _current(ctx: Ctx, ids: Sequence[int], names: Iterable[str]) -> dict[int, dict[str, Any]]:
+    """These customers' columns ``names`` (and id, code, name, phone, e-mail), by id."""
     from sqlalchemy import select
 
     from crmcli.models import Customer as C
 
-    columns = [
-        C.id,
-        C.code,
-        C.owner_id,
-        C.extra,
-        *(getattr(C, n) for n in UPDATABLE if n != "owner"),
-    ]
+    wanted = dict.fromkeys(["id", "code", "name", "phone", "email", *names])
+    columns = [C.__table__.c[n] for n in wanted]
     current = {}
     conn = ctx.session.connection()  # Core rows: no ORM loading for thousands of them
     for chunk in _chunks(list(ids)):
@@ -872,7 +898,13 @@ def _compare(ctx: Ctx, matched: list[Group], result: Result) -> None:
     """What each matched row would change: fields and custom fields it fills or changes
     (an empty cell never blanks a value) and its contact, new or changed."""
     wanted = [g for g in matched if not g.skip]
-    current = _current(ctx, [g.target for g in wanted])  # type: ignore[misc]
+    names: set[str] = set()
+    for g in wanted:
+        names.update(g.values)
+        if g.extra:
+            names.add("extra")
+    names = {"owner_id" if n == "owner" else n for n in names} - {"created_at"}
+    current = _current(ctx, [g.target for g in wanted], names)  # type: ignore[misc]
     with_contacts = [g.target for g in wanted if g.contacts]
     people = _contacts_of(ctx, with_contacts) if with_contacts else {}
     for g in wanted:
@@ -1028,8 +1060,9 @@ class _Writer:
             )
             records.append(record)
         table = self.customers
+        used = [c for c in records[0] if any(r[c] is not None for r in records)]
         for chunk in _chunks(records, CHUNK * 5):
-            insert_many(self.conn, table, chunk)
+            insert_many(self.conn, table, chunk, columns=used)
             self.progress(len(chunk))
         ids: dict[str, int] = {}
         for chunk in _chunks([r["code"] for r in records]):

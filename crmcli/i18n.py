@@ -284,4 +284,5 @@ ZH: dict[str, str] = {
     "{keep_name}",
     "Moved: {records}": "已转移：{records}",
     "Filled from {drop}: {fields}": "从 {drop} 补全：{fields}",
+    "Contacts on both, now one: {names}": "两边都有的联系人已合并为一人：{names}",
 }

@@ -184,3 +184,16 @@ def test_merge_respects_ownership(pair, db):
     result = pair("--user", "a", "customer", "merge", "C000001", "C000002", "--yes", code=1)
     assert "no customer 'C000002'" in result.stderr  # b's customer: out of a's sight
     assert db.dump() == before
+
+
+def test_a_contact_on_both_becomes_one(pair, db):
+    pair("contact", "add", "C000001", "王 芳", "--mobile", "139 0000 1111")  # the same person
+    pair("contact", "add", "C000001", "赵六")
+    result = pair("customer", "merge", "C000001", "C000002", "--yes")
+    assert "Contacts on both, now one: 王 芳" in result.stdout
+    people = db.rows("SELECT id, name, title, mobile, deleted_at FROM contact ORDER BY id")
+    live = [(p["name"], p["title"], p["mobile"]) for p in people if p["deleted_at"] is None]
+    assert live == [("王 芳", "采购经理", "139 0000 1111"), ("赵六", None, None)]
+    assert db.scalar("SELECT contact_id FROM interaction") == 2  # now the kept 王 芳
+    shown = pair.json("customer", "show", "C000001")["contacts"]
+    assert [c["name"] for c in shown] == ["王 芳", "赵六"]

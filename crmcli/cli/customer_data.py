@@ -187,15 +187,14 @@ def _write_rejects(target: str, prepared: Any, result: Any) -> None:
 
 def _show_result(result: Any, output: str) -> None:
     from crmcli import render
-    from crmcli.i18n import t
+    from crmcli.i18n import pick, t
     from crmcli.render import Col
 
     if output == "json":
         render.out(render.to_json(result.as_dict()))
         return
-    form = result.format.upper() + (f", {result.encoding}" if result.encoding else "")
-    if result.sheet:
-        form += f", {result.sheet}"
+    comma = pick(", ", "，")
+    form = comma.join(p for p in (result.format.upper(), result.encoding, result.sheet) if p)
     if result.header_row > 1:
         render.notice(
             t("The header is row {row}; the rows above it were skipped", row=result.header_row)
@@ -520,6 +519,10 @@ def merge(
     )
     if moved:
         render.out(t("Moved: {records}", records=moved))
+    if done["contacts_joined"]:
+        render.out(
+            t("Contacts on both, now one: {names}", names=", ".join(done["contacts_joined"]))
+        )
     if done["filled"]:
         render.out(
             t("Filled from {drop}: {fields}", drop=done["drop"], fields=", ".join(done["filled"]))

@@ -195,6 +195,7 @@ def merge(ctx: Ctx, keep_ref: str, drop_ref: str) -> dict[str, Any]:
         raise Invalid(t("cannot merge customer {code} into itself", code=keep.code))
     permissions.require_customer_change(ctx, keep)
     permissions.require_customer_change(ctx, drop)
+    joined_contacts = _merge_contacts(ctx, keep.id, drop.id)
     moved: dict[str, int] = {}
     for table in _children():
         result = ctx.session.execute(
@@ -253,4 +254,50 @@ def merge(ctx: Ctx, keep_ref: str, drop_ref: str) -> dict[str, Any]:
         "drop_name": drop.name,
         "moved": moved,
         "filled": sorted(changes),
+        "contacts_joined": joined_contacts,
     }
+
+
+def _merge_contacts(ctx: Ctx, keep_id: int, drop_id: int) -> list[str]:
+    """A person known under both customers becomes one contact: KEEP's, with its empty
+    fields filled from DROP's, which is deleted (soft) once what pointed at it (interactions,
+    follow-ups, tickets) points at KEEP's. Returns the names joined."""
+    from sqlalchemy import select, update
+
+    from crmcli.models import Contact, load_all
+    from crmcli.services.contacts import EDITABLE
+    from crmcli.vocab import fold
+
+    def live(customer_id: int) -> list[Any]:
+        q = select(Contact).where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
+        return list(ctx.session.execute(q.order_by(Contact.id)).scalars())
+
+    mine = {fold(c.name): c for c in reversed(live(keep_id))}
+    pointers = [
+        t.c.contact_id
+        for t in load_all().sorted_tables
+        if "contact_id" in t.c
+        and any(fk.column.table.name == "contact" for fk in t.c.contact_id.foreign_keys)
+    ]
+    joined = []
+    for theirs in live(drop_id):
+        kept = mine.get(fold(theirs.name))
+        if kept is None:
+            continue
+        for column in pointers:
+            ctx.session.execute(
+                update(column.table).where(column == theirs.id).values({column.key: kept.id})
+            )
+        filled = {}
+        for name in EDITABLE:
+            if getattr(kept, name) in (None, "") and getattr(theirs, name) not in (None, ""):
+                filled[name] = [None, getattr(theirs, name)]
+                setattr(kept, name, getattr(theirs, name))
+        kept.updated_at = theirs.deleted_at = ctx.at
+        audit.record(
+            ctx, "merge", "contact", kept.id, changes={**filled, "merged": [None, theirs.id]}
+        )
+        audit.record(ctx, "merge", "contact", theirs.id, changes={"merged_into": [None, kept.id]})
+        joined.append(kept.name)
+    ctx.session.flush()
+    return joined

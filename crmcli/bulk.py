@@ -58,7 +58,8 @@ def insert_many(
 ) -> int:
     """INSERT every row (dicts with at least ``columns``, by default the first row's keys).
 
-    Returns the number of rows written.
+    Only ``columns`` are written: the others get what the database gives them (NULL, a
+    server default), not the models' Python defaults. Returns the number of rows written.
     """
     batch: list[Mapping[str, Any]] = []
     count = 0
@@ -77,19 +78,21 @@ def insert_many(
 
 class _Statement:
     def __init__(self, conn: Any, table: Any, columns: list[str]) -> None:
-        from sqlalchemy import insert
+        from sqlalchemy import column, insert
+        from sqlalchemy import table as table_clause
 
         dialect = conn.dialect
-        compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+        # a bare table clause: exactly these columns, in this order (no Python defaults)
+        target = table_clause(table.name, *(column(c, table.c[c].type) for c in columns))
+        compiled = insert(target).compile(dialect=dialect, column_keys=columns)
         self.conn = conn
         self.sql = str(compiled)
         self.positional = compiled.positional
-        order = list(compiled.positiontup) if compiled.positional else columns
-        self.order = order
-        self.get = itemgetter(*order) if len(order) > 1 else (lambda r: (r[order[0]],))
+        self.order = columns
+        self.get = itemgetter(*columns) if len(columns) > 1 else (lambda r: (r[columns[0]],))
         self.processors = [
             (i, p, _memo(p))
-            for i, name in enumerate(order)
+            for i, name in enumerate(columns)
             if (p := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
 

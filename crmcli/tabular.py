@@ -31,6 +31,7 @@ from typing import Any
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.render import FORMULA_START, neutralise, text_value
+from crmcli.render import unneutralise as unneutralise  # the one pair, shared with render
 
 #: file extension -> format
 EXTENSIONS = {

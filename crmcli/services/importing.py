@@ -26,10 +26,9 @@ from typing import Any
 from crmcli.bulk import big_cache, insert_many
 from crmcli.errors import Conflict, Invalid, NotFound
 from crmcli.i18n import pick, t
-from crmcli.render import unneutralise
 from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
-from crmcli.tabular import Table, column_letter, header_key
+from crmcli.tabular import Table, column_letter, header_key, unneutralise
 from crmcli.validate import email_key, nfkc, parse_field, parse_phone_key, parse_text, phone_key
 from crmcli.vocab import (
     CONTACT,

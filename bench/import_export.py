@@ -279,19 +279,19 @@ def main() -> None:
         t["crm import CSV again (all skipped)"] = timed(
             [*crm, "customer", "import", str(csv_path)], csv_env
         )
-        if args.no_export:
-            args.memory_rows = 0
-        else:
-            export_times(t, crm, csv_env, work)
-        memory: dict[int, float] = {}
-        memory_xlsx: dict[int, float] = {}
+        memory: dict[str, float] = {}
         if not args.no_export:
-            memory[n] = peak_mb([*crm, "customer", "export", str(work / "m1.csv")], csv_env)
-            memory_xlsx[n] = peak_mb([*crm, "customer", "export", str(work / "m1.xlsx")], csv_env)
-        if args.memory_rows > n:
-            big = grow(Path(csv_env["CRM_DB"]), max(2, args.memory_rows // n))
-            memory[big] = peak_mb([*crm, "customer", "export", str(work / "m2.csv")], csv_env)
-            memory_xlsx[big] = peak_mb([*crm, "customer", "export", str(work / "m2.xlsx")], csv_env)
+            export_times(t, crm, csv_env, work)
+            for fmt in ("csv", "xlsx"):
+                memory[f"{fmt} {n:,}"] = peak_mb(
+                    [*crm, "customer", "export", str(work / f"m.{fmt}")], csv_env
+                )
+            if args.memory_rows > n:
+                big = grow(Path(csv_env["CRM_DB"]), max(2, args.memory_rows // n))
+                for fmt in ("csv", "xlsx"):
+                    memory[f"{fmt} {big:,}"] = peak_mb(
+                        [*crm, "customer", "export", str(work / f"big.{fmt}")], csv_env
+                    )
 
     print(f"\n{n:,} rows, whole process where a command runs (seconds)\n")
     print(f"  {'':<38} {'wall':>7} {'CPU':>7}")
@@ -310,11 +310,10 @@ def main() -> None:
         if a in t and b in t:
             cpu, wall = t[a][1] / t[b][1], t[a][0] / t[b][0]
             print(f"  {a:<22} / {b:<32} {cpu:6.2f} ({wall:5.2f})   {aim}")
-    print("\npeak memory of crm customer export (MB)\n")
-    for rows, mb in memory.items():
-        print(f"  CSV  {rows:>10,} customers  {mb:8.1f}")
-    for rows, mb in memory_xlsx.items():
-        print(f"  XLSX {rows:>10,} customers  {mb:8.1f}")
+    if memory:
+        print("\npeak memory of crm customer export (MB)\n")
+        for name, mb in memory.items():
+            print(f"  {name:>16} customers  {mb:8.1f}")
 
 
 if __name__ == "__main__":

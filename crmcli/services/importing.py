@@ -57,6 +57,8 @@ UPDATABLE = [f.name for f in FIELDS if f.name not in ("code", "created_at", "ext
 CHUNK = 1000
 #: a new customer's fields before the row's values go in
 _EMPTY = dict.fromkeys(n for n in UPDATABLE if n != "owner")
+#: what a new customer is when the file does not say (as ``crm customer add``)
+_DEFAULTS = {"kind": "company", "level": "regular", "status": "lead"}
 IMPORTERS = ("admin", "manager", "sales")
 
 
@@ -1037,9 +1039,9 @@ class _Writer:
             record.pop("owner", None)
             record.update(
                 code=code,
-                kind=v.get("kind") or "company",
-                level=v.get("level") or "regular",
-                status=v.get("status") or "lead",
+                kind=v.get("kind") or _DEFAULTS["kind"],
+                level=v.get("level") or _DEFAULTS["level"],
+                status=v.get("status") or _DEFAULTS["status"],
                 owner_id=v.get("owner", owner),
                 extra=g.extra or None,
                 phone_key=key,
@@ -1059,14 +1061,13 @@ class _Writer:
             )
             records.append(record)
         table = self.customers
-        used = [c for c in records[0] if any(r[c] is not None for r in records)]
+        given_fields = set().union(*(g.values for g in groups), _DEFAULTS)
+        used = [c for c in records[0] if c in given_fields or c not in _EMPTY]
         for chunk in _chunks(records, CHUNK * 5):
             insert_many(self.conn, table, chunk, columns=used)
             self.progress(len(chunk))
-        ids: dict[str, int] = {}
-        for chunk in _chunks([r["code"] for r in records]):
-            q = select(table.c.code, table.c.id).where(table.c.code.in_(chunk))
-            ids.update(self.conn.execute(q).all())
+        q = select(table.c.code, table.c.id).where(table.c.import_batch_id == batch)
+        ids = dict(self.conn.execute(q).all())
         for g, record in zip(groups, records, strict=True):
             g.id = ids[record["code"]]
             self._audit("create", "customer", g.id, record["code"])

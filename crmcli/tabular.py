@@ -574,8 +574,9 @@ def write_xlsx(
     """An XLSX file in xlsxwriter's constant-memory mode: every text cell a string (never a
     formula, number or link), numbers and dates as typed cells, a bold frozen header.
 
-    ``kinds`` per column: text (str values only), money, int, date, datetime. Returns the
-    rows written.
+    ``kinds`` per column: text (``str`` values), money, int, date, datetime. Each column carries its number
+    format, which xlsxwriter gives every cell written without one, so whole rows go in
+    with ``write_row``. Returns the rows written.
     """
     import xlsxwriter
 
@@ -592,13 +593,17 @@ def write_xlsx(
         ws = book.add_worksheet(sheet[:31])
         kinds = list(kinds or ["text"] * len(header))
         formats = {k: book.add_format({"num_format": f}) for k, f in _XLSX_FORMATS.items()}
-        for i, width in enumerate(widths or []):
-            ws.set_column(i, i, width)
+        for i, kind in enumerate(kinds):
+            width = widths[i] if widths and i < len(widths) else None
+            if width is not None or kind in formats:
+                ws.set_column(i, i, width or 12, formats.get(kind))
         ws.freeze_panes(1, 0)
         bold = book.add_format({"bold": True})
         for i, h in enumerate(header):
             ws.write_string(0, i, h, bold)
-        writers = [_xlsx_writer(ws, k, formats.get(k)) for k in kinds]
+        # text columns hold strings already (the caller's promise); the others are converted
+        cells = [(i, _xlsx_cell(k)) for i, k in enumerate(kinds) if k != "text"]
+        write_row = ws.write_row
         count = 0
         for count, row in enumerate(rows, 1):
             if count >= XLSX_MAX_ROWS:
@@ -608,45 +613,49 @@ def write_xlsx(
                         limit=XLSX_MAX_ROWS - 1,
                     )
                 )
-            for column, value in enumerate(row):
-                if value is not None and value != "":
-                    writers[column](count, column, value)
+            values = list(row)
+            for i, cell in cells:
+                value = values[i]
+                if value is not None:
+                    values[i] = cell(value)
+            write_row(count, 0, values)
     finally:
         book.close()
     return count
 
 
-def _xlsx_writer(ws: Any, kind: str, fmt: Any) -> Callable[[int, int, Any], Any]:
-    """The fastest right way to write one column's cells (text is always a string cell)."""
-    write_string = ws.write_string
+def _xlsx_cell(kind: str) -> Callable[[Any], Any]:
+    """What a column's values become for ``write_row``: text always a ``str`` (written as a
+    string cell: the workbook never turns strings into formulas, numbers or links), numbers
+    as numbers, dates as serial numbers (the column's date format shows them as dates)."""
 
-    def text(r: int, c: int, v: Any) -> Any:
-        return write_string(r, c, v if type(v) is str else text_value(v))
+    def text(v: Any) -> Any:
+        return v if type(v) is str else text_value(v)
 
     if kind in ("money", "int"):
-        write_number = ws.write_number
 
-        def number(r: int, c: int, v: Any) -> Any:
+        def number(v: Any) -> Any:
             # a float keeps 15 digits: larger amounts go in as text, exactly
-            if isinstance(v, (int, Decimal)) and abs(v) < 10**13:
-                return write_number(r, c, v, fmt)
-            return text(r, c, v)
+            if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and abs(v) < 10**13:
+                return v
+            return text(v)
 
         return number
     if kind in ("date", "datetime"):
-        write_number = ws.write_number
-        serials: dict[Any, float] = {}
+        serials: dict[Any, Any] = {}
 
-        def moment(r: int, c: int, v: Any) -> Any:
+        def moment(v: Any) -> Any:
             serial = serials.get(v)
             if serial is None:
-                if not isinstance(v, date) or (v.year, v.month) < (1900, 3):
-                    return ws.write_datetime(r, c, v, fmt) if isinstance(v, date) else text(r, c, v)
-                serial = serials[v] = _excel_serial(v)
-            return write_number(r, c, serial, fmt)  # a date cell: a serial with a date format
+                if isinstance(v, date) and (v.year, v.month) >= (1900, 3):
+                    serial = _excel_serial(v)
+                else:  # before Excel's calendar is plain, or not a date at all
+                    serial = text(v.isoformat() if isinstance(v, date) else v)
+                serials[v] = serial
+            return serial
 
         return moment
-    return write_string  # text columns hold strings (the caller's promise): no detour
+    return text
 
 
 #: Excel's day 0 (the 1900 date system; serials are plain day counts from 1900-03-01 on)

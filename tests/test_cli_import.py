@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 HEADER = "客户名称,联系电话,邮箱,客户等级,城市,成立日期"
 
@@ -806,3 +808,40 @@ def test_import_help_and_summary_in_chinese(crm, tmp_path):
     )
     assert "未知的客户等级 '钻石'" in result.stdout
     assert result.stderr.startswith("错误: 有错误的行：1；没有导入任何数据")
+
+
+def test_the_rejects_file_always_tells_of_the_last_run(crm, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    rejects.write_text("an old run's rejects\n", encoding="utf-8")
+    crm(
+        "customer",
+        "import",
+        write(tmp_path, "ok.csv", "客户名称,城市\n甲,杭州\n"),
+        "--rejects",
+        str(rejects),
+    )
+    assert rejects.read_text(encoding="utf-8").splitlines() == ["客户名称,城市,error"]
+
+
+PIECES = [*"ab.-_+'\"( )@xé用", "@x.com", "@例子.中国", "..", "@a.b", "@b.test", "@-x.cn"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=8).map("".join))
+def test_the_fast_email_check_agrees_with_email_validator(text):
+    from email_validator import EmailNotValidError, validate_email
+
+    from crmcli.errors import Invalid
+    from crmcli.validate import parse_email
+
+    try:
+        validate_email(text.strip(), check_deliverability=False)
+        expected = True
+    except EmailNotValidError:
+        expected = False
+    try:
+        parse_email(text)
+        accepted = True
+    except Invalid:
+        accepted = False
+    assert accepted == expected, text

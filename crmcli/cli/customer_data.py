@@ -81,11 +81,17 @@ def import_(
         Optional[str],
         typer.Option(
             metavar="FILE",
-            help="Write the bad rows, with a reason column, to FILE to fix and import again.",
+            help="Write the bad rows, with a reason column, to FILE to fix and import again "
+            "(just the header when none is bad).",
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check and count everything; change nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Check and count everything; change nothing in the database (--rejects is "
+            "still written).",
+        ),
     ] = False,
     undo: Annotated[
         Optional[str],
@@ -128,7 +134,7 @@ def import_(
             try:
                 with state.unit(write=True) as ctx:
                     result = importing.run(ctx, prepared, options, progress=advance)
-                    if rejects and result.rejected_rows:
+                    if rejects:  # written every time: it always tells of this run
                         _write_rejects(rejects, prepared, result)
                     if dry_run or not result.written:
                         raise _RollBack

@@ -77,7 +77,8 @@ class Column:
 @dataclass
 class Layout:
     columns: list[Column]
-    header_row: int
+    header_row: int  # as the user sees it
+    data_from: int = 0  # the first row of data in ``Table.rows``
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -103,7 +104,7 @@ def known_headers() -> dict[str, str]:
             for word in (f.name, f.en, f.zh, *IMPORT_SYNONYMS.get(f.name, ())):
                 _KNOWN.setdefault(header_key(word), f.name)
         for target in CONTACT_TARGETS:
-            for word in IMPORT_SYNONYMS.get(target, ()):
+            for word in (target, *IMPORT_SYNONYMS.get(target, ())):
                 _KNOWN.setdefault(header_key(word), target)
     return _KNOWN
 
@@ -131,12 +132,13 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
     known = known_headers()
     overrides = {header_key(k): (k, v) for k, v in (mapping or {}).items()}
     if table.headers is not None:
-        headers, header_row, start = table.headers, 1, 0
+        headers, header_row, data_from = table.headers, 1, 0
     else:
         start = _header_index(table.rows, known, overrides)
         header_row, headers = table.rows[start] if table.rows else (1, [])
-        table.rows = table.rows[start + 1 :]
-    width = max([len(headers), *(len(cells) for _, cells in table.rows)])
+        data_from = start + 1
+    data = table.rows[data_from:]
+    width = max([len(headers), *(len(cells) for _, cells in data)])
     headers = [*headers, *[""] * (width - len(headers))]
     ignored_keys = {header_key(w) for w in IMPORT_IGNORED}
     used: set[str] = set()
@@ -154,11 +156,9 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
                 column.custom = str(spec).strip()[6:].strip() or header
             else:
                 column.target = _target_of(str(spec), header)
-        elif not key:
-            if any(i < len(cells) and cells[i].strip() for _, cells in table.rows):
-                column.custom = pick("column {letter}", "第{letter}列").format(
-                    letter=column_letter(i)
-                )
+        elif not key:  # no header: named after its spreadsheet column, if it holds anything
+            if any(i < len(cells) and cells[i].strip() for _, cells in data):
+                column.custom = f"column {column_letter(i)}"
             else:
                 column.ignored = True
         elif key in ignored_keys:
@@ -168,7 +168,7 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
         else:
             column.custom = header
         columns.append(column)
-    found = Layout(columns, header_row)
+    found = Layout(columns, header_row, data_from)
     found.warnings = [
         t("the mapping names column '{column}', which the file does not have", column=original)
         for key, (original, _) in overrides.items()
@@ -272,8 +272,8 @@ class _Bad:
 
 
 def _converter(f: FieldDef) -> Callable[[str], Any]:
-    """Text -> value for one field, by the command line's validators. Values of a column
-    with few distinct texts (levels, cities' dates ...) are converted once each."""
+    """Text -> value for one field, by the command line's validators. A column of few
+    distinct texts (levels, statuses, dates, amounts ...) has each converted once."""
     if f.type == "text":
         limit = f.limit
 
@@ -288,8 +288,6 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
         return lambda raw: raw.strip() or None
     if f.type in ("phone", "email", "url"):
         return lambda raw: parse_field(f, raw)
-    if f.type == "extra":
-        return _custom_object
     seen: dict[str, Any] = {}
 
     def cached(raw: str) -> Any:
@@ -371,7 +369,7 @@ def prepare(
     name_header = found.targets["name"].header
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     rows = []
-    for done, (number, cells) in enumerate(table.rows, 1):
+    for done, (number, cells) in enumerate(table.rows[found.data_from :], 1):
         width = len(cells)
         values: dict[str, Any] = {}
         extra: dict[str, str] = {}

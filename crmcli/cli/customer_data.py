@@ -129,7 +129,8 @@ def import_(
     rules = tabular.read_mapping(mapping) if mapping else None
     with paused_gc():
         table = tabular.read(file, encoding=encoding, sheet=sheet)
-        with render.progress(t("Importing"), 2 * len(table.rows)) as advance:
+        data_rows = len(table.rows) - (1 if table.headers is None else 0)  # less the header
+        with render.progress(t("Importing"), 2 * data_rows) as advance:
             prepared = importing.prepare(table, mapping=rules, progress=advance)
             try:
                 with state.unit(write=True) as ctx:

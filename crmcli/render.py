@@ -90,13 +90,18 @@ def text_value(value: Any) -> str:
 
 
 def neutralise(text: str) -> str:
-    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc.
+
+    Text already made of quotes and then such a character (``'=x``) gets one too, so that
+    :func:`unneutralise` gives every text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
 def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise`: drop a leading ' only where a formula character follows it."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    """Undo :func:`neutralise`: drop a leading ' only where a formula character follows it
+    (after any further quotes)."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
 
 
 def cell(value: Any, c: Col) -> str:

@@ -721,6 +721,15 @@ def test_json_and_jsonl_rows_and_values(crm, db, tmp_path):
     assert first["extra"] == {"微信群": "华东"}
 
 
+def test_an_empty_list_imports_nothing_and_says_so(crm, db, tmp_path):
+    for name, text in (("empty.json", "[]"), ("header.csv", "客户名称,城市\n")):
+        result = summary(crm, write(tmp_path, name, text))
+        assert (result["read"], result["created"], result["rejected"]) == (0, 0, 0)
+    # a blank file is an error: there is not even a header
+    assert "is empty" in crm("customer", "import", write(tmp_path, "b.jsonl", "\n"), code=1).stderr
+    assert db.scalar("SELECT count(*) FROM customer") == 0
+
+
 def test_standard_input(crm, db):
     result = crm("customer", "import", "-", "-f", "json", input="客户名称,城市\n甲,杭州\n")
     assert json.loads(result.stdout)["created"] == 1

@@ -176,7 +176,7 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
     ]
     _settle_contact_columns(found)
     _refuse_doubles(found, table.name)
-    if "name" not in found.targets:
+    if "name" not in found.targets and (headers or data):  # ([] in JSON: nothing to do)
         shown = ", ".join(c.header for c in columns if c.header) or "-"
         raise Invalid(
             t(
@@ -366,7 +366,7 @@ def prepare(
     found = layout(table, mapping)
     plan = _plan(found)
     unquote = table.format in ("csv", "xlsx")  # spreadsheets carry neutralised formulas
-    name_header = found.targets["name"].header
+    name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     rows = []
     for done, (number, cells) in enumerate(table.rows[found.data_from :], 1):

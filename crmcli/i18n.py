@@ -471,4 +471,123 @@ ZH: dict[str, str] = {
     "the backup's row counts differ from the database's: {tables}": "备份的行数与数据库不一致：{tables}",
     "{rows} rows in {tables} tables, counts checked against the database": "共 {tables} 张表 "
     "{rows} 行，行数已与数据库核对",
+    # -- import, export, dedupe and merge (issue 3)
+    "file format": "文件格式",
+    "unknown encoding '{value}'": "未知编码 '{value}'",
+    "for example utf-8, utf-8-sig, gb18030, gbk, utf-16": "例如 utf-8、utf-8-sig、gb18030、gbk、utf-16",
+    "{file} is not {encoding}: line {line} holds bytes that do not decode ({bytes})": "{file} 不是 "
+    "{encoding} 编码：第 {line} 行有无法解码的字节（{bytes}）",
+    "cannot tell the encoding of {file}: it is neither UTF-8 (line {line}: bytes {bytes}) "
+    "nor GB18030": "无法判断 {file} 的编码：既不是 UTF-8（第 {line} 行：字节 {bytes}），也不是 GB18030",
+    "give the encoding with --encoding, e.g. --encoding big5": "请用 --encoding 指定编码，例如 "
+    "--encoding big5",
+    "no file '{file}'": "找不到文件 '{file}'",
+    "'{file}' is a folder, not a file": "'{file}' 是文件夹，不是文件",
+    "cannot read {file}: {error}": "无法读取 {file}：{error}",
+    "{file} is empty": "{file} 是空文件",
+    "--sheet is for spreadsheets; {file} is {format}": "--sheet 只用于电子表格；{file} 是 {format}",
+    "--encoding is for CSV files; {file} is {format}": "--encoding 只用于 CSV 文件；{file} 是 {format}",
+    "{file}, line {line}: not a readable CSV row ({error})": "{file} 第 {line} 行：无法读取的 CSV "
+    "行（{error}）",
+    "{file} has no sheet '{sheet}' (sheets: {sheets})": "{file} 中没有工作表 '{sheet}'（工作表：{sheets}）",
+    "{file} has no sheets": "{file} 中没有工作表",
+    "cannot read {file} as a spreadsheet: {error}": "无法把 {file} 当作电子表格读取：{error}",
+    "{file}, row {row}: expected an object with field names": "{file} 第 {row} 行：应当是带字段名的对象",
+    "{file}, line {line}: not valid JSON ({error})": "{file} 第 {line} 行：不是有效的 JSON（{error}）",
+    "{file} should hold a JSON array of objects": "{file} 应当是由对象组成的 JSON 数组",
+    "cannot read the mapping {file}: {error}": "无法读取映射文件 {file}：{error}",
+    "the mapping {file} should map column names to field names": "映射文件 {file} 应当是“列名: 字段名”",
+    "for example  客户全称: name": "例如  客户全称: name",
+    "no folder '{folder}' to write {file} in": "没有文件夹 '{folder}'，无法写入 {file}",
+    "'{char}' (row {row}) cannot be written in {encoding}": "'{char}'（第 {row} 行）无法用 {encoding} "
+    "编码写出",
+    "use --encoding gb18030 or utf-8": "请改用 --encoding gb18030 或 utf-8",
+    "a spreadsheet holds at most {limit} rows; export to CSV instead": "电子表格最多 {limit} 行，"
+    "请导出为 CSV",
+    "the mapping names column '{column}', which the file does not have": "映射文件提到的列 "
+    "'{column}' 在文件中不存在",
+    "the mapping sends column '{column}' to '{value}', which is no field ({accepted})": "映射文件把列 "
+    "'{column}' 对应到 '{value}'，但没有这个字段（可用：{accepted}）",
+    "use null to leave a column out, extra.NAME for a custom field": "用 null 跳过某列，用 extra.名称 "
+    "存为自定义字段",
+    "{file} has no column for the customer name (客户名称/name); its columns: {columns}": "{file} "
+    "中没有客户名称列（客户名称/name）；文件中的列：{columns}",
+    "name the column with --mapping, e.g. a file holding  公司全称: name": "请用 --mapping 指定，"
+    "例如映射文件写  公司全称: name",
+    "{file}: columns '{first}' and '{second}' both give {field}": "{file}：列 '{first}' 和 "
+    "'{second}' 都对应 {field}",
+    "say which to use with --mapping (null leaves a column out)": "请用 --mapping 指定用哪一列"
+    "（null 表示跳过该列）",
+    "custom fields should be a JSON object such as {example}": "自定义字段应当是 JSON 对象，例如 "
+    "{example}",
+    "contact details are given but no contact name": "填写了联系人信息，但没有联系人姓名",
+    "--match needs at least one of {accepted}": "--match 至少需要以下之一：{accepted}",
+    "import customers": "导入客户",
+    "customer {code} is deleted; restore it first: crm customer restore {code}": "客户 {code} "
+    "已删除；请先恢复：crm customer restore {code}",
+    "row {row} ({key})": "第 {row} 行（{key}）",
+    "matches more than one customer: {candidates}": "同时匹配多个客户：{candidates}",
+    "repeats row {row} ({key})": "与第 {row} 行重复（{key}）",
+    "repeats row {row} ({key}) but has another code, {code}": "与第 {row} 行重复（{key}），"
+    "但客户编号不同：{code}",
+    "matches {code} ({key}) but has another code": "与 {code} 匹配（{key}），但客户编号不同",
+    "duplicate of {code} ({key})": "与 {code} 重复（{key}）",
+    "matches {code} ({key}), which {user} may not change": "与 {code} 匹配（{key}），{user} "
+    "无权修改该客户",
+    "no import batch {batch}": "没有导入批次 {batch}",
+    "import batch {batch} was already undone at {at}": "导入批次 {batch} 已于 {at} 撤销",
+    "undo another user's import": "撤销他人的导入",
+    "undo imports": "撤销导入",
+    "cannot undo import batch {batch}: records were added since under what it created "
+    "({records})": "无法撤销导入批次 {batch}：导入后又在它新建的记录下添加了数据（{records}）",
+    "delete or move those records first": "请先删除或转移这些记录",
+    "--threshold must be between 0 and 100, not {value}": "--threshold 必须在 0 到 100 之间，"
+    "而不是 {value}",
+    "cannot merge customer {code} into itself": "不能把客户 {code} 合并到它自己",
+    "Importing": "正在导入",
+    "give a FILE to import, or --undo BATCH": "请给出要导入的文件，或 --undo 批次号",
+    "--undo takes no file and no other import option": "--undo 不能与文件或其他导入选项同用",
+    "{file} ({form}): read {read}, created {created}, updated {updated}, skipped {skipped}, "
+    "rejected {rejected}": "{file}（{form}）：读取 {read} 行，新增 {created}，更新 {updated}，"
+    "跳过 {skipped}，拒绝 {rejected}",
+    "Contacts: created {created}, updated {updated}": "联系人：新增 {created}，更新 {updated}",
+    "Rows repeating an earlier row, merged into it (row -> earlier row): {pairs}": "与前面的行"
+    "重复、已合并的行（行 -> 前面的行）：{pairs}",
+    "Custom fields kept: {fields}": "保存为自定义字段的列：{fields}",
+    "Columns left out: {columns}": "未导入的列：{columns}",
+    "The header is row {row}; the rows above it were skipped": "表头在第 {row} 行，上面的行已跳过",
+    "Dry run: nothing was changed": "试运行：数据库没有任何改动",
+    "Import batch {batch} (undo with: crm customer import --undo {batch})": "导入批次 {batch}"
+    "（撤销：crm customer import --undo {batch}）",
+    " (written to {file})": "（已写入 {file}）",
+    "rows rejected: {count}{where}": "被拒绝的行：{count}{where}",
+    "rows with errors: {count}{where}; nothing was imported": "有错误的行：{count}{where}；"
+    "没有导入任何数据",
+    "fix them, or import the good rows with --skip-invalid --rejects FILE": "请改正后重新导入，"
+    "或用 --skip-invalid --rejects 文件 先导入正确的行",
+    "Undid import batch {batch}: removed {customers} customers and {contacts} contacts, "
+    "restored {restored} customers and {restored_contacts} contacts": "已撤销导入批次 {batch}："
+    "删除客户 {customers} 个、联系人 {contacts} 个，恢复客户 {restored} 个、联系人 "
+    "{restored_contacts} 个",
+    "changed again since the import, so kept as they are: {fields}": "导入后又被修改过，"
+    "保持现状：{fields}",
+    "cannot tell the format of {file} from its name": "无法从文件名判断 {file} 的格式",
+    "give --format csv, xlsx, json or jsonl": "请用 --format 指定 csv、xlsx、json 或 jsonl",
+    "invalid labels '{value}' (en, zh)": "无效的表头语言 '{value}'（en、zh）",
+    "--bom and --encoding are for CSV files, not {format}": "--bom 和 --encoding 只用于 CSV，"
+    "不能用于 {format}",
+    "--labels is for CSV and XLSX; JSON keys are always the English field names": "--labels "
+    "只用于 CSV 和 XLSX；JSON 的键始终是英文字段名",
+    "--bom is for UTF-8; {encoding} has none": "--bom 只用于 UTF-8；{encoding} 没有 BOM",
+    "Exported {count} customers to {file}": "已导出 {count} 个客户到 {file}",
+    "imports": "导入记录",
+    "likely duplicates": "疑似重复客户",
+    "Merge a pair with: crm customer merge KEEP DROP": "合并：crm customer merge 保留的客户 被合并的客户",
+    "Merge {drop} {drop_name} into {keep} {keep_name} (then delete {drop})?": "把 {drop} "
+    "{drop_name} 合并到 {keep} {keep_name}（随后删除 {drop}）？",
+    "Merged {drop} {drop_name} into {keep} {keep_name}": "已把 {drop} {drop_name} 合并到 {keep} "
+    "{keep_name}",
+    "Moved: {records}": "已转移：{records}",
+    "Filled from {drop}: {fields}": "从 {drop} 补全：{fields}",
+    "Contacts on both, now one: {names}": "两边都有的联系人已合并为一人：{names}",
 }

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -113,8 +114,18 @@ def text_value(value: Any) -> str:
 
 
 def neutralise(text: str) -> str:
-    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc.
+
+    Text already made of quotes and then such a character (``'=x``) gets one too, so that
+    :func:`unneutralise` gives every text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise`: drop a leading ' only where a formula character follows it
+    (after any further quotes)."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
 
 
 def cell(value: Any, c: Col) -> str:
@@ -162,7 +173,31 @@ def error(message: str, hint: str | None = None) -> None:
     line = f"{t('Error')}: {message}"
     if hint:
         line += f"; {hint}"
-    sys.stderr.write(line.replace("\n", " ") + "\n")
+    sys.stderr.write(" ".join(line.splitlines()) + "\n")  # one line, whatever the text holds
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr while a long job runs; yields ``advance(n)``.
+
+    Drawn only when stderr is a terminal (silent in pipes, cron and tests) and the
+    job is big enough to be worth watching.
+    """
+    if total < 5000 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def confirm(question: str) -> bool:

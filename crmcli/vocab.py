@@ -566,3 +566,81 @@ INSTALMENT = fields_by_name(INSTALMENT_FIELDS)
 RECEIPT = fields_by_name(RECEIPT_FIELDS)
 RECEIVABLE = fields_by_name(RECEIVABLE_FIELDS)
 USER = fields_by_name(USER_FIELDS)
+
+# -- import headers (issue 3) ---------------------------------------------------------------
+# A file column matches a field by its name, its English or Chinese label, or one of these
+# synonyms, ignoring case, spaces, full-width forms and marks such as ``*`` (see
+# ``crmcli.tabular.header_key``). ``contact.*`` are the one contact a row may carry (联系人):
+# when the file has no contact column, 手机 is the customer's phone and the others are kept
+# as custom fields.
+
+IMPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "code": ("客户代码", "客户号", "编号", "customer code", "customer no"),
+    "name": (
+        "公司名称",
+        "单位名称",
+        "企业名称",
+        "公司全称",
+        "客户全称",
+        "名称",
+        "客户",
+        "姓名",
+        "客户姓名",
+        "company",
+        "company name",
+        "customer",
+        "customer name",
+    ),
+    "kind": ("客户类型", "客户类别", "type"),
+    "industry": ("所属行业", "行业类别"),
+    "level": ("等级", "级别", "客户级别", "customer level"),
+    "status": ("客户状态",),
+    "source": ("客户来源", "信息来源", "渠道"),
+    "owner": ("客户经理", "业务员", "销售", "销售员", "跟进人", "salesperson", "account manager"),
+    "phone": ("联系电话", "固定电话", "办公电话", "公司电话", "座机", "tel", "telephone"),
+    "fax": ("传真号码",),
+    "email": ("电子邮件", "电子邮箱", "邮件", "mail", "email address"),
+    "website": ("网站", "公司网址", "主页", "官网", "web", "url", "homepage"),
+    "address": ("通讯地址", "公司地址", "详细地址", "联系地址"),
+    "city": ("所在城市", "所在地"),
+    "founded_on": ("成立时间", "注册日期", "founded"),
+    "capital": ("注册资本", "注册资金", "资本", "registered capital"),
+    "employees": ("人数", "员工数", "职工人数"),
+    "annual_revenue": ("年销售额", "营业额", "年营收", "revenue"),
+    "bank": ("开户银行", "开户行"),
+    "payment_terms": ("结算方式", "付款条件"),
+    "customer_since": ("合作开始日期", "首次合作日期", "开始合作日期", "往来日期"),
+    "credit_rating": ("信用等级", "信用评级", "信用"),
+    "points": ("客户积分", "会员积分"),
+    "tags": ("标记", "tag"),
+    "notes": ("说明", "备注信息", "note", "remarks", "comment", "comments"),
+    "created_at": ("录入时间", "创建日期"),
+    "contact.name": ("联系人", "联系人姓名", "contact", "contact name", "contact person"),
+    "contact.title": ("职务", "职位", "联系人职务", "title", "position", "job title"),
+    "contact.mobile": ("手机", "手机号", "手机号码", "移动电话", "mobile", "mobile phone", "cell"),
+    "contact.phone": ("联系人电话", "contact phone"),
+    "contact.email": ("联系人邮箱", "联系人电子邮件", "contact email"),
+    "contact.wechat": ("微信", "微信号", "wechat"),
+}
+
+#: Columns an import reads past on purpose: the record id and the last change time that
+#: ``export`` writes, and the reason column of a rejects file.
+IMPORT_IGNORED = ("id", "updated_at", "修改时间", "更新时间", "error", "错误原因")
+
+#: ``crm customer import --match``: what makes a row the same customer as another.
+MATCH_KEY = Vocab(
+    "Match key",
+    "匹配字段",
+    [
+        ("code", "code", "客户编号"),
+        ("phone", "phone", "电话"),
+        ("email", "e-mail", "邮箱"),
+        ("name", "name", "名称"),
+    ],
+)
+#: ``crm customer import --on-duplicate``: what a row matching a customer does.
+ON_DUPLICATE = Vocab(
+    "On duplicate",
+    "重复时",
+    [("update", "Update", "更新"), ("skip", "Skip", "跳过"), ("error", "Error", "报错")],
+)

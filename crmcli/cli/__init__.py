@@ -29,7 +29,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "contact": ("crmcli.cli.contact", "app", "Contacts at customers (联系人)."),
     "config": ("crmcli.cli.config", "app", "Business settings shared in the database (设置)."),
-    "db": ("crmcli.cli.db", "app", "The database: info, check, backup, upgrade, audit log, purge."),
+    "db": (
+        "crmcli.cli.db",
+        "app",
+        "The database: info, check, backup, upgrade, audit log, imports, purge.",
+    ),
     "log": ("crmcli.cli.interaction", "log_app", "Record a contact with a customer (接触记录)."),
     "interaction": ("crmcli.cli.interaction", "app", "Contact and needs records (接触/需求记录)."),
     "followup": ("crmcli.cli.followup", "app", "Follow-ups (跟进): due today, cadences, calendar."),

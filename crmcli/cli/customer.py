@@ -79,39 +79,56 @@ def add(
     _print_saved(saved, t("Added customer {code} {name}", code=c.code, name=c.name), output)
 
 
+# The list filters, shared by ``list`` and ``export``.
+SearchOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Text in the name, code, phone, e-mail or a contact's name.",
+    ),
+]
+LevelOpt = Annotated[
+    Optional[str], typer.Option(metavar="LEVEL", help=f"Level: {LEVEL.accepted()}.")
+]
+StatusOpt = Annotated[
+    Optional[str], typer.Option(metavar="STATUS", help=f"Status: {STATUS.accepted()}.")
+]
+OwnerFilterOpt = Annotated[Optional[str], typer.Option(metavar="USER", help="Owner's username.")]
+CityOpt = Annotated[Optional[str], typer.Option(metavar="CITY", help="City (城市), exactly.")]
+IndustryOpt = Annotated[
+    Optional[str], typer.Option(metavar="TEXT", help="Industry (行业), exactly.")
+]
+SourceOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="SOURCE", help="Source (来源): search_engine/搜索引擎, referral/老客户介绍 ..."
+    ),
+]
+TagOpt = Annotated[Optional[str], typer.Option(metavar="TAG", help="Customers carrying this tag.")]
+
+
+def filter_query(ctx: Any, **filters: Any) -> Any:
+    """The customers the list filters select (enum values parsed in either language)."""
+    from crmcli.services import customers
+
+    for name, vocab in (("level", LEVEL), ("status", STATUS), ("source", SOURCE)):
+        if filters.get(name):
+            filters[name] = vocab.parse(filters[name])
+    return customers.query(ctx, **filters)
+
+
 @app.command("list")
 def list_(
-    search: Annotated[
-        Optional[str],
-        typer.Option(
-            "--search",
-            "-s",
-            metavar="TEXT",
-            help="Text in the name, code, phone, e-mail or a contact's name.",
-        ),
-    ] = None,
-    level: Annotated[
-        Optional[str], typer.Option(metavar="LEVEL", help=f"Level: {LEVEL.accepted()}.")
-    ] = None,
-    status: Annotated[
-        Optional[str], typer.Option(metavar="STATUS", help=f"Status: {STATUS.accepted()}.")
-    ] = None,
-    owner: Annotated[Optional[str], typer.Option(metavar="USER", help="Owner's username.")] = None,
-    city: Annotated[
-        Optional[str], typer.Option(metavar="CITY", help="City (城市), exactly.")
-    ] = None,
-    industry: Annotated[
-        Optional[str], typer.Option(metavar="TEXT", help="Industry (行业), exactly.")
-    ] = None,
-    source: Annotated[
-        Optional[str],
-        typer.Option(
-            metavar="SOURCE", help="Source (来源): search_engine/搜索引擎, referral/老客户介绍 ..."
-        ),
-    ] = None,
-    tag: Annotated[
-        Optional[str], typer.Option(metavar="TAG", help="Customers carrying this tag.")
-    ] = None,
+    search: SearchOpt = None,
+    level: LevelOpt = None,
+    status: StatusOpt = None,
+    owner: OwnerFilterOpt = None,
+    city: CityOpt = None,
+    industry: IndustryOpt = None,
+    source: SourceOpt = None,
+    tag: TagOpt = None,
     sort: Annotated[
         Optional[str],
         typer.Option(
@@ -132,12 +149,12 @@ def list_(
     output = fmt(output)
     count = limit(n)
     with state.unit() as ctx:
-        q = customers.query(
+        q = filter_query(
             ctx,
             search=search,
-            level=LEVEL.parse(level) if level else None,
-            status=STATUS.parse(status) if status else None,
-            source=SOURCE.parse(source) if source else None,
+            level=level,
+            status=status,
+            source=source,
             owner=owner,
             city=city,
             industry=industry,
@@ -320,3 +337,7 @@ def assign(
             owner=owner,
         )
     )
+
+
+# import, export, dedupe and merge live in their own module, on this same app
+from crmcli.cli import customer_data  # noqa: E402, F401

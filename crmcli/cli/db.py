@@ -183,3 +183,29 @@ def purge(
             raise CrmError(t("Aborted."))
         dbadmin.purge(ctx, before=cutoff)
     render.out(t("Purged {count} deleted records", count=total))
+
+
+@app.command()
+def imports(n: LimitOpt = None, output: FormatOpt = None) -> None:
+    """Import history, newest first: file, time, user, counts (undo: crm customer import --undo)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.render import Col
+    from crmcli.services import importing
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        data = importing.batches(ctx, limit=limit(n))
+    columns = [
+        Col("id", "Batch", "批次", "int"),
+        Col("at", "At", "时间", "datetime"),
+        Col("user", "User", "用户"),
+        Col("file", "File", "文件", max_width=40),
+        Col("created", "New", "新增", "int"),
+        Col("updated", "Updated", "更新", "int"),
+        Col("rejected", "Rejected", "拒绝", "int"),
+        Col("undone", "Undone", "已撤销", "bool"),
+    ]
+    if output == "table":
+        data = [{**row, "undone": row["undone_at"] is not None} for row in data]
+    render.rows(data, columns, output, what=t("imports"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -57,6 +58,33 @@ def record(
             batch_id=batch_id,
         )
     )
+
+
+def record_many(
+    ctx: Ctx,
+    items: Iterable[tuple[str, str, int | None, str | None, dict[str, Any] | None]],
+    *,
+    batch_id: int | None = None,
+) -> int:
+    """Bulk :func:`record` through SQLAlchemy Core: ``(action, entity, entity_id, code,
+    changes)`` each, all at ``ctx.at`` by the acting user. Returns how many were written."""
+    from crmcli.bulk import insert_many
+    from crmcli.models import AuditEntry
+
+    rows = [
+        {
+            "at": ctx.at,
+            "user": ctx.actor.username,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "entity_code": code,
+            "changes": plain(changes) if changes else None,
+            "batch_id": batch_id,
+        }
+        for action, entity, entity_id, code, changes in items
+    ]
+    return insert_many(ctx.session.connection(), AuditEntry.__table__, rows)
 
 
 def entries(

@@ -8,6 +8,7 @@ those validators); this module applies the business rules, keeps the matching ke
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +89,7 @@ def _check_code(ctx: Ctx, code: str, own_id: int | None = None) -> str:
     return code
 
 
-def _check_extra(extra: dict[str, str]) -> dict[str, str]:
+def check_extra(extra: dict[str, str]) -> dict[str, str]:
     for key in extra:
         f = CUSTOMER.get(key) or next(
             (f for f in CUSTOMER_FIELDS if fold(f.en) == fold(key) or fold(f.zh) == fold(key)), None
@@ -147,6 +148,20 @@ def fold_search(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def search_text(
+    *,
+    code: str | None,
+    name: str | None,
+    phone: str | None,
+    phone_key: str | None,
+    email: str | None,
+    contacts: Iterable[str] = (),
+) -> str:
+    """What ``--search`` looks in, folded: code, name, phone, e-mail, live contact names."""
+    parts = [code, name, phone, phone_key, email, *contacts]
+    return fold_search("\n".join(p for p in parts if p))
+
+
 def refresh_search(ctx: Ctx, customer: Any) -> None:
     """Recompute what ``--search`` looks in: code, name, phone, e-mail, contact names."""
     from sqlalchemy import select
@@ -160,15 +175,14 @@ def refresh_search(ctx: Ctx, customer: Any) -> None:
                 Contact.customer_id == customer.id, Contact.deleted_at.is_(None)
             )
         ).scalars()
-    parts = [
-        customer.code,
-        customer.name,
-        customer.phone,
-        customer.phone_key,
-        customer.email,
-        *names,
-    ]
-    customer.search_text = fold_search("\n".join(p for p in parts if p))
+    customer.search_text = search_text(
+        code=customer.code,
+        name=customer.name,
+        phone=customer.phone,
+        phone_key=customer.phone_key,
+        email=customer.email,
+        contacts=names,
+    )
 
 
 def snapshot(customer: Any) -> dict[str, Any]:
@@ -199,7 +213,7 @@ def add(
         level="regular",
         status="lead",
         owner_id=owner_id,
-        extra=_check_extra(extra or {}) or None,
+        extra=check_extra(extra or {}) or None,
         created_at=ctx.at,
         updated_at=ctx.at,
         import_batch_id=batch_id,
@@ -247,7 +261,7 @@ def edit(
             raise Invalid(t("{field} is required", field=CUSTOMER[key].label))
     before = snapshot(customer)
     extra = dict(customer.extra or {})
-    extra.update(_check_extra(set_extra or {}))
+    extra.update(check_extra(set_extra or {}))
     for key in unset_extra or []:
         if key not in extra:
             raise Invalid(t("no custom field '{key}' on {ref}", key=key, ref=customer.code))

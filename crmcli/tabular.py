@@ -1,0 +1,733 @@
+"""Tables in files: CSV (in whatever encoding Chinese Excel wrote it), XLSX, JSON and JSONL.
+
+The one home of file formats: encodings, header matching, formula neutralising,
+calamine (reading spreadsheets) and xlsxwriter (writing them). Every cell is read as
+text, exactly as the file holds it (``013800138000``, ``NA`` and ``null`` stay what
+they are); turning text into values is the importer's job. Files are written to a
+temporary name beside the target and renamed, so a reader never sees half a file.
+
+calamine, xlsxwriter and charset-normalizer are imported inside the functions that use
+them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from crmcli.errors import Invalid
+from crmcli.i18n import t
+from crmcli.render import FORMULA_START, neutralise, text_value
+from crmcli.render import unneutralise as unneutralise  # the one pair, shared with render
+
+#: file extension -> format
+EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+    ".xlsb": "xlsx",
+    ".ods": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+FORMATS = ("csv", "xlsx", "json", "jsonl")
+XLSX_MAX_ROWS = 1_048_576
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+@dataclass
+class Table:
+    """What a file holds, as text.
+
+    ``rows`` are ``(row number as the user sees it, cells)``, blank rows left out: the
+    spreadsheet row or CSV line (header = 1), the JSONL line, or the position in a JSON
+    array. For CSV and spreadsheets the header is one of ``rows`` (the importer picks
+    it); for JSON ``headers`` holds the keys.
+    """
+
+    name: str
+    format: str
+    rows: list[tuple[int, list[str]]]
+    headers: list[str] | None = None
+    encoding: str | None = None
+    delimiter: str = ","
+    sheet: str | None = None
+
+
+# -- formats and encodings -----------------------------------------------------------------
+
+
+def format_of(name: str, given: str | None = None) -> str | None:
+    """The format named by ``given``, else by the file's extension (None when unknown)."""
+    if given:
+        chosen = given.strip().lower()
+        if chosen not in FORMATS:
+            raise Invalid(
+                t(
+                    "unknown {what} '{value}' ({accepted})",
+                    what=t("file format"),
+                    value=given,
+                    accepted=", ".join(FORMATS),
+                )
+            )
+        return chosen
+    return EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def codec(name: str) -> str:
+    """The canonical name of an encoding (``GBK`` -> ``gbk``), or :class:`Invalid`."""
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        raise Invalid(
+            t("unknown encoding '{value}'", value=name),
+            hint=t("for example utf-8, utf-8-sig, gb18030, gbk, utf-16"),
+        ) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple[str, str]:
+    """Text and the encoding it was in: the one given, else a byte-order mark, else strict
+    UTF-8, else strict GB18030 (what Chinese Excel writes), else charset-normalizer's
+    best guess. Bytes that do not decode are an error, never a silent U+FFFD.
+    """
+    if encoding:
+        chosen = codec(encoding)
+        try:
+            return data.decode(chosen), chosen
+        except UnicodeDecodeError as e:
+            raise Invalid(
+                t(
+                    "{file} is not {encoding}: line {line} holds bytes that do not decode ({bytes})",
+                    file=name,
+                    encoding=chosen,
+                    line=_line_of(data, e.start),
+                    bytes=data[e.start : e.end].hex(" "),
+                )
+            ) from None
+    for bom, chosen in _BOMS:
+        if data.startswith(bom):
+            return decode(data, chosen, name=name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        not_utf8 = e
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not _unlike_chinese(text):
+        return text, "gb18030"
+    guess = _guess(data)
+    if guess is not None:
+        return guess
+    if text is not None:
+        return text, "gb18030"
+    raise Invalid(
+        t(
+            "cannot tell the encoding of {file}: it is neither UTF-8 (line {line}: bytes {bytes}) "
+            "nor GB18030",
+            file=name,
+            line=_line_of(data, not_utf8.start),
+            bytes=data[not_utf8.start : not_utf8.end].hex(" "),
+        ),
+        hint=t("give the encoding with --encoding, e.g. --encoding big5"),
+    )
+
+
+def _unlike_chinese(text: str) -> bool:
+    """Does text decoded as GB18030 look like another encoding's bytes (Big5, Shift-JIS)?
+    Chinese files use few characters outside GB2312 and none of the private use area."""
+    sample = text[:20000]
+    han = [c for c in sample if c >= "\u3400"]
+    if not han:
+        return False
+    if any("\ue000" <= c <= "\uf8ff" for c in han):
+        return True
+    rare = 0
+    for c in han:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare > 0.3 * len(han)
+
+
+def _guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best guess, if it decodes every byte."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not best.encoding:
+        return None
+    chosen = codec(best.encoding)
+    try:
+        return data.decode(chosen), chosen
+    except UnicodeDecodeError:
+        return None
+
+
+# -- headers ---------------------------------------------------------------------------------
+
+_HEADER_NOISE = re.compile(r"[\s_\-*:：.·/()（）\[\]【】]+")
+
+
+def header_key(text: str) -> str:
+    """The form headers are compared in: full-width folded, case folded, and spaces,
+    underscores, dashes, brackets and marks such as ``*`` or ``:`` left out."""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: a spreadsheet column's name."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read(
+    source: str,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Table:
+    """Read a CSV, spreadsheet, JSON or JSONL file (``-``: standard input) as text."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "-"
+    else:
+        path = Path(source).expanduser()
+        name = source
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise Invalid(t("no file '{file}'", file=source)) from None
+        except IsADirectoryError:
+            raise Invalid(t("'{file}' is a folder, not a file", file=source)) from None
+        except OSError as e:
+            raise Invalid(t("cannot read {file}: {error}", file=source, error=e.strerror)) from None
+    fmt = format_of(name, format) or _sniff(data)
+    if not data.strip():
+        raise Invalid(t("{file} is empty", file=name))
+    if sheet is not None and fmt != "xlsx":
+        raise Invalid(t("--sheet is for spreadsheets; {file} is {format}", file=name, format=fmt))
+    if encoding is not None and fmt == "xlsx":
+        raise Invalid(t("--encoding is for CSV files; {file} is {format}", file=name, format=fmt))
+    if fmt == "xlsx":
+        return _read_spreadsheet(data, name, sheet)
+    text, used = decode(data, encoding, name=name)
+    if fmt == "json":
+        return _read_json(text, name, used)
+    if fmt == "jsonl":
+        return _read_jsonl(text, name, used)
+    return _read_csv(text, name, used, tab=Path(name).suffix.lower() == ".tsv")
+
+
+def _sniff(data: bytes) -> str:
+    """The format of a file with no telling extension, from its first bytes."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xlsx"
+    head = data[:4096].lstrip(codecs.BOM_UTF8 + b" \t\r\n")
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def _delimiter(text: str) -> str:
+    """Comma, tab (Excel's "Unicode text") or semicolon: whichever the first line uses most."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _read_csv(text: str, name: str, encoding: str, *, tab: bool = False) -> Table:
+    delimiter = "\t" if tab else _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise Invalid(
+            t(
+                "{file}, line {line}: not a readable CSV row ({error})",
+                file=name,
+                line=line,
+                error=e,
+            )
+        ) from None
+    return Table(name, "csv", rows, encoding=encoding, delimiter=delimiter)
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: numbers without a spurious ``.0``, dates in ISO form."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e17:
+            return str(int(value))
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text else text
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _read_spreadsheet(data: bytes, name: str, sheet: str | None) -> Table:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        if sheet is None:
+            visible = [
+                m.name
+                for m in book.sheets_metadata
+                if "Visible" in str(m.visible) and "Hidden" not in str(m.visible)
+            ]
+            chosen = (visible or names or [None])[0]
+        else:
+            chosen = next((n for n in names if n == sheet), None) or next(
+                (n for n in names if header_key(n) == header_key(sheet)), None
+            )
+            if chosen is None:
+                raise Invalid(
+                    t(
+                        "{file} has no sheet '{sheet}' (sheets: {sheets})",
+                        file=name,
+                        sheet=sheet,
+                        sheets=", ".join(names),
+                    )
+                )
+        if chosen is None:
+            raise Invalid(t("{file} has no sheets", file=name))
+        found = book.get_sheet_by_name(chosen)
+        cells = found.to_python(skip_empty_area=True)
+        top, left = found.start or (0, 0)
+    except Invalid:
+        raise
+    except Exception as e:  # calamine: not a spreadsheet, damaged, password-protected
+        raise Invalid(
+            t(
+                "cannot read {file} as a spreadsheet: {error}",
+                file=name,
+                error=str(e) or type(e).__name__,
+            )
+        ) from None
+    rows = []
+    for i, raw in enumerate(cells):
+        texts = [v if type(v) is str else _cell_text(v) for v in raw]
+        if any(c.strip() for c in texts):
+            rows.append((top + i + 1, [""] * left + texts))
+    return Table(name, "xlsx", rows, sheet=chosen)
+
+
+def _json_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return ",".join(_json_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _keyed(objects: list[tuple[int, Any]], name: str, fmt: str, encoding: str) -> Table:
+    headers: dict[str, None] = {}
+    for number, obj in objects:
+        if not isinstance(obj, dict):
+            raise Invalid(
+                t("{file}, row {row}: expected an object with field names", file=name, row=number)
+            )
+        headers.update(dict.fromkeys(obj))
+    keys = list(headers)
+    rows = [(n, [_json_text(obj.get(k)) for k in keys]) for n, obj in objects if obj]
+    return Table(name, fmt, rows, headers=keys, encoding=encoding)
+
+
+def _read_json(text: str, name: str, encoding: str) -> Table:
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as e:
+        raise Invalid(
+            t(
+                "{file}, line {line}: not valid JSON ({error})",
+                file=name,
+                line=e.lineno,
+                error=e.msg,
+            )
+        ) from None
+    if not isinstance(data, list):
+        raise Invalid(t("{file} should hold a JSON array of objects", file=name))
+    return _keyed(list(enumerate(data, 1)), name, "json", encoding)
+
+
+def _read_jsonl(text: str, name: str, encoding: str) -> Table:
+    objects = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            objects.append((number, json.loads(line, parse_float=Decimal)))
+        except json.JSONDecodeError as e:
+            raise Invalid(
+                t(
+                    "{file}, line {line}: not valid JSON ({error})",
+                    file=name,
+                    line=number,
+                    error=e.msg,
+                )
+            ) from None
+    return _keyed(objects, name, "jsonl", encoding)
+
+
+def read_mapping(path: str) -> dict[str, Any]:
+    """A ``--mapping`` file (YAML, JSON or TOML by its extension): column -> field."""
+    source = Path(path).expanduser()
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise Invalid(t("no file '{file}'", file=path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise Invalid(t("cannot read {file}: {error}", file=path, error=e)) from None
+    suffix = source.suffix.lower()
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        elif suffix == ".toml":
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # Python 3.10
+                import tomli as tomllib  # type: ignore[no-redef]
+            data = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as e:  # each parser has its own error class
+        raise Invalid(
+            t("cannot read the mapping {file}: {error}", file=path, error=str(e).splitlines()[0])
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, (str, type(None))) for v in data.values()
+    ):
+        raise Invalid(
+            t("the mapping {file} should map column names to field names", file=path),
+            hint=t("for example  客户全称: name"),
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def atomic(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed over it only once it is complete."""
+    target = target.expanduser()
+    folder = target.parent
+    if not folder.is_dir():
+        raise Invalid(t("no folder '{folder}' to write {file} in", folder=folder, file=target.name))
+    part = folder / f".{target.name}.{os.getpid()}.part"
+    try:
+        yield part
+        os.replace(part, target)
+    finally:
+        if part.exists():
+            part.unlink()
+
+
+def _encode_error(e: UnicodeEncodeError, encoding: str, row: int) -> Invalid:
+    return Invalid(
+        t(
+            "'{char}' (row {row}) cannot be written in {encoding}",
+            char=e.object[e.start : e.end],
+            row=row,
+            encoding=encoding,
+        ),
+        hint=t("use --encoding gb18030 or utf-8"),
+    )
+
+
+def write_csv(
+    out: Any,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    delimiter: str = ",",
+) -> int:
+    """CSV to a binary stream: text neutralised against formulas (import undoes it).
+
+    Values are written as :func:`crmcli.render.text_value` shows them. Returns the
+    number of rows written.
+    """
+    if bom:
+        out.write(codecs.BOM_UTF8)
+    stream = io.TextIOWrapper(out, encoding=encoding, newline="", write_through=False)
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+    count = 0
+    try:
+        try:
+            writer.writerow([neutralise(h) for h in header])
+        except UnicodeEncodeError as e:
+            raise _encode_error(e, encoding, 1) from None
+        for count, row in enumerate(rows, 1):
+            try:
+                writer.writerow(
+                    [
+                        ""
+                        if v is None
+                        else v
+                        if type(v) is str and not v.startswith(FORMULA_START)
+                        else _csv_text(v)
+                        for v in row
+                    ]
+                )
+            except UnicodeEncodeError as e:
+                raise _encode_error(e, encoding, count + 1) from None
+        stream.flush()
+    finally:
+        stream.detach()
+    return count
+
+
+def _csv_text(value: Any) -> str:
+    return neutralise(text_value(value))
+
+
+#: column kind -> xlsxwriter number format (others are written as text)
+_XLSX_FORMATS = {
+    "money": "#,##0.00",
+    "int": "0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
+}
+
+
+def write_xlsx(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    kinds: Sequence[str] | None = None,
+    widths: Sequence[int] | None = None,
+    sheet: str = "Sheet1",
+) -> int:
+    """An XLSX file in xlsxwriter's constant-memory mode: every text cell a string (never a
+    formula, number or link), numbers and dates as typed cells, a bold frozen header.
+
+    ``kinds`` per column: text (``str`` values), money, int, date, datetime. Each column carries its number
+    format, which xlsxwriter gives every cell written without one, so whole rows go in
+    with ``write_row``. Returns the rows written.
+    """
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    try:
+        ws = book.add_worksheet(sheet[:31])
+        kinds = list(kinds or ["text"] * len(header))
+        formats = {k: book.add_format({"num_format": f}) for k, f in _XLSX_FORMATS.items()}
+        for i, kind in enumerate(kinds):
+            width = widths[i] if widths and i < len(widths) else None
+            if width is not None or kind in formats:
+                ws.set_column(i, i, width or 12, formats.get(kind))
+        ws.freeze_panes(1, 0)
+        bold = book.add_format({"bold": True})
+        for i, h in enumerate(header):
+            ws.write_string(0, i, h, bold)
+        # text columns hold strings already (the caller's promise); the others are converted
+        cells = [(i, _xlsx_cell(k)) for i, k in enumerate(kinds) if k != "text"]
+        write_row = ws.write_row
+        count = 0
+        for count, row in enumerate(rows, 1):
+            if count >= XLSX_MAX_ROWS:
+                raise Invalid(
+                    t(
+                        "a spreadsheet holds at most {limit} rows; export to CSV instead",
+                        limit=XLSX_MAX_ROWS - 1,
+                    )
+                )
+            values = list(row)
+            for i, cell in cells:
+                value = values[i]
+                if value is not None:
+                    values[i] = cell(value)
+            write_row(count, 0, values)
+    finally:
+        book.close()
+    return count
+
+
+def _xlsx_cell(kind: str) -> Callable[[Any], Any]:
+    """What a column's values become for ``write_row``: text always a ``str`` (written as a
+    string cell: the workbook never turns strings into formulas, numbers or links), numbers
+    as numbers, dates as serial numbers (the column's date format shows them as dates)."""
+
+    def text(v: Any) -> Any:
+        return v if type(v) is str else text_value(v)
+
+    if kind in ("money", "int"):
+
+        def number(v: Any) -> Any:
+            # a float keeps 15 digits: larger amounts go in as text, exactly
+            if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and abs(v) < 10**13:
+                return v
+            return text(v)
+
+        return number
+    if kind in ("date", "datetime"):
+        serials: dict[Any, Any] = {}
+
+        def moment(v: Any) -> Any:
+            serial = serials.get(v)
+            if serial is None:
+                if isinstance(v, date) and (v.year, v.month) >= (1900, 3):
+                    serial = _excel_serial(v)
+                else:  # before Excel's calendar is plain, or not a date at all
+                    serial = text(v.isoformat() if isinstance(v, date) else v)
+                serials[v] = serial
+            return serial
+
+        return moment
+    return text
+
+
+#: Excel's day 0 (the 1900 date system; serials are plain day counts from 1900-03-01 on)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _excel_serial(value: date) -> float:
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    delta = moment.replace(tzinfo=None) - _EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+
+
+def write_json(out: Any, records: Iterable[dict[str, Any]], *, lines: bool = False) -> int:
+    """A JSON array (one record a line) or JSON lines, UTF-8, to a binary stream."""
+    from crmcli.render import to_json
+
+    count = 0
+    if not lines:
+        out.write(b"[")
+    for count, record in enumerate(records, 1):
+        text = to_json(record, indent=None)
+        if lines:
+            out.write(text.encode("utf-8") + b"\n")
+        else:
+            out.write((",\n" if count > 1 else "\n").encode() + text.encode("utf-8"))
+    if not lines:
+        out.write(b"\n]\n" if count else b"]\n")
+    return count
+
+
+@contextmanager
+def _binary(target: str) -> Iterator[Any]:
+    """A binary stream to ``target`` (written whole, or not at all), or stdout for ``-``."""
+    if target == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with atomic(Path(target)) as part, open(part, "wb") as out:
+        yield out
+
+
+def write_table(
+    target: str,
+    fmt: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    delimiter: str = ",",
+    kinds: Sequence[str] | None = None,
+    widths: Sequence[int] | None = None,
+    sheet: str = "Sheet1",
+) -> int:
+    """CSV or XLSX to ``target`` (``-``: stdout); returns the number of rows written."""
+    if fmt == "csv":
+        with _binary(target) as out:
+            return write_csv(out, header, rows, encoding=encoding, bom=bom, delimiter=delimiter)
+    if target != "-":
+        with atomic(Path(target)) as part:
+            return write_xlsx(part, header, rows, kinds=kinds, widths=widths, sheet=sheet)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        part = Path(folder) / "out.xlsx"
+        count = write_xlsx(part, header, rows, kinds=kinds, widths=widths, sheet=sheet)
+        sys.stdout.buffer.write(part.read_bytes())
+        sys.stdout.buffer.flush()
+        return count
+
+
+def write_records(target: str, records: Iterable[dict[str, Any]], *, lines: bool = False) -> int:
+    """A JSON array or JSON lines to ``target`` (``-``: stdout)."""
+    with _binary(target) as out:
+        return write_json(out, records, lines=lines)

@@ -11,18 +11,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from crmcli.services import permissions
+from crmcli.services import customers
 from crmcli.services.context import Ctx
-
-
-def _customer_conditions(ctx: Ctx) -> list[Any]:
-    from crmcli.models import Customer
-
-    conds = [Customer.deleted_at.is_(None)]
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        conds.append(scope)
-    return conds
 
 
 def activity(ctx: Ctx, *, since: date, until: date, now: datetime) -> dict[str, Any]:
@@ -41,7 +31,7 @@ def activity(ctx: Ctx, *, since: date, until: date, now: datetime) -> dict[str, 
             .join(Customer, Customer.id == Interaction.customer_id)
             .outerjoin(User, User.id == Interaction.user_id)
             .where(
-                *_customer_conditions(ctx),
+                *customers.live(ctx),
                 Interaction.deleted_at.is_(None),
                 Interaction.occurred_at >= start,
                 Interaction.occurred_at < end,
@@ -70,7 +60,7 @@ def activity(ctx: Ctx, *, since: date, until: date, now: datetime) -> dict[str, 
         .join(Customer, Customer.id == Followup.customer_id)
         .outerjoin(User, User.id == Followup.owner_id)
         .where(
-            *_customer_conditions(ctx),
+            *customers.live(ctx),
             Followup.status != "cancelled",
             Followup.due_at >= start,
             Followup.due_at < end,
@@ -99,7 +89,7 @@ def service(ctx: Ctx, *, now: datetime) -> dict[str, Any]:
 
     from crmcli.models import Customer, Ticket
 
-    live = [*_customer_conditions(ctx), Ticket.deleted_at.is_(None)]
+    live = [*customers.live(ctx), Ticket.deleted_at.is_(None)]
     by_kind_status = [
         {"kind": kind, "status": status, "count": int(count)}
         for kind, status, count in ctx.session.execute(
@@ -130,8 +120,8 @@ def service(ctx: Ctx, *, now: datetime) -> dict[str, Any]:
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(*live)
     ).one()
-    customers = ctx.session.execute(
-        select(func.count(Customer.id)).where(*_customer_conditions(ctx))
+    customer_count = ctx.session.execute(
+        select(func.count(Customer.id)).where(*customers.live(ctx))
     ).scalar()
     return {
         "tickets": sum(r["count"] for r in by_kind_status),
@@ -141,8 +131,8 @@ def service(ctx: Ctx, *, now: datetime) -> dict[str, Any]:
         "median_hours_to_resolve": round(statistics.median(durations), 1) if durations else None,
         "mean_satisfaction": round(float(satisfaction), 2) if satisfaction is not None else None,
         "complaints": int(complaints or 0),
-        "complaints_per_100_customers": round(100 * complaints / customers, 2)
-        if customers
+        "complaints_per_100_customers": round(100 * complaints / customer_count, 2)
+        if customer_count
         else None,
     }
 
@@ -167,7 +157,7 @@ def monthly_orders(ctx: Ctx, *, months: int, today: date) -> list[dict[str, Any]
             select(y, m, func.count(SalesOrder.id), func.sum(SalesOrder.total))
             .join(Customer, Customer.id == SalesOrder.customer_id)
             .where(
-                *_customer_conditions(ctx),
+                *customers.live(ctx),
                 SalesOrder.deleted_at.is_(None),
                 SalesOrder.status != "cancelled",
                 SalesOrder.ordered_on >= first,

@@ -475,13 +475,7 @@ def query(
         .outerjoin(owner_user, owner_user.id == Contract.owner_id)
     )
     q = q.where(Contract.deleted_at.is_not(None) if deleted else Contract.deleted_at.is_(None))
-    if customer_id is not None:
-        q = q.where(Contract.customer_id == customer_id)
-    else:
-        q = q.where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
+    q = customers.under(ctx, q, Contract.customer_id, customer_id)
     if customer is not None:
         q = q.where(Contract.customer_id == customers.find(ctx, customer).id)
     return q.order_by(Contract.code, Contract.id)

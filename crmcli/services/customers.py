@@ -390,6 +390,28 @@ def query(
     return q
 
 
+def live(ctx: Ctx) -> list[Any]:
+    """Conditions on Customer for reports: not deleted, and visible to the acting user."""
+    from crmcli.models import Customer as C
+
+    scope = permissions.customer_scope(ctx)
+    return [C.deleted_at.is_(None)] if scope is None else [C.deleted_at.is_(None), scope]
+
+
+def under(ctx: Ctx, q: Any, customer_column: Any, customer_id: int | None = None) -> Any:
+    """Narrow ``q`` (joined to Customer) to records under one customer, by id (a card shows
+    a deleted customer's records too), or else under live customers; always to what the
+    acting user may see. Every list of records under customers goes through here."""
+    from crmcli.models import Customer as C
+
+    if customer_id is not None:
+        q = q.where(customer_column == customer_id)
+    else:
+        q = q.where(C.deleted_at.is_(None))
+    scope = permissions.customer_scope(ctx)
+    return q if scope is None else q.where(scope)
+
+
 def order_by(q: Any, sort: str | None) -> Any:
     from crmcli.models import Customer as C
     from crmcli.models import User

@@ -637,13 +637,7 @@ def query(
         .outerjoin(U, U.id == F.owner_id)
         .outerjoin(O, O.id == F.opportunity_id)
     )
-    if customer_id is not None:
-        q = q.where(F.customer_id == customer_id)
-    else:
-        q = q.where(C.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
+    q = customers.under(ctx, q, F.customer_id, customer_id)
     if statuses:
         q = q.where(F.status.in_(statuses))
     if owner_id is not None:

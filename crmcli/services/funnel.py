@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from crmcli.services import permissions, pipeline
+from crmcli.services import customers, pipeline
 from crmcli.services.context import Ctx
 from crmcli.services.people import user_id
 
@@ -24,13 +24,10 @@ def weighted(amount: Decimal, probability: int | float) -> Decimal:
 
 
 def _visible(ctx: Ctx) -> list[Any]:
-    from crmcli.models import Customer, Opportunity
+    """Live opportunities of live customers the acting user may see."""
+    from crmcli.models import Opportunity
 
-    conds = [Opportunity.deleted_at.is_(None), Customer.deleted_at.is_(None)]
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        conds.append(scope)
-    return conds
+    return [Opportunity.deleted_at.is_(None), *customers.live(ctx)]
 
 
 def funnel(

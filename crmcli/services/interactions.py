@@ -266,13 +266,7 @@ def query(
         .outerjoin(O, O.id == I.opportunity_id)
         .where(I.deleted_at.is_(None))
     )
-    if customer_id is not None:  # a deleted customer's card still shows its history
-        q = q.where(I.customer_id == customer_id)
-    else:
-        q = q.where(C.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
+    q = customers.under(ctx, q, I.customer_id, customer_id)
     if since is not None:
         q = q.where(I.occurred_at >= since)
     if until is not None:

@@ -349,13 +349,7 @@ def query(
         .outerjoin(owner_user, owner_user.id == SalesOrder.owner_id)
         .where(SalesOrder.deleted_at.is_(None))
     )
-    if customer_id is not None:
-        q = q.where(SalesOrder.customer_id == customer_id)
-    else:
-        q = q.where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
+    q = customers.under(ctx, q, SalesOrder.customer_id, customer_id)
     if customer is not None:
         q = q.where(SalesOrder.customer_id == customers.find(ctx, customer).id)
     if status is not None:

@@ -720,13 +720,7 @@ def query(
         .outerjoin(owner_user, owner_user.id == O.owner_id)
     )
     q = q.where(O.deleted_at.is_not(None) if deleted else O.deleted_at.is_(None))
-    if customer_id is not None:
-        q = q.where(O.customer_id == customer_id)
-    else:
-        q = q.where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
+    q = customers.under(ctx, q, O.customer_id, customer_id)
     if customer is not None:
         q = q.where(O.customer_id == customers.find(ctx, customer).id)
     if stage is not None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.services import audit, permissions
+from crmcli.services import audit, customers, permissions
 from crmcli.services.context import Ctx
 
 #: RFM classes in the course's order: (key, recent, frequent, big, English, Chinese)
@@ -38,17 +38,6 @@ _CLASS_OF = {(r, f, b): key for key, r, f, b, _en, _zh in RFM_CLASSES}
 ABC_LEVEL = {"A": "gold", "B": "silver", "C": "regular"}
 BREAKDOWNS = ("level", "industry", "city", "source", "status", "owner")
 CENT = Decimal("0.01")
-
-
-def _live_customers(ctx: Ctx) -> Any:
-    """Conditions on Customer: not deleted, visible to the acting user."""
-    from crmcli.models import Customer
-
-    conds = [Customer.deleted_at.is_(None)]
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        conds.append(scope)
-    return conds
 
 
 def order_totals(ctx: Ctx, as_of: date) -> Any:
@@ -89,7 +78,7 @@ def rfm(ctx: Ctx, *, as_of: date) -> list[dict[str, Any]]:
     q = (
         select(C.code, C.name, totals.c.last_order, totals.c.frequency, totals.c.monetary)
         .join(totals, totals.c.customer_id == C.id)
-        .where(*_live_customers(ctx))
+        .where(*customers.live(ctx))
         .order_by(C.code)
     )
     rows = []
@@ -146,7 +135,7 @@ def abc(ctx: Ctx, *, as_of: date) -> list[dict[str, Any]]:
     q = (
         select(C.id, C.code, C.name, totals.c.monetary)
         .outerjoin(totals, totals.c.customer_id == C.id)
-        .where(*_live_customers(ctx))
+        .where(*customers.live(ctx))
     )
     rows = [(cid, code, name, _cents(m)) for cid, code, name, m in ctx.session.execute(q)]
     rows.sort(key=lambda r: (-r[3], r[1] or ""))
@@ -311,19 +300,19 @@ def breakdown(ctx: Ctx, *, by: str, as_of: date) -> list[dict[str, Any]]:
         select(column.label("value"), func.count(C.id), func.sum(totals.c.monetary))
         .select_from(C)
         .outerjoin(totals, totals.c.customer_id == C.id)
-        .where(*_live_customers(ctx))
+        .where(*customers.live(ctx))
         .group_by(column)
     )
     if by == "owner":
         q = q.outerjoin(User, User.id == C.owner_id)
     rows = [(value, int(count), _cents(money)) for value, count, money in ctx.session.execute(q)]
-    customers = sum(r[1] for r in rows)
+    counted = sum(r[1] for r in rows)
     rows.sort(key=lambda r: (-r[2], -r[1], str(r[0] or "")))
     return [
         {
             by: value,
             "customers": count,
-            "share": count / customers if customers else 0.0,
+            "share": count / counted if counted else 0.0,
             "revenue": Decimal(cents) / 100,
         }
         for value, count, cents in rows

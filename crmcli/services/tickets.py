@@ -386,13 +386,7 @@ def query(
         .outerjoin(K, K.id == T.contact_id)
         .where(T.deleted_at.is_(None))
     )
-    if customer_id is not None:
-        q = q.where(T.customer_id == customer_id)
-    else:
-        q = q.where(C.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
+    q = customers.under(ctx, q, T.customer_id, customer_id)
     if statuses:
         q = q.where(T.status.in_(statuses))
     if kind is not None:

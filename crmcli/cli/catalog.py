@@ -18,6 +18,7 @@ from crmcli.cli.common import (
     field_options,
     fmt,
     limit,
+    make_sure,
     new_app,
     state,
 )
@@ -235,16 +236,12 @@ def build(noun: str) -> typer.Typer:
     def delete(ref: Ref, yes: YesOpt = False) -> None:
         """Delete (soft: hidden from lists until restored)."""
         from crmcli import render
-        from crmcli.errors import CrmError
         from crmcli.i18n import t
         from crmcli.services import catalog
 
         with state.unit(write=True) as ctx:
             record = catalog.find(ctx, kind(), ref)
-            if not yes and not render.confirm(
-                t("Delete {what} {name}?", what=t(noun), name=record.name)
-            ):
-                raise CrmError(t("Aborted."))
+            make_sure(t("Delete {what} {name}?", what=t(noun), name=record.name), yes=yes)
             catalog.delete(ctx, kind(), str(record.id))
         render.out(_message(noun, 3, record))
 

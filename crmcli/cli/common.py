@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from crmcli.errors import Invalid
+from crmcli.errors import CrmError, Invalid
 from crmcli.i18n import t
 
 # -- global state (set by the root callback for each invocation) -------------------------
@@ -188,6 +188,16 @@ def field_options(
         return wrapper
 
     return decorate
+
+
+def make_sure(question: str, *, yes: bool) -> None:
+    """Ask before a destructive step unless ``--yes``; anything but yes aborts (exit 1)."""
+    if yes:
+        return
+    from crmcli import render
+
+    if not render.confirm(question):
+        raise CrmError(t("Aborted."))
 
 
 def key_values(items: Optional[list[str]]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from crmcli.cli.common import (
     field_options,
     fmt,
     limit,
+    make_sure,
     new_app,
     state,
 )
@@ -156,7 +157,6 @@ def edit(
 def delete(ref: Ref, customer: OfCustomer = None, yes: YesOpt = False) -> None:
     """Delete a contact (soft; kept in the audit log)."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.models import Customer as C
     from crmcli.services import contacts, customers
@@ -166,9 +166,9 @@ def delete(ref: Ref, customer: OfCustomer = None, yes: YesOpt = False) -> None:
             ctx, ref, customer=customers.find(ctx, customer) if customer else None
         )
         owner = ctx.session.get(C, contact.customer_id)
-        if not yes and not render.confirm(
-            t("Delete contact {name} of {customer}?", name=contact.name, customer=owner.name)
-        ):
-            raise CrmError(t("Aborted."))
+        make_sure(
+            t("Delete contact {name} of {customer}?", name=contact.name, customer=owner.name),
+            yes=yes,
+        )
         contacts.delete(ctx, str(contact.id))
     render.out(t("Deleted contact {name} (id {id})", name=contact.name, id=contact.id))

@@ -11,6 +11,7 @@ from crmcli.cli.common import (
     YesOpt,
     fmt,
     limit,
+    make_sure,
     new_app,
     state,
 )
@@ -334,16 +335,14 @@ def receivables(
 def delete(ref: Ref, yes: YesOpt = False) -> None:
     """Delete a contract (soft: hidden from lists and receivables until restored)."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.services import contracts
 
     with state.unit(write=True) as ctx:
         contract = contracts.find(ctx, ref)
-        if not yes and not render.confirm(
-            t("Delete contract {code} {title}?", code=contract.code, title=contract.title)
-        ):
-            raise CrmError(t("Aborted."))
+        make_sure(
+            t("Delete contract {code} {title}?", code=contract.code, title=contract.title), yes=yes
+        )
         contracts.delete(ctx, str(contract.id))
     render.out(
         t(

@@ -13,6 +13,7 @@ from crmcli.cli.common import (
     fmt,
     key_values,
     limit,
+    make_sure,
     new_app,
     state,
 )
@@ -283,16 +284,14 @@ def edit(
 def delete(ref: Ref, yes: YesOpt = False) -> None:
     """Delete a customer (soft: hidden from lists and reports until restored)."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.services import customers
 
     with state.unit(write=True) as ctx:
         customer = customers.find(ctx, ref)
-        if not yes and not render.confirm(
-            t("Delete customer {code} {name}?", code=customer.code, name=customer.name)
-        ):
-            raise CrmError(t("Aborted."))
+        make_sure(
+            t("Delete customer {code} {name}?", code=customer.code, name=customer.name), yes=yes
+        )
         customers.delete(ctx, ref)
     render.out(
         t(

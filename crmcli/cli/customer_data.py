@@ -7,7 +7,16 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from crmcli.cli.common import FormatOpt, LimitOpt, SummaryFormatOpt, YesOpt, fmt, limit, state
+from crmcli.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    SummaryFormatOpt,
+    YesOpt,
+    fmt,
+    limit,
+    make_sure,
+    state,
+)
 from crmcli.cli.customer import (
     CityOpt,
     IndustryOpt,
@@ -490,7 +499,6 @@ def merge(
 ) -> None:
     """Merge a duplicate into the customer to keep (合并): records move, empty fields fill."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import pick, t
     from crmcli.services import customers
     from crmcli.services import dedupe as service
@@ -505,8 +513,7 @@ def merge(
             keep=kept.code,
             keep_name=kept.name,
         )
-        if not yes and not render.confirm(question):
-            raise CrmError(t("Aborted."))
+        make_sure(question, yes=yes)
         done = service.merge(ctx, str(kept.id), str(dropped.id))
     if output == "json":
         render.out(render.to_json(done))

@@ -5,7 +5,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from crmcli.cli.common import FormatOpt, LimitOpt, YesOpt, fmt, limit, new_app, state
+from crmcli.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    YesOpt,
+    fmt,
+    limit,
+    make_sure,
+    new_app,
+    state,
+)
 
 app = new_app("db")
 
@@ -163,7 +172,6 @@ def purge(
 ) -> None:
     """Remove deleted records for good, with what hangs under them (asks first)."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.services import dbadmin
     from crmcli.validate import parse_datetime
@@ -177,10 +185,7 @@ def purge(
             return
         for table, count in counts.items():
             render.out(f"{table}: {count}")
-        if not yes and not render.confirm(
-            t("Purge {count} deleted records for good?", count=total)
-        ):
-            raise CrmError(t("Aborted."))
+        make_sure(t("Purge {count} deleted records for good?", count=total), yes=yes)
         dbadmin.purge(ctx, before=cutoff)
     render.out(t("Purged {count} deleted records", count=total))
 

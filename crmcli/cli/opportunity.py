@@ -11,6 +11,7 @@ from crmcli.cli.common import (
     YesOpt,
     fmt,
     limit,
+    make_sure,
     new_app,
     state,
 )
@@ -481,16 +482,15 @@ def edit(
 def delete(ref: Ref, yes: YesOpt = False) -> None:
     """Delete an opportunity (soft: hidden from lists and reports until restored)."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.services import pipeline
 
     with state.unit(write=True) as ctx:
         opportunity = pipeline.find(ctx, ref)
-        if not yes and not render.confirm(
-            t("Delete opportunity {code} {title}?", code=opportunity.code, title=opportunity.title)
-        ):
-            raise CrmError(t("Aborted."))
+        make_sure(
+            t("Delete opportunity {code} {title}?", code=opportunity.code, title=opportunity.title),
+            yes=yes,
+        )
         pipeline.delete(ctx, str(opportunity.id))
     render.out(
         t(

@@ -11,6 +11,7 @@ from crmcli.cli.common import (
     YesOpt,
     fmt,
     limit,
+    make_sure,
     new_app,
     state,
 )
@@ -273,19 +274,15 @@ def cancel(
 ) -> None:
     """Cancel an order: it stays, marked cancelled, and counts in no report."""
     from crmcli import render
-    from crmcli.errors import CrmError
     from crmcli.i18n import t
     from crmcli.services import orders
 
     with state.unit(write=True) as ctx:
         order = orders.find(ctx, ref)
-        if (
-            order.status != "cancelled"
-            and not yes
-            and not render.confirm(
-                t("Cancel order {code} ({total})?", code=order.code, total=f"{order.total:,.2f}")
+        if order.status != "cancelled":
+            question = t(
+                "Cancel order {code} ({total})?", code=order.code, total=f"{order.total:,.2f}"
             )
-        ):
-            raise CrmError(t("Aborted."))
+            make_sure(question, yes=yes)
         orders.cancel(ctx, str(order.id), reason=reason)
     render.out(t("Cancelled order {code}", code=order.code))

@@ -84,6 +84,11 @@ LimitOpt = Annotated[
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+OwnerOpt = Annotated[
+    Optional[str],
+    typer.Option("--owner", metavar="USER", help="Owner (负责人); default: the acting user."),
+]
+NotesOpt = Annotated[Optional[str], typer.Option("--notes", metavar="TEXT", help="Notes (备注).")]
 
 
 def fmt(value: Optional[str], allowed: tuple[str, ...] = FORMATS) -> str:

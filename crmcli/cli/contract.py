@@ -7,6 +7,8 @@ import typer
 from crmcli.cli.common import (
     FormatOpt,
     LimitOpt,
+    NotesOpt,
+    OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
     fmt,
@@ -98,13 +100,8 @@ def add(
             "--opportunity", metavar="ID", help="The opportunity it closes (same customer)."
         ),
     ] = None,
-    notes: Annotated[
-        Optional[str], typer.Option("--notes", metavar="TEXT", help="Notes (备注).")
-    ] = None,
-    owner: Annotated[
-        Optional[str],
-        typer.Option("--owner", metavar="USER", help="Owner (负责人); default: the acting user."),
-    ] = None,
+    notes: NotesOpt = None,
+    owner: OwnerOpt = None,
     output: SummaryFormatOpt = None,
 ) -> None:
     """Add a contract with its payment plan; the plan must add up to the amount."""

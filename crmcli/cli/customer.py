@@ -7,6 +7,7 @@ import typer
 from crmcli.cli.common import (
     FormatOpt,
     LimitOpt,
+    OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
     field_options,
@@ -33,10 +34,6 @@ Ref = Annotated[
 SetOpt = Annotated[
     Optional[list[str]],
     typer.Option("--set", metavar="KEY=VALUE", help="Set a custom field (repeatable)."),
-]
-OwnerOpt = Annotated[
-    Optional[str],
-    typer.Option("--owner", metavar="USER", help="Owner (负责人); default: the acting user."),
 ]
 
 

@@ -7,6 +7,7 @@ import typer
 from crmcli.cli.common import (
     FormatOpt,
     LimitOpt,
+    OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
     fmt,
@@ -78,10 +79,6 @@ UrgencyOpt = Annotated[
 NeedsOpt = Annotated[
     Optional[str],
     typer.Option("--needs", metavar="TEXT", help="What the customer needs (需求特点)."),
-]
-OwnerOpt = Annotated[
-    Optional[str],
-    typer.Option("--owner", metavar="USER", help="Owner (负责人); default: the acting user."),
 ]
 
 

@@ -7,6 +7,8 @@ import typer
 from crmcli.cli.common import (
     FormatOpt,
     LimitOpt,
+    NotesOpt,
+    OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
     fmt,
@@ -117,13 +119,8 @@ def add(
             help="confirmed/已确认 (default), delivered/已交付 or paid/已付款.",
         ),
     ] = None,
-    notes: Annotated[
-        Optional[str], typer.Option("--notes", metavar="TEXT", help="Notes (备注).")
-    ] = None,
-    owner: Annotated[
-        Optional[str],
-        typer.Option("--owner", metavar="USER", help="Owner (负责人); default: the acting user."),
-    ] = None,
+    notes: NotesOpt = None,
+    owner: OwnerOpt = None,
     output: SummaryFormatOpt = None,
 ) -> None:
     """Add an order: one --item per line; money is exact (line = qty × price × (1 − discount))."""

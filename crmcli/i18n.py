@@ -69,6 +69,8 @@ ZH: dict[str, str] = {
     "2026年3月1日、today、tomorrow、yesterday 或 +3d、-2w、+1m 这样的偏移",
     "invalid number '{value}' for {field}": "{field} 的数值无效：'{value}'",
     "invalid whole number '{value}' for {field}": "{field} 需要整数，'{value}' 无效",
+    "amount '{value}' for {field} is too large (under {limit})": "{field} 的金额 '{value}' 过大"
+    "（须小于 {limit}）",
     "invalid amount '{value}' for {field}: use a number with at most 2 decimals": "{field} 金额无效："
     "'{value}'，请使用最多两位小数的数字",
     "{field} must be between {low} and {high}, not {value}": "{field} 必须在 {low} 到 {high} 之间，"
@@ -103,6 +105,10 @@ ZH: dict[str, str] = {
     "restore it first: crm customer restore {ref}": "请先恢复：crm customer restore {ref}",
     "{what} {ref} is not deleted": "{what} {ref} 未被删除",
     "customer code '{value}' is already used by {other}": "客户编号 '{value}' 已被 {other} 使用",
+    "another record": "另一条记录",
+    "{field} may not contain spaces: '{value}'": "{field}不能包含空格：'{value}'",
+    "{field} may not be only digits: '{value}' (a number names a record by id)": "{field}不能全是"
+    "数字：'{value}'（纯数字会被当作 id）",
     "no changes given": "没有给出要修改的内容",
     "give at least one field option, --set KEY=VALUE or --unset KEY": "请至少给出一个字段选项、"
     "--set KEY=VALUE 或 --unset KEY",
@@ -134,7 +140,9 @@ ZH: dict[str, str] = {
     "{name}（id {id}）",
     "Updated contact {name} (id {id})": "已修改联系人 {name}（id {id}）",
     "Contact {name} (id {id}) unchanged": "联系人 {name}（id {id}）没有变化",
-    "Deleted contact {name} (id {id})": "已删除联系人 {name}（id {id}）",
+    "Deleted contact {name} (id {id}; restore with: crm contact restore {id})": "已删除联系人 "
+    "{name}（id {id}；恢复：crm contact restore {id}）",
+    "Restored contact {name} (id {id})": "已恢复联系人 {name}（id {id}）",
     "Delete contact {name} of {customer}?": "删除 {customer} 的联系人 {name}？",
     "relation level": "关系等级",
     # config
@@ -142,8 +150,47 @@ ZH: dict[str, str] = {
     "invalid value for {key}: {reason}": "{key} 的值无效：{reason}",
     "Set {key} = {value}": "已设置 {key} = {value}",
     "Reset {key} to its default": "已将 {key} 恢复为默认值",
+    "batch {batch} set levels from a segmentation, not an import": "批次 {batch} 是按细分结果"
+    "设置的等级，不是导入",
+    "take it back with: {command}": "撤回：{command}",
+    "a payment cannot be dated before the contract was signed ({signed}): {value}": "收款日期"
+    "不能早于合同签订日期（{signed}）：{value}",
+    "--next {next} is before the contact itself ({at})": "--next {next} 早于这次接触本身（{at}）",
+    "date '{value}' is out of range (years {low}-{high})": "日期 '{value}' 超出范围"
+    "（{low}-{high} 年）",
+    "{count} open opportunities have no expected close date in these months and are left out": (
+        "{count} 个进行中的销售机会没有落在这几个月的预计成交日期，未计入"
+    ),
+    "overdue": "已逾期",
+    "you may not give customers to other staff ({value})": "不能把客户分给其他员工（{value}）",
+    "a cadence needs at least one offset such as 0d,3d,1w,1m": "跟进节奏至少需要一个间隔，"
+    "如 0d,3d,1w,1m",
+    "bad offset '{value}': use a whole number and d, w, m or y": "无效间隔 '{value}'："
+    "请用整数加 d、w、m 或 y",
+    "a list of stages, each {key, en, zh, probability}": "阶段列表，每项为 {key, en, zh, probability}",
+    "each stage needs at least a key and a probability": "每个阶段至少需要 key 和 probability",
+    "stage key '{value}' must be lower-case letters, digits and _": "阶段键 '{value}' 只能由"
+    "小写字母、数字和 _ 组成",
+    "probability of '{key}' must be a whole number 0-100": "'{key}' 的赢率须为 0-100 的整数",
+    "stage keys must be unique": "阶段键不能重复",
+    "the pipeline must keep the stages 'won' and 'lost'": "销售流程必须保留阶段 'won' 和 'lost'",
+    "the probability of '{key}' is always {value}": "'{key}' 的赢率固定为 {value}",
+    "opportunities are still in the stages {stages}: move them first": "仍有销售机会处于阶段 "
+    "{stages}：请先转移它们",
+    'an object of name -> offsets, e.g. {"quick": "0d,2d,1w"}': "名称 -> 间隔 的对象，"
+    '例如 {"quick": "0d,2d,1w"}',
+    "offsets of cadence '{name}' must be text like 0d,3d,1w": "节奏 '{name}' 的间隔须为"
+    "文本，如 0d,3d,1w",
+    "an object with the keys {keys}": "一个以 {keys} 为键的对象",
+    "unknown key '{value}' ({accepted})": "未知键 '{value}'（可用：{accepted}）",
+    "'{key}' must be {what}": "'{key}' 须为{what}",
+    "a non-empty text": "非空文本",
+    "a whole number of days above 0": "大于 0 的整数天数",
+    "a whole number of hours above 0": "大于 0 的整数小时数",
+    'a text or {"en": ..., "zh": ...}': '文本或 {"en": ..., "zh": ...}',
     # database
     "cannot open database {path}: {error}": "无法打开数据库 {path}：{error}",
+    "it holds tables of another program ({tables})": "其中有其他程序的表（{tables}）",
     "the database schema ({found}) is newer than this crm ({head}); upgrade crmcli": "数据库结构"
     "（{found}）比当前 crm（{head}）更新，请升级 crmcli",
     "Upgraded the database schema from {old} to {new}": "数据库结构已从 {old} 升级到 {new}",

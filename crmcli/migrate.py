@@ -59,6 +59,8 @@ def upgrade(
                 head=script_head(location),
             )
         )
+    if old is not None and target == "head" and old == script_head(location):
+        return old, old  # current: nothing to do, nothing to copy aside
     if old is None:
         _refuse_foreign_database(db)
     elif db.is_sqlite:

@@ -42,6 +42,10 @@ def load() -> dict[str, Any]:
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        prefs = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise Invalid(f"cannot read preferences {file}: {e}") from None
+    for key, example in (("lang", 'lang = "zh"'), ("format", 'format = "json"')):
+        if key in prefs and not isinstance(prefs[key], str):
+            raise Invalid(f"cannot read preferences {file}: {key} should be text, as in {example}")
+    return prefs

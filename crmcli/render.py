@@ -22,24 +22,13 @@ from crmcli.vocab import FieldDef, Vocab
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_ROWS = 50
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: column kinds never wrapped in a table (names and text wrap instead)
+#: column kinds short enough never to wrap in a table; the rest (names, text, phones,
+#: usernames) fold when a table is wider than the terminal, so no column is cropped or lost
 KEEP_WHOLE = frozenset(
-    {
-        "enum",
-        "money",
-        "int",
-        "percent",
-        "share",
-        "bar",
-        "label",
-        "date",
-        "datetime",
-        "when",
-        "phone",
-        "bool",
-        "user",
-    }
+    {"enum", "money", "int", "percent", "share", "bar", "date", "datetime", "when", "bool"}
 )
+#: the narrowest a folding column gets (in cells): room for four Chinese characters
+FOLD_MIN = 8
 
 
 class Col(NamedTuple):
@@ -284,19 +273,23 @@ def table(
     tbl = Table(
         box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold", pad_edge=False
     )
-    for c in columns:
+    cells = [[_cell_or_bar(record.get(c.key), c) for c in columns] for record in data]
+    for i, c in enumerate(columns):
         numeric = c.kind in ("money", "int", "percent", "share")
         keep_whole = c.kind in KEEP_WHOLE or c.key == "id" or c.key.endswith("code")
+        widest = max(
+            [cell_len(c.header), *(cell_len(row[i]) for row in cells if isinstance(row[i], str))]
+        )
         tbl.add_column(
             c.header,
             justify="right" if numeric else "left",
             max_width=c.max_width,
             overflow="fold",
             no_wrap=keep_whole,
-            min_width=min(cell_len(c.header), 8) if not keep_whole else None,
+            min_width=None if keep_whole else min(widest, FOLD_MIN),
         )
-    for record in data:
-        tbl.add_row(*(_cell_or_bar(record.get(c.key), c) for c in columns))
+    for row in cells:
+        tbl.add_row(*row)
     console().print(tbl)
 
 
@@ -327,11 +320,12 @@ def record(
     if fmt in ("json", "jsonl"):
         out(to_json(data, indent=2 if fmt == "json" else None))
         return
-    if fmt == "csv":
+    if fmt == "csv":  # the record's own fields: the same columns for every record
+        inside = {key for key, _title, _columns in sections}
         flat = {
             k: v
             for k, v in data.items()
-            if not (isinstance(v, list) and v and isinstance(v[0], dict))
+            if k not in inside and not (isinstance(v, list) and v and isinstance(v[0], dict))
         }
         write_csv(sys.stdout, [flat])
         return

@@ -310,7 +310,9 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e17:
             return str(int(value))
-        text = repr(value)
+        # 15 significant digits, as Excel shows a number: =0.3+0.6 stores
+        # 0.8999999999999999 and means 0.9
+        text = f"{value:.15g}"
         return format(Decimal(text), "f") if "e" in text else text
     if isinstance(value, datetime):
         if value.time() == time(0):
@@ -536,7 +538,7 @@ def write_csv(
                         ""
                         if v is None
                         else v
-                        if type(v) is str and not v.startswith(FORMULA_START)
+                        if type(v) is str and not v.startswith(_DEFUSED)
                         else _csv_text(v)
                         for v in row
                     ]
@@ -547,6 +549,10 @@ def write_csv(
     finally:
         stream.detach()
     return count
+
+
+#: text that :func:`neutralise` may change: a formula start, or quotes before one
+_DEFUSED = (*FORMULA_START, "'")
 
 
 def _csv_text(value: Any) -> str:

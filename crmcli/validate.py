@@ -18,7 +18,9 @@ from crmcli.i18n import t
 from crmcli.vocab import FieldDef
 
 CENT = Decimal("0.01")
-MONEY_LIMIT = Decimal("1e15")  # what fits, as cents, in a BIGINT with room to add
+INT_LIMIT = 2**63 - 1
+# under 10 trillion: two decimals stay exact through a JSON number (15 significant digits)
+MONEY_LIMIT = Decimal("1e13")
 
 _DATE_RE = re.compile(
     r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
@@ -49,8 +51,27 @@ def _bad_date(value: str) -> Invalid:
     )
 
 
+#: the years a date may fall in: room for an old firm's founding, and for a day added
+#: to any date (``--until``) without leaving what Python's dates hold
+YEARS = (1000, 9998)
+
+
 def parse_datetime(value: str, *, base: datetime | None = None) -> datetime:
     """A point in local time from any accepted date form; a bare date means midnight."""
+    moment = _parse_datetime(value, base)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise Invalid(
+            t(
+                "date '{value}' is out of range (years {low}-{high})",
+                value=value,
+                low=YEARS[0],
+                high=YEARS[1],
+            )
+        )
+    return moment
+
+
+def _parse_datetime(value: str, base: datetime | None) -> datetime:
     text = nfkc(value).lower()
     start = base or now()
     if text in _WORDS:
@@ -63,16 +84,22 @@ def parse_datetime(value: str, *, base: datetime | None = None) -> datetime:
         sign, amount, unit = m.groups()
         n = int(amount) * (1 if sign == "+" else -1)
         if unit == "h":
-            return start + timedelta(hours=n)
+            try:
+                return start + timedelta(hours=n)
+            except OverflowError:
+                raise _bad_date(value) from None
         from dateutil.relativedelta import relativedelta
 
-        delta = {
-            "d": relativedelta(days=n),
-            "w": relativedelta(weeks=n),
-            "m": relativedelta(months=n),
-            "y": relativedelta(years=n),
-        }[unit]
-        day = start.date() + delta
+        try:
+            delta = {
+                "d": relativedelta(days=n),
+                "w": relativedelta(weeks=n),
+                "m": relativedelta(months=n),
+                "y": relativedelta(years=n),
+            }[unit]
+            day = start.date() + delta
+        except (OverflowError, ValueError):  # beyond year 1 or 9999
+            raise _bad_date(value) from None
         return datetime.combine(day, datetime.min.time())
     m = _DATE_RE.match(text)
     if not m:
@@ -100,12 +127,16 @@ def parse_money(value: str, field: str = "amount") -> Decimal:
         amount = Decimal(text) * scale
     except InvalidOperation:
         amount = None
-    if (
-        amount is None
-        or not amount.is_finite()
-        or abs(amount) >= MONEY_LIMIT
-        or amount != amount.quantize(CENT, ROUND_HALF_UP)
-    ):
+    if amount is not None and amount.is_finite() and abs(amount) >= MONEY_LIMIT:
+        raise Invalid(
+            t(
+                "amount '{value}' for {field} is too large (under {limit})",
+                value=value,
+                field=field,
+                limit=f"{int(MONEY_LIMIT):,}",
+            )
+        )
+    if amount is None or not amount.is_finite() or amount != amount.quantize(CENT, ROUND_HALF_UP):
         raise Invalid(
             t(
                 "invalid amount '{value}' for {field}: use a number with at most 2 decimals",
@@ -158,6 +189,16 @@ def parse_int(value: str, field: str, *, low: int | None = None, high: int | Non
                 "{field} must be at most {high}, not {value}", field=field, high=high, value=value
             )
         raise Invalid(message)
+    if not -INT_LIMIT <= number <= INT_LIMIT:  # what a 64-bit database column holds
+        raise Invalid(
+            t(
+                "{field} must be between {low} and {high}, not {value}",
+                field=field,
+                low=-INT_LIMIT,
+                high=INT_LIMIT,
+                value=value,
+            )
+        )
     return number
 
 

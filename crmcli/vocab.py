@@ -271,13 +271,13 @@ CUSTOMER_FIELDS = [
     F("city", "City", "城市", limit=100),
     F("founded_on", "Founded on", "成立日期", "date"),
     F("capital", "Capital", "资本额", "money"),
-    F("employees", "Employees", "员工人数", "int", low=0),
+    F("employees", "Employees", "员工人数", "int", low=0, high=2**31 - 1),
     F("annual_revenue", "Annual revenue", "年营业额", "money"),
     F("bank", "Bank", "主要往来银行", limit=200),
     F("payment_terms", "Payment terms", "付款方式", limit=200),
     F("customer_since", "Customer since", "往来起始日期", "date"),
     F("credit_rating", "Credit rating", "信用评定", "enum", CREDIT),
-    F("points", "Points", "积分", "int"),
+    F("points", "Points", "积分", "int", low=-(2**31), high=2**31 - 1),
     F("tags", "Tags", "标签", "tags"),
     F("notes", "Notes", "备注", limit=4000),
     F("extra", "Custom fields", "自定义字段", "extra"),
@@ -643,4 +643,53 @@ ON_DUPLICATE = Vocab(
     "On duplicate",
     "重复时",
     [("update", "Update", "更新"), ("skip", "Skip", "跳过"), ("error", "Error", "报错")],
+)
+
+#: ``crm db imports``: what a batch was.
+BATCH_KIND = Vocab(
+    "Batch kind",
+    "批次类型",
+    [("customer", "import", "导入"), ("segment", "levels from ABC", "按 ABC 定级")],
+)
+
+#: ``crm db audit`` and ``crm db purge``: the kinds of record and what was done to them.
+RECORD_KIND = Vocab(
+    "Record",
+    "对象",
+    [
+        ("customer", "customer", "客户"),
+        ("contact", "contact", "联系人"),
+        ("interaction", "interaction", "接触记录"),
+        ("followup", "follow-up", "跟进"),
+        ("opportunity", "opportunity", "销售机会"),
+        ("order", "order", "订单"),
+        ("sales_order", "order", "订单"),
+        ("contract", "contract", "合同"),
+        ("ticket", "ticket", "服务工单"),
+        ("product", "product", "产品"),
+        ("supplier", "supplier", "供应商"),
+        ("competitor", "competitor", "竞争对手"),
+        ("user", "user", "员工"),
+        ("setting", "setting", "设置"),
+        ("import_batch", "import batch", "导入批次"),
+        ("database", "database", "数据库"),
+    ],
+)
+AUDIT_ACTION = Vocab(
+    "Action",
+    "操作",
+    [
+        ("create", "create", "新建"),
+        ("update", "update", "修改"),
+        ("delete", "delete", "删除"),
+        ("restore", "restore", "恢复"),
+        ("assign", "assign", "分配"),
+        ("disable", "disable", "停用"),
+        ("merge", "merge", "合并"),
+        ("pay", "pay", "收款"),
+        ("import", "import", "导入"),
+        ("undo", "undo", "撤销导入"),
+        ("revert", "revert", "撤回"),
+        ("purge", "purge", "清除"),
+    ],
 )

@@ -6,7 +6,6 @@ temporary name and renamed, so a reader never sees half a workbook.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,15 +20,16 @@ def _width(value: Any) -> int:
 
 
 def write_report_book(book: Book, path: Path) -> None:
+    """The book as an .xlsx file, written beside ``path`` and renamed over it when whole."""
     import xlsxwriter
 
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.part")
-    workbook = xlsxwriter.Workbook(
-        str(tmp),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    try:
+    from crmcli.tabular import atomic
+
+    with atomic(Path(path)) as part:
+        workbook = xlsxwriter.Workbook(
+            str(part),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
         styles = {
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "subtitle": workbook.add_format({"bold": True, "font_size": 11}),
@@ -42,10 +42,6 @@ def write_report_book(book: Book, path: Path) -> None:
         for sheet in book.sheets:
             _write_sheet(workbook, sheet, book, styles)
         workbook.close()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _write_sheet(workbook: Any, sheet: Sheet, book: Book, styles: dict[str, Any]) -> None:

@@ -73,3 +73,28 @@ def test_bad_values_change_nothing(crm, db, args, message):
     before = db.dump()
     assert message in crm(*args, code=1).stderr
     assert db.dump() == before
+
+
+def test_settings_that_would_break_records_are_refused(crm, db):
+    crm("customer", "add", "甲公司")
+    crm("opportunity", "add", "甲公司", "ERP", "--amount", "1000", "--stage", "negotiation")
+    before = db.dump()
+    for key, value, reason in [
+        ("pipeline.stages.won.probability", "50", "the probability of 'won' is always 100"),
+        ("pipeline.stages.lost.probability", "90", "the probability of 'lost' is always 0"),
+        (
+            "pipeline.stages",
+            '[{"key": "lead", "probability": 10}, {"key": "won", "probability": 100},'
+            ' {"key": "lost", "probability": 0}]',
+            "opportunities are still in the stages negotiation: move them first",
+        ),
+        ("followup.default_cadence", "nope", "the default cadence 'nope' is not defined"),
+        ("followup.cadences", '{"quick": "0d,2d"}', "the default cadence 'memory' is not"),
+    ]:
+        assert reason in crm("config", "set", key, value, code=1).stderr
+    assert db.dump() == before
+
+
+def test_every_setting_message_in_chinese(crm):
+    result = crm("--lang", "zh", "config", "set", "pipeline.stages.won.probability", "5", code=1)
+    assert "'won' 的赢率固定为 100" in result.stderr

@@ -82,6 +82,20 @@ def test_contacts_of_deleted_customers_are_hidden(crm, acme):
     crm("contact", "add", "C000001", "新人", code=1)
 
 
+def test_a_deleted_contact_comes_back(crm, db, acme):
+    crm("contact", "add", "C000001", "李娜")
+    out = crm("contact", "delete", "李娜", "--yes").stdout
+    assert "restore with: crm contact restore 1" in out
+    result = crm("contact", "edit", "李娜", "--title", "经理", code=1)
+    assert "contact 1 is deleted; crm contact restore 1" in result.stderr
+    crm("contact", "restore", "李娜", "-c", "C000001")
+    assert [c["name"] for c in crm.json("contact", "list")] == ["李娜"]
+    assert crm.json("customer", "list", "--search", "李娜")[0]["code"] == "C000001"
+    actions = db.rows("SELECT action FROM audit_entry WHERE entity = 'contact' ORDER BY id")
+    assert [a["action"] for a in actions] == ["create", "delete", "restore"]
+    assert "is not deleted" in crm("contact", "restore", "李娜", code=1).stderr
+
+
 BAD = [
     (["contact", "add", "C000009", "某人"], "no customer 'C000009'"),
     (["contact", "add", "C000001", ""], "Name is required"),

@@ -216,6 +216,8 @@ def test_list_filters_and_search(crm):
     assert names("--search", "BETA") == ["Beta Ltd"]
     assert names("--search", "C000002") == ["华南零售"]
     assert names("--search", "38887777") == ["华南零售"]  # phone digits
+    assert names("--search", "020 38887") == ["华南零售"]  # a phone typed another way
+    assert names("--search", "(020) 3888-7777") == ["华南零售"]
     assert names("--search", "王小明") == ["华南零售"]  # a contact's name
     assert names("--sort", "-name") == sorted(["华东制造", "华南零售", "Beta Ltd"], reverse=True)
     assert names("--limit", "2") == ["华东制造", "华南零售"]
@@ -391,6 +393,17 @@ BAD_INPUT = [
     (["customer", "restore", "C999999"], "no customer"),
     (["customer", "assign", "C000001", "--owner", "ghost"], "unknown user 'ghost'"),
     (["--lang", "fr", "customer", "list"], "invalid language 'fr'"),
+    (["customer", "edit", "C000001", "--code", ""], "Code is required"),
+    (["customer", "edit", "C000001", "--code", "123"], "Code may not be only digits: '123'"),
+    (["customer", "add", "X", "--code", "a 1"], "Code may not contain spaces: 'A 1'"),
+    (["customer", "add", "X", "--points", "99999999999"], "Points must be between"),
+    (["customer", "add", "X", "--employees", "9" * 20], "Employees must be between"),
+    (["customer", "add", "X", "--founded-on", "+99999999d"], "invalid date '+99999999d'"),
+    (["customer", "add", "X", "--founded-on", "-3000y"], "invalid date '-3000y'"),
+    (["customer", "add", "X", "--founded-on", "9999-12-31"], "is out of range (years 1000-9998)"),
+    (["customer", "add", "X", "--capital", "10000000000000"], "is too large"),
+    (["customer", "list", "--limit", "9" * 25], "--limit must be between"),
+    (["db", "audit", "--entity", "nope"], "unknown record 'nope'"),
 ]
 
 
@@ -428,3 +441,26 @@ def test_money_stays_exact(crm, db):
     crm("customer", "add", "B", "--capital", "0.20")
     total = db.scalar("SELECT sum(capital) FROM customer")
     assert Decimal(total) / 100 == Decimal("0.30")
+
+
+def test_a_lost_customers_pending_touches_are_cancelled_and_audited(crm, db):
+    crm("customer", "add", "流失客户")
+    crm("followup", "add", "C000001", "--due", "+3d")
+    crm("followup", "add", "C000001", "--due", "+9d")
+    crm("customer", "edit", "C000001", "--status", "流失")
+    assert db.scalar("SELECT COUNT(*) FROM followup WHERE status = 'cancelled'") == 2
+    cancelled = db.rows(
+        "SELECT entity_id FROM audit_entry WHERE entity = 'followup' AND action = 'update'"
+    )
+    assert sorted(r["entity_id"] for r in cancelled) == [1, 2]
+
+
+def test_a_code_given_by_someone_elses_customer_is_not_named_to_sales(crm, db):
+    crm("customer", "add", "王的客户")
+    crm("user", "add", "boss", "--role", "admin")
+    crm("--user", "boss", "user", "add", "li", "--role", "sales")
+    crm("--user", "boss", "user", "add", "wang", "--role", "sales")
+    crm("--user", "boss", "customer", "assign", "C000001", "--owner", "wang")
+    result = crm("--user", "li", "customer", "add", "X", "--code", "C000001", code=1)
+    assert "already used by another record" in result.stderr
+    assert "王的客户" not in result.stderr

@@ -73,7 +73,19 @@ def book(crm):
         "--phone",
         "013800138000",
     )
-    crm("customer", "add", "个人客户王五", "--kind", "个人", "--level", "银牌", "--notes", "-5")
+    crm(
+        "customer",
+        "add",
+        "个人客户王五",
+        "--kind",
+        "个人",
+        "--level",
+        "银牌",
+        "--notes",
+        "-5",
+        "--address",
+        "'=1+1 (typed with its quote)",
+    )
     return crm
 
 

@@ -161,7 +161,7 @@ def test_opportunity_by_id_or_code_of_the_same_customer_and_open(crm, book):
         ).stderr
     )
     assert (
-        "no opportunity 'O000003'"
+        "opportunity O000003 belongs to another customer"
         in crm(
             "followup", "add", "C000001", "--due", "+1d", "--opportunity", "O000003", code=1
         ).stderr

@@ -856,3 +856,58 @@ def test_the_fast_email_check_agrees_with_email_validator(text):
     except Invalid:
         accepted = False
     assert accepted == expected, text
+
+
+def test_owner_cells_follow_the_rules_of_owner(crm, db, tmp_path):
+    crm("init")
+    for name, role, active in (
+        ("boss", "admin", True),
+        ("lina", "sales", True),
+        ("wei", "sales", True),
+        ("gone", "sales", False),
+    ):
+        db.execute(
+            "INSERT INTO app_user (username, role, active) VALUES (:u, :r, :a)",
+            u=name,
+            r=role,
+            a=active,
+        )
+    path = write(tmp_path, "in.csv", "客户名称,负责人\n甲,wei\n乙,lina\n丙,gone\n")
+    before = db.dump()
+    result = json.loads(
+        crm("--user", "lina", "customer", "import", path, "-f", "json", code=1).stdout
+    )
+    reasons = {e["row"]: e["reason"] for e in result["errors"]}
+    assert reasons == {
+        2: "you may not give customers to other staff (wei)",
+        4: "user 'gone' is disabled",
+    }
+    assert db.dump() == before
+    crm("--user", "boss", "customer", "import", path, "--skip-invalid", "-f", "json", code=1)
+    owners = db.rows(
+        "SELECT c.name, u.username FROM customer c JOIN app_user u ON u.id = c.owner_id"
+        " ORDER BY c.name"
+    )
+    assert sorted((r["name"], r["username"]) for r in owners) == [("乙", "lina"), ("甲", "wei")]
+
+
+def test_numbers_from_excel_formulas_read_as_excel_shows_them(crm, db, tmp_path):
+    path = make_xlsx(
+        tmp_path / "f.xlsx",
+        {"客户": [["客户名称", "资本额"], ["甲", 0.3 + 0.6], ["乙", 100 * 1.13]]},
+    )
+    crm("customer", "import", path)
+    capital = {r["name"]: r["capital"] for r in crm.json("customer", "list")}
+    assert capital == {"甲": 0.9, "乙": 113}
+
+
+def test_a_segmentation_batch_is_taken_back_by_revert_not_undo(crm, db):
+    crm("customer", "add", "甲公司")
+    crm("report", "segment", "--by", "abc", "--apply")
+    listed = crm.json("db", "imports")
+    assert [(b["id"], b["entity"]) for b in listed] == [(1, "segment")]
+    before = db.dump()
+    result = crm("customer", "import", "--undo", "1", code=1)
+    assert "set levels from a segmentation, not an import" in result.stderr
+    assert "crm report segment --revert 1" in result.stderr
+    assert db.dump() == before

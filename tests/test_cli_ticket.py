@@ -116,9 +116,10 @@ def test_the_whole_life_of_a_ticket(crm, book, db):
         "satisfaction": 5,
     }
     crm("--user", "sunhao", "ticket", "reopen", "T000001", "--reason", "又开始重启")
-    row = book.one("SELECT status, resolved_at, closed_at, satisfaction FROM ticket")
+    row = book.one("SELECT status, resolution, resolved_at, closed_at, satisfaction FROM ticket")
     assert row == {
         "status": "in_progress",
+        "resolution": None,
         "resolved_at": None,
         "closed_at": None,
         "satisfaction": None,
@@ -134,6 +135,7 @@ def test_the_whole_life_of_a_ticket(crm, book, db):
         ("reopened", "in_progress", "sunhao"),
     ]
     assert card["events"][3]["note"] == "远程查看日志，疑似固件问题"
+    assert card["events"][4]["note"] == "升级AP固件"  # the old resolution, on the card
     assert card["owner"] == "sunhao" and card["customer_code"] == "C000002"
     actions = [
         r["action"]

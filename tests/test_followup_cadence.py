@@ -228,9 +228,14 @@ def test_bad_cadences(crm, db, customer, cadence, message):
 
 
 def test_default_cadence_naming_nothing(crm, db, customer):
-    crm("config", "set", "followup.default_cadence", "weekly")
-    result = crm("followup", "plan", customer, code=1)
+    result = crm("config", "set", "followup.default_cadence", "weekly", code=1)
     assert "the default cadence 'weekly' is not defined (memory)" in result.stderr
+    crm("config", "set", "followup.cadences", '{"weekly": "0d,1w,2w"}', code=1)  # drops memory
+    crm("config", "set", "followup.cadences", '{"memory": "0d,3d", "weekly": "0d,1w"}')
+    crm("config", "set", "followup.default_cadence", "weekly")
+    crm("followup", "plan", customer)
+    assert db.scalar("SELECT cadence FROM followup") == "weekly"
+    assert db.scalar("SELECT COUNT(*) FROM setting") == 2
 
 
 def test_invalid_is_raised_for_bad_offsets_in_the_service():

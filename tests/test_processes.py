@@ -26,3 +26,70 @@ def test_each_write_command_works_in_a_fresh_process():
         assert "Error" not in result.stderr
     shown = json.loads(run_crm("customer", "show", "甲公司", "-f", "json", env=env).stdout)
     assert shown["level"] == "gold" and shown["contacts"] == []
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    """``crm ... | head -1``: the pipe closes under a long output; crm stops quietly."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    rows = "".join(f"客户{i:03d},{'x' * 200}\n" for i in range(300))  # > a pipe buffer
+    assert run_crm("customer", "import", "-", input="name,notes\n" + rows).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for fmt in ("jsonl", "csv", "table"):
+        crm = subprocess.Popen(
+            [sys.executable, "-m", "crmcli", "customer", "list", "-n", "300", "-f", fmt],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert crm.stdout is not None and crm.stderr is not None
+        crm.stdout.readline()
+        crm.stdout.close()  # what head does after its first line
+        assert crm.wait(timeout=60) == 0, fmt
+        assert crm.stderr.read() == b"", fmt
+
+
+def test_a_question_on_screen_holds_no_lock():
+    """While ``order cancel`` waits for its y/N, others write and the nightly job runs."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    for step in (
+        ["customer", "add", "甲公司"],
+        ["product", "add", "服务器", "--price", "100"],
+        ["order", "add", "甲公司", "-i", "P0001:1"],
+    ):
+        assert run_crm(*step).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRM_LANG": "en"}
+    asking = subprocess.Popen(
+        [sys.executable, "-m", "crmcli", "order", "cancel", "D000001"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert asking.stderr is not None  # the question is asked on stderr
+        question = b""
+        while b"[y/N]" not in question:
+            question += asking.stderr.read1(200)  # type: ignore[attr-defined]
+        assert b"Cancel order D000001" in question
+        # with the write lock held by the question, these would wait, then fail "locked"
+        for args in (
+            ["log", "甲公司", "-c", "phone", "-s", "问候"],
+            ["customer", "delete", "甲公司", "-y"],
+        ):
+            result = run_crm(*args, timeout=60)
+            assert result.returncode == 0, result.stderr
+        _out, err = asking.communicate(b"y\n", timeout=60)
+    finally:
+        asking.kill()
+    # its customer went meanwhile: the order is out of sight, and nothing is cancelled
+    assert asking.returncode == 1 and b"no order 'D000001'" in err

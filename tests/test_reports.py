@@ -306,7 +306,10 @@ def test_forecast_weights_open_amounts_by_month(crm, db):
         expected=(this_month - timedelta(days=1)).isoformat(),
         probability=10,
     )
-    rows = crm.json("report", "forecast", "--months", "3")
+    opportunity(db, 1, "900", "lead", [])  # no expected close: left out, and counted
+    result = crm("report", "forecast", "--months", "3", "-f", "json")
+    assert "1 open opportunities have no expected close date in these months" in result.stderr
+    rows = json.loads(result.stdout)
     assert [r["month"] for r in rows] == [
         "overdue",
         f"{this_month:%Y-%m}",
@@ -315,6 +318,7 @@ def test_forecast_weights_open_amounts_by_month(crm, db):
     ]
     assert rows[0]["weighted_amount"] == 30 and rows[1]["weighted_amount"] == 500
     assert rows[2]["weighted_amount"] == 1500 and rows[3]["opportunities"] == 0
+    assert "已逾期" in crm("--lang", "zh", "report", "forecast").stdout
     crm("report", "forecast", "--months", "0", code=1)
     crm("report", "forecast", "--by", "city", code=1)
 
@@ -419,6 +423,21 @@ def test_export_writes_a_workbook_with_native_charts(crm, db, tmp_path):
         assert "=HYPERLINK" in strings and "客户编号" in strings
     assert not list(tmp_path.glob(".*.part"))
     crm("report", "export", str(tmp_path / "report.csv"), code=1)
+    result = crm("report", "export", str(tmp_path / "nowhere" / "report.xlsx"), code=1)
+    assert result.stderr.startswith("Error: no folder") and len(result.stderr.splitlines()) == 1
+
+
+def test_export_as_of_a_past_day_counts_what_was_there_then(crm, db, tmp_path):
+    from openpyxl import load_workbook
+
+    customers(crm, "甲")
+    opportunity(db, 1, "100", "lead", [], created="2026-01-05 10:00:00")
+    opportunity(db, 1, "200", "lead", [], created="2026-03-05 10:00:00")
+    target = tmp_path / "r.xlsx"
+    crm("report", "export", str(target), "--as-of", "2026-02-01")
+    sheet = load_workbook(target, read_only=True)["Funnel"]
+    reached = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Lead"]
+    assert reached[0][1] == 1  # the March opportunity did not exist on 1 February
 
 
 BAD = [

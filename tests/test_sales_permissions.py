@@ -126,3 +126,63 @@ def test_managers_change_every_customers_sales(crm, db, team):
     assert db.scalar("SELECT user_id FROM stage_change WHERE to_stage = 'won'") == db.scalar(
         "SELECT id FROM app_user WHERE username = 'zhaolei'"
     )
+
+
+GIVING_AWAY = [
+    ["followup", "add", "C000001", "--due", "+1d", "--owner", "chenjing"],
+    ["followup", "plan", "C000001", "--owner", "chenjing"],
+    ["opportunity", "add", "C000001", "X", "--amount", "5", "--owner", "chenjing"],
+    ["opportunity", "edit", "O000001", "--owner", "chenjing"],
+    ["order", "add", "C000001", "-i", "P0001:1", "--owner", "chenjing"],
+    [
+        "contract",
+        "add",
+        "C000001",
+        "X",
+        "--amount",
+        "5",
+        "--plan",
+        "2027-01-01:5",
+        "--owner",
+        "chenjing",
+    ],
+    ["ticket", "open", "C000001", "-k", "repair", "-s", "x", "--owner", "chenjing"],
+]
+
+
+@pytest.mark.parametrize("args", GIVING_AWAY, ids=lambda a: " ".join(a[:2]))
+def test_sales_do_not_give_records_to_colleagues(crm, db, team, args):
+    before = db.dump()
+    result = crm(*as_user("liuyang"), *args, code=1)
+    assert "liuyang (Sales) may not give records to other staff" in result.stderr
+    assert db.dump() == before
+
+
+def test_a_ticket_may_go_to_the_service_desk(crm, db, team):
+    crm(
+        *as_user("liuyang"),
+        "ticket",
+        "open",
+        "C000001",
+        "-k",
+        "repair",
+        "-s",
+        "x",
+        "--owner",
+        "sunhao",
+    )
+    crm(*as_user("liuyang"), "ticket", "assign", "T000001", "--owner", "sunhao")
+    assert (
+        db.scalar("SELECT u.username FROM ticket t JOIN app_user u ON u.id = t.owner_id")
+        == "sunhao"
+    )
+    result = crm(*as_user("liuyang"), "ticket", "assign", "T000001", "--owner", "chenjing", code=1)
+    assert "may not give records to other staff" in result.stderr
+
+
+def test_a_salespersons_morning_list_holds_unassigned_touches_on_their_customers(crm, db, team):
+    crm(*as_user("wangfang"), "followup", "add", "C000001", "--due", "today")
+    db.execute("UPDATE followup SET owner_id = NULL")  # as in a book from single-user days
+    mine = crm.json(*as_user("liuyang"), "followup", "due")
+    assert [r["customer_code"] for r in mine] == ["C000001"]
+    assert crm.json(*as_user("chenjing"), "followup", "due") == []

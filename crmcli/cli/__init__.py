@@ -105,6 +105,9 @@ class LazyGroup(TyperGroup):
             raise
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader went away (``crm ... | head``): not an error
+            _quiet_stdout()
+            raise typer.Exit(0) from None
         except Exception as e:
             if debug() or _is_click_exception(e):
                 raise
@@ -120,6 +123,14 @@ def _is_click_exception(e: Exception) -> bool:
     except ImportError:  # Typer before it vendored Click
         from click.exceptions import ClickException  # type: ignore[no-redef]
     return isinstance(e, ClickException)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that nothing more (not even the final
+    flush) is written to a pipe whose reader has gone."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _unexpected(e: Exception) -> None:
@@ -210,7 +221,13 @@ def root(
 
 def main() -> None:
     """The console script ``crm``."""
-    app(prog_name="crm")
+    try:
+        app(prog_name="crm")
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

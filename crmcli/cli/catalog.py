@@ -15,10 +15,10 @@ from crmcli.cli.common import (
     LimitOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     field_options,
     fmt,
     limit,
-    make_sure,
     new_app,
     state,
 )
@@ -239,9 +239,13 @@ def build(noun: str) -> typer.Typer:
         from crmcli.i18n import t
         from crmcli.services import catalog
 
+        def question(ctx: Any) -> str:
+            record = catalog.find(ctx, kind(), ref)
+            return t("Delete {what} {name}?", what=t(noun), name=record.name)
+
+        ask_first(yes, question)
         with state.unit(write=True) as ctx:
             record = catalog.find(ctx, kind(), ref)
-            make_sure(t("Delete {what} {name}?", what=t(noun), name=record.name), yes=yes)
             catalog.delete(ctx, kind(), str(record.id))
         render.out(_message(noun, 3, record))
 

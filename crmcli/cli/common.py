@@ -205,6 +205,20 @@ def make_sure(question: str, *, yes: bool) -> None:
         raise CrmError(t("Aborted."))
 
 
+def ask_first(yes: bool, question: "Callable[[Any], str | None]") -> None:
+    """Ask before a destructive step, in a read-only transaction of its own: nobody
+    waits on the write lock while a person reads the question. ``question(ctx)`` finds
+    the record (a clear error when it is not there) and words the question, or gives
+    None when there is nothing to ask. The step itself then runs in a short write
+    transaction that finds the record again."""
+    if yes:
+        return
+    with state.unit() as ctx:
+        text = question(ctx)
+    if text is not None:
+        make_sure(text, yes=False)
+
+
 def key_values(items: Optional[list[str]]) -> dict[str, str]:
     """``--set KEY=VALUE`` options as a dict (custom fields)."""
     result: dict[str, str] = {}

@@ -9,10 +9,10 @@ from crmcli.cli.common import (
     LimitOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     field_options,
     fmt,
     limit,
-    make_sure,
     new_app,
     state,
 )
@@ -123,10 +123,12 @@ def list_(
 
     output = fmt(output)
     with state.unit() as ctx:
-        q = contacts.query(ctx, customer=customer, search=search)
-        count = limit(n)
-        data = [dict(r._mapping) for r in ctx.session.execute(q.limit(count) if count else q)]
-    render.rows(data, columns(), output, what=t("contacts"))
+        data = contacts.rows(ctx, customer=customer, search=search, limit=limit(n))
+    shown, title = columns(), None
+    if customer is not None and output == "table":  # one customer: named once, above
+        shown = [c for c in shown if c.key not in ("customer_code", "customer_name")]
+        title = f"{data[0]['customer_code']} {data[0]['customer_name']}" if data else None
+    render.rows(data, shown, output, what=t("contacts"), title=title)
 
 
 @app.command()
@@ -161,14 +163,34 @@ def delete(ref: Ref, customer: OfCustomer = None, yes: YesOpt = False) -> None:
     from crmcli.models import Customer as C
     from crmcli.services import contacts, customers
 
-    with state.unit(write=True) as ctx:
-        contact = contacts.find(
-            ctx, ref, customer=customers.find(ctx, customer) if customer else None
-        )
+    def find(ctx: Any) -> Any:
+        return contacts.find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
+
+    def question(ctx: Any) -> str:
+        contact = find(ctx)
         owner = ctx.session.get(C, contact.customer_id)
-        make_sure(
-            t("Delete contact {name} of {customer}?", name=contact.name, customer=owner.name),
-            yes=yes,
-        )
+        return t("Delete contact {name} of {customer}?", name=contact.name, customer=owner.name)
+
+    ask_first(yes, question)
+    with state.unit(write=True) as ctx:
+        contact = find(ctx)
         contacts.delete(ctx, str(contact.id))
-    render.out(t("Deleted contact {name} (id {id})", name=contact.name, id=contact.id))
+    render.out(
+        t(
+            "Deleted contact {name} (id {id}; restore with: crm contact restore {id})",
+            name=contact.name,
+            id=contact.id,
+        )
+    )
+
+
+@app.command()
+def restore(ref: Ref, customer: OfCustomer = None) -> None:
+    """Bring back a deleted contact (audited)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services import contacts
+
+    with state.unit(write=True) as ctx:
+        contact = contacts.restore(ctx, ref, customer=customer)
+    render.out(t("Restored contact {name} (id {id})", name=contact.name, id=contact.id))

@@ -11,9 +11,9 @@ from crmcli.cli.common import (
     OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     fmt,
     limit,
-    make_sure,
     new_app,
     state,
 )
@@ -210,7 +210,8 @@ def list_(
     n: LimitOpt = None,
     output: FormatOpt = None,
 ) -> None:
-    """List contracts with what was received, what is outstanding and what is overdue."""
+    """List contracts with what is outstanding and when the next instalment is due (-f json
+    also gives what was received and what is overdue)."""
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.services import contracts
@@ -335,11 +336,13 @@ def delete(ref: Ref, yes: YesOpt = False) -> None:
     from crmcli.i18n import t
     from crmcli.services import contracts
 
+    def question(ctx: Any) -> str:
+        contract = contracts.find(ctx, ref)
+        return t("Delete contract {code} {title}?", code=contract.code, title=contract.title)
+
+    ask_first(yes, question)
     with state.unit(write=True) as ctx:
         contract = contracts.find(ctx, ref)
-        make_sure(
-            t("Delete contract {code} {title}?", code=contract.code, title=contract.title), yes=yes
-        )
         contracts.delete(ctx, str(contract.id))
     render.out(
         t(

@@ -10,11 +10,11 @@ from crmcli.cli.common import (
     OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     field_options,
     fmt,
     key_values,
     limit,
-    make_sure,
     new_app,
     state,
 )
@@ -284,12 +284,13 @@ def delete(ref: Ref, yes: YesOpt = False) -> None:
     from crmcli.i18n import t
     from crmcli.services import customers
 
-    with state.unit(write=True) as ctx:
+    def question(ctx: Any) -> str:
         customer = customers.find(ctx, ref)
-        make_sure(
-            t("Delete customer {code} {name}?", code=customer.code, name=customer.name), yes=yes
-        )
-        customers.delete(ctx, ref)
+        return t("Delete customer {code} {name}?", code=customer.code, name=customer.name)
+
+    ask_first(yes, question)
+    with state.unit(write=True) as ctx:
+        customer = customers.delete(ctx, ref)
     render.out(
         t(
             "Deleted customer {code} {name} (restore with: crm customer restore {code})",

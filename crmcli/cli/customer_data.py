@@ -12,9 +12,9 @@ from crmcli.cli.common import (
     LimitOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     fmt,
     limit,
-    make_sure,
     state,
 )
 from crmcli.cli.customer import (
@@ -335,7 +335,9 @@ def export(
     since: Annotated[
         Optional[str],
         typer.Option(
-            metavar="DATE", help="Only customers changed since DATE (for nightly incremental jobs)."
+            metavar="DATE",
+            help="Only customers changed since DATE (for nightly incremental jobs; deleted "
+            "customers are not exported: see crm db audit --entity customer --since DATE).",
         ),
     ] = None,
     search: SearchOpt = None,
@@ -449,7 +451,11 @@ REASONS = {"phone": ("phone", "电话"), "email": ("e-mail", "邮箱"), "name": 
 def dedupe(
     threshold: Annotated[
         str,
-        typer.Option(metavar="0-100", help="How alike names must be to count (0-100; default 90)."),
+        typer.Option(
+            metavar="0-100",
+            help="How alike names must be to count (0-100; default 90). Customers sharing a "
+            "phone or an e-mail are listed whatever their names' score.",
+        ),
     ] = "90",
     n: LimitOpt = None,
     output: FormatOpt = None,
@@ -504,16 +510,20 @@ def merge(
     from crmcli.services import dedupe as service
 
     output = fmt(output, ("table", "json"))
-    with state.unit(write=True) as ctx:
+
+    def question(ctx: Any) -> str:
         kept, dropped = customers.find(ctx, keep), customers.find(ctx, drop)
-        question = t(
+        return t(
             "Merge {drop} {drop_name} into {keep} {keep_name} (then delete {drop})?",
             drop=dropped.code,
             drop_name=dropped.name,
             keep=kept.code,
             keep_name=kept.name,
         )
-        make_sure(question, yes=yes)
+
+    ask_first(yes, question)
+    with state.unit(write=True) as ctx:
+        kept, dropped = customers.find(ctx, keep), customers.find(ctx, drop)
         done = service.merge(ctx, str(kept.id), str(dropped.id))
     if output == "json":
         render.out(render.to_json(done))

@@ -18,11 +18,45 @@ from crmcli.cli.common import (
 
 app = new_app("db")
 
+#: ``crm db info``'s labels in the table (JSON keeps the keys)
+INFO_LABELS = {
+    "database": ("Database", "数据库"),
+    "dialect": ("Dialect", "数据库类型"),
+    "schema": ("Schema", "结构版本"),
+    "schema_head": ("Latest schema", "最新结构版本"),
+    "mode": ("Mode", "模式"),
+    "user": ("User", "当前用户"),
+    "role": ("Role", "角色"),
+    "enforced_by": ("Permissions enforced by", "权限执行方"),
+    "size_bytes": ("Size (bytes)", "大小（字节）"),
+    "journal_mode": ("Journal mode", "日志模式"),
+    "customers": ("Customers", "客户"),
+    "contacts": ("Contacts", "联系人"),
+    "interactions": ("Interactions", "接触记录"),
+    "followups": ("Follow-ups", "跟进"),
+    "opportunities": ("Opportunities", "销售机会"),
+    "orders": ("Orders", "订单"),
+    "contracts": ("Contracts", "合同"),
+    "tickets": ("Tickets", "服务工单"),
+    "products": ("Products", "产品"),
+    "users": ("Users", "员工"),
+    "audit_entries": ("Audit entries", "审计记录"),
+    "imports": ("Imports", "导入批次"),
+    "deleted_customers": ("Deleted customers", "已删除客户"),
+}
+INFO_VALUES = {
+    "team": ("team", "团队"),
+    "single-user": ("single-user", "单用户"),
+    "crm": ("crm", "crm 程序"),
+    "database": ("database server", "数据库服务器"),
+}
+
 
 @app.command()
 def info(output: FormatOpt = None) -> None:
     """Where the database is, its schema, mode, and how many records it holds."""
     from crmcli import render
+    from crmcli.i18n import pick
     from crmcli.render import Col
     from crmcli.services import dbadmin
 
@@ -32,9 +66,11 @@ def info(output: FormatOpt = None) -> None:
     if output != "table":
         render.record(data, [], output)
         return
-    columns = [Col(k, k, k) for k in data if k != "counts"]
-    columns += [Col(k, k, k, "int") for k in data["counts"]]
+    columns = [Col(k, *INFO_LABELS.get(k, (k, k))) for k in data if k != "counts"]
+    columns += [Col(k, *INFO_LABELS.get(k, (k, k)), "int") for k in data["counts"]]
     flat = {**{k: v for k, v in data.items() if k != "counts"}, **data["counts"]}
+    flat["mode"] = pick(*INFO_VALUES.get(flat["mode"], (flat["mode"],) * 2))
+    flat["enforced_by"] = pick(*INFO_VALUES.get(flat["enforced_by"], (flat["enforced_by"],) * 2))
     render.record(flat, columns, output, title="crm db info")
 
 
@@ -126,10 +162,13 @@ def audit(
     from crmcli.services import audit as audit_log
     from crmcli.services import customers
     from crmcli.validate import parse_datetime, parse_int
+    from crmcli.vocab import AUDIT_ACTION, RECORD_KIND
 
     output = fmt(output)
     with state.unit() as ctx:
         entity_id = None
+        if entity is not None:
+            entity = RECORD_KIND.parse(entity)
         if ref is not None:
             entity = entity or "customer"
             if entity == "customer":
@@ -154,8 +193,8 @@ def audit(
     columns = [
         Col("at", "At", "时间", "datetime"),
         Col("user", "User", "用户"),
-        Col("action", "Action", "操作"),
-        Col("entity", "Record", "对象"),
+        Col("action", "Action", "操作", "enum", AUDIT_ACTION),
+        Col("entity", "Record", "对象", "enum", RECORD_KIND),
         Col("code", "Code", "编号"),
         Col("entity_id", "Id", "id", "int"),
         Col("changes", "Changes", "变更", max_width=60),
@@ -175,18 +214,20 @@ def purge(
     from crmcli.i18n import t
     from crmcli.services import dbadmin
     from crmcli.validate import parse_datetime
+    from crmcli.vocab import RECORD_KIND
 
     cutoff = parse_datetime(before) if before else None
-    with state.unit(write=True) as ctx:
+    with state.unit() as ctx:
         counts = dbadmin.purge(ctx, before=cutoff, dry_run=True)
-        total = sum(counts.values())
-        if not total:
-            render.out(t("Nothing to purge"))
-            return
-        for table, count in counts.items():
-            render.out(f"{table}: {count}")
-        make_sure(t("Purge {count} deleted records for good?", count=total), yes=yes)
-        dbadmin.purge(ctx, before=cutoff)
+    total = sum(counts.values())
+    if not total:
+        render.out(t("Nothing to purge"))
+        return
+    for table, count in counts.items():
+        render.out(f"{RECORD_KIND.label(table)}: {count}")
+    make_sure(t("Purge {count} deleted records for good?", count=total), yes=yes)
+    with state.unit(write=True) as ctx:  # what is deleted now, when the question was answered
+        total = sum(dbadmin.purge(ctx, before=cutoff).values())
     render.out(t("Purged {count} deleted records", count=total))
 
 
@@ -197,6 +238,7 @@ def imports(n: LimitOpt = None, output: FormatOpt = None) -> None:
     from crmcli.i18n import t
     from crmcli.render import Col
     from crmcli.services import importing
+    from crmcli.vocab import BATCH_KIND
 
     output = fmt(output)
     with state.unit() as ctx:
@@ -205,6 +247,7 @@ def imports(n: LimitOpt = None, output: FormatOpt = None) -> None:
         Col("id", "Batch", "批次", "int"),
         Col("at", "At", "时间", "datetime"),
         Col("user", "User", "用户"),
+        Col("entity", "Kind", "类型", "enum", BATCH_KIND),
         Col("file", "File", "文件", max_width=40),
         Col("created", "New", "新增", "int"),
         Col("updated", "Updated", "更新", "int"),

@@ -109,14 +109,21 @@ def _who(owner: Optional[str], everyone: bool) -> None:
         raise Invalid(t("give --owner USER or --all, not both"))
 
 
-def _saved(ctx: Any, followup: Any, message: str, output: str) -> None:
-    from crmcli import render
+def _result(ctx: Any, followup: Any, message: str, output: str) -> Any:
+    """What a change shows (the touch in JSON, or the message), gathered in its transaction
+    and shown by :func:`_show` once it is committed."""
     from crmcli.services import followups
 
+    return followups.as_dict(ctx, followup) if output == "json" else message
+
+
+def _show(result: Any, output: str) -> None:
+    from crmcli import render
+
     if output == "json":
-        render.record(followups.as_dict(ctx, followup), [], "json")
+        render.record(result, [], "json")
     else:
-        render.out(message)
+        render.out(result)
 
 
 @app.command()
@@ -153,7 +160,7 @@ def add(
             owner=owner,
         )
         c = ctx.session.get(Customer, f.customer_id)
-        _saved(
+        shown = _result(
             ctx,
             f,
             t(
@@ -164,6 +171,7 @@ def add(
             ),
             output,
         )
+    _show(shown, output)
 
 
 @app.command()
@@ -189,8 +197,6 @@ def plan(
     output: SummaryFormatOpt = None,
 ) -> None:
     """Put a customer on a cadence (跟踪回访节奏): step 1 now, each next one when the last is done."""
-    from datetime import datetime
-
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.models import Customer
@@ -212,14 +218,11 @@ def plan(
             owner=owner,
         )
         c = ctx.session.get(Customer, f.customer_id)
-        if output == "json":
-            render.record(followups.as_dict(ctx, f), [], "json")
-            return
-    first = f.due_at
-    origin = datetime.combine(
-        first.date() - followups.offset_delta(chosen.offsets[0]), first.time()
-    )
-    days = [origin.date() + followups.offset_delta(o) for o in chosen.offsets]
+        data = followups.as_dict(ctx, f) if output == "json" else None
+    if data is not None:
+        render.record(data, [], "json")
+        return
+    days = followups.schedule(f.due_at, chosen.offsets)
     render.out(
         t(
             "Planned the cadence {cadence} ({offsets}) for {code} {name}: step 1 of {steps} "
@@ -426,7 +429,8 @@ def snooze(
     with state.unit(write=True) as ctx:
         f, _old = followups.snooze(ctx, ref, to=when)
         c = ctx.session.get(Customer, f.customer_id)
-        _saved(ctx, f, t("Snoozed: {followup}", followup=followup_line(f, c)), output)
+        shown = _result(ctx, f, t("Snoozed: {followup}", followup=followup_line(f, c)), output)
+    _show(shown, output)
 
 
 @app.command()
@@ -440,12 +444,13 @@ def cancel(ref: IdArg, output: SummaryFormatOpt = None) -> None:
     with state.unit(write=True) as ctx:
         f = followups.cancel(ctx, ref)
         c = ctx.session.get(Customer, f.customer_id)
-        _saved(
+        shown = _result(
             ctx,
             f,
             t("Cancelled follow-up {id} for {code} {name}", id=f.id, code=c.code, name=c.name),
             output,
         )
+    _show(shown, output)
 
 
 @app.command("list")
@@ -529,9 +534,7 @@ def ics(
     Re-importing a newer file updates the events (stable UIDs): touches done since are
     marked ✓, cancelled ones are taken off.
     """
-    import os
     import sys
-    import tempfile
     from datetime import datetime, timezone
 
     from crmcli import render
@@ -558,20 +561,10 @@ def ics(
         from crmcli.errors import Invalid
 
         raise Invalid(t("a calendar file ends in .ics: {path}", path=file))
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        from crmcli.errors import Invalid
+    from crmcli.tabular import atomic
 
-        raise Invalid(t("no folder {path}", path=folder))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic(target) as part:
+        part.write_bytes(content)
     render.out(
         t(
             "Wrote {path} (events: {count}, to do: {pending})",

@@ -10,9 +10,9 @@ from crmcli.cli.common import (
     OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     fmt,
     limit,
-    make_sure,
     new_app,
     state,
 )
@@ -482,12 +482,13 @@ def delete(ref: Ref, yes: YesOpt = False) -> None:
     from crmcli.i18n import t
     from crmcli.services import pipeline
 
+    def question(ctx: Any) -> str:
+        found = pipeline.find(ctx, ref)
+        return t("Delete opportunity {code} {title}?", code=found.code, title=found.title)
+
+    ask_first(yes, question)
     with state.unit(write=True) as ctx:
         opportunity = pipeline.find(ctx, ref)
-        make_sure(
-            t("Delete opportunity {code} {title}?", code=opportunity.code, title=opportunity.title),
-            yes=yes,
-        )
         pipeline.delete(ctx, str(opportunity.id))
     render.out(
         t(

@@ -11,9 +11,9 @@ from crmcli.cli.common import (
     OwnerOpt,
     SummaryFormatOpt,
     YesOpt,
+    ask_first,
     fmt,
     limit,
-    make_sure,
     new_app,
     state,
 )
@@ -210,7 +210,7 @@ def list_(
         return
     shown_columns = render.without_empty(columns(LIST_COLUMNS), data, ["owner", "opportunity"])
     render.rows(data, shown_columns, output, what=t("orders"), total=sums["orders"])
-    if sums["orders"]:
+    if sums["live"]:  # (a list of cancelled orders has no total)
         render.out(
             t(
                 "{count} orders (not cancelled), total {total}",
@@ -274,12 +274,14 @@ def cancel(
     from crmcli.i18n import t
     from crmcli.services import orders
 
+    def question(ctx: Any) -> str | None:
+        order = orders.find(ctx, ref)
+        if order.status == "cancelled":
+            return None  # the service says so
+        return t("Cancel order {code} ({total})?", code=order.code, total=f"{order.total:,.2f}")
+
+    ask_first(yes, question)
     with state.unit(write=True) as ctx:
         order = orders.find(ctx, ref)
-        if order.status != "cancelled":
-            question = t(
-                "Cancel order {code} ({total})?", code=order.code, total=f"{order.total:,.2f}"
-            )
-            make_sure(question, yes=yes)
         orders.cancel(ctx, str(order.id), reason=reason)
     render.out(t("Cancelled order {code}", code=order.code))

@@ -279,10 +279,20 @@ def forecast(
         raise Invalid(
             t("unknown {what} '{value}' ({accepted})", what="--by", value=by, accepted="owner")
         )
+    today = date.today()
     with state.unit() as ctx:
-        rows = funnel_report.forecast(
-            ctx, months=count, today=date.today(), by_owner=by is not None
+        rows = funnel_report.forecast(ctx, months=count, today=today, by_owner=by is not None)
+        beyond = funnel_report.beyond_forecast(ctx, months=count, today=today)
+    if beyond:
+        render.notice(
+            t(
+                "{count} open opportunities have no expected close date in these months "
+                "and are left out",
+                count=beyond,
+            )
         )
+    if output == "table":  # JSON and CSV keep the key
+        rows = [{**r, "month": t(r["month"])} if r["month"] == "overdue" else r for r in rows]
     columns = [("month", "Month", "月份", "label")]
     if by is not None:
         columns.append(("owner", "Owner", "负责人"))

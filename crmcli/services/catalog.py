@@ -15,10 +15,10 @@ from typing import Any
 from crmcli.errors import Duplicate, Invalid
 from crmcli.i18n import t
 from crmcli.services import audit, permissions
-from crmcli.services.codes import next_code
+from crmcli.services.codes import check_code, next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
-from crmcli.validate import nfkc, parse_text
+from crmcli.validate import parse_text
 from crmcli.vocab import (
     COMPETITOR,
     COMPETITOR_FIELDS,
@@ -156,24 +156,15 @@ def _check_unique(ctx: Ctx, kind: Kind, record: Any) -> list[str]:
     return [t("a product named '{name}' already exists: {code}", name=record.name, code=other.code)]
 
 
-def _check_code(ctx: Ctx, code: str, own_id: int | None) -> str:
-    from sqlalchemy import select
-
-    from crmcli.models import Product
-
-    code = nfkc(code).upper()
-    other = ctx.session.execute(
-        select(Product.id, Product.name).where(Product.code == code)
-    ).first()
-    if other is not None and other.id != own_id:
-        raise Duplicate(
-            t(
-                "product code '{value}' is already used by {other}",
-                value=code,
-                other=f"{other.name} (id {other.id})",
-            )
-        )
-    return code
+def _check_code(ctx: Ctx, kind: Kind, code: str | None, own_id: int | None) -> str:
+    return check_code(
+        ctx,
+        kind.model,
+        code,
+        label=kind.fields["code"].label,
+        taken="product code '{value}' is already used by {other}",
+        own_id=own_id,
+    )
 
 
 def _apply(ctx: Ctx, kind: Kind, record: Any, values: dict[str, Any]) -> None:
@@ -181,9 +172,7 @@ def _apply(ctx: Ctx, kind: Kind, record: Any, values: dict[str, Any]) -> None:
         if name == "supplier":
             record.supplier_id = find_supplier(ctx, value).id if value else None
         elif name == "code":
-            if not value:
-                raise Invalid(t("{field} is required", field=kind.fields["code"].label))
-            record.code = _check_code(ctx, value, record.id)
+            record.code = _check_code(ctx, kind, value, record.id)
         elif name == "name":
             record.name = _name(kind, value)
         else:

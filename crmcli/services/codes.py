@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from crmcli.errors import Duplicate, Invalid
+from crmcli.i18n import t
 from crmcli.services.context import Ctx
+from crmcli.validate import nfkc
 
 WIDTH = {"C": 6, "O": 6, "D": 6, "H": 6, "T": 6, "P": 4}
 
@@ -58,3 +61,50 @@ def _create_counter(ctx: Ctx, prefix: str) -> None:
 
 def next_code(ctx: Ctx, prefix: str, table: Any) -> str:
     return next_codes(ctx, prefix, table, 1)[0]
+
+
+def code_shape(code: str | None, label: str) -> str:
+    """A code given by hand, folded (full-width forms, upper case): never blank, no
+    spaces, and not all digits (a number on the command line names a record by id)."""
+    text = nfkc(code or "").strip().upper()
+    if not text:
+        raise Invalid(t("{field} is required", field=label))
+    if any(ch.isspace() for ch in text):
+        raise Invalid(t("{field} may not contain spaces: '{value}'", field=label, value=text))
+    if text.isdigit():
+        raise Invalid(
+            t(
+                "{field} may not be only digits: '{value}' (a number names a record by id)",
+                field=label,
+                value=text,
+            )
+        )
+    return text
+
+
+def check_code(
+    ctx: Ctx,
+    table: Any,
+    code: str | None,
+    *,
+    label: str,
+    taken: str,
+    own_id: int | None = None,
+    visible: Any = None,
+) -> str:
+    """``code`` in shape and not used by another record of ``table``. The other record is
+    named only when ``visible`` (the actor's scope, None for everything) lets them see it."""
+    from sqlalchemy import select
+
+    code = code_shape(code, label)
+    other = ctx.session.execute(
+        select(table.id, table.name).where(table.code == code, table.id != (own_id or -1))
+    ).first()
+    if other is None:
+        return code
+    shown = True
+    if visible is not None:
+        q = select(table.id).where(table.id == other.id, visible)
+        shown = ctx.session.execute(q).first() is not None
+    who = f"{other.name} (id {other.id})" if shown else t("another record")
+    raise Duplicate(t(taken, value=code, other=who))

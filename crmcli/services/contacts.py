@@ -17,8 +17,11 @@ EDITABLE = [f.name for f in CONTACT_FIELDS if f.name != "customer"]
 JSON_FIELDS = ["id", "customer_code", "customer_name", *EDITABLE]
 
 
-def find(ctx: Ctx, ref: str, *, customer: Any = None, lock: bool = False) -> Any:
-    """A live contact by id or exact name (within ``customer`` when given)."""
+def find(
+    ctx: Ctx, ref: str, *, customer: Any = None, lock: bool = False, deleted: bool = False
+) -> Any:
+    """A live (or, with ``deleted``, a deleted) contact by id or exact name (within
+    ``customer`` when given)."""
     from sqlalchemy import and_, select
 
     from crmcli.models import Contact, Customer
@@ -31,7 +34,15 @@ def find(ctx: Ctx, ref: str, *, customer: Any = None, lock: bool = False) -> Any
     if customer is not None:
         where = and_(where, Contact.customer_id == customer.id)
     return resolve(
-        ctx, Contact, ref, what=WHAT, where=where, list_command="crm contact list", lock=lock
+        ctx,
+        Contact,
+        ref,
+        what=WHAT,
+        where=where,
+        deleted=deleted,
+        list_command="crm contact list",
+        restore_command="crm contact restore {ref}",
+        lock=lock,
     )
 
 
@@ -116,6 +127,26 @@ def delete(ctx: Ctx, ref: str, *, customer: str | None = None) -> Any:
     return contact
 
 
+def restore(ctx: Ctx, ref: str, *, customer: str | None = None) -> Any:
+    """Bring back a deleted contact (its customer must be live)."""
+    from crmcli.models import Customer
+
+    contact = find(
+        ctx,
+        ref,
+        customer=customers.find(ctx, customer) if customer else None,
+        lock=True,
+        deleted=True,
+    )
+    owner = ctx.session.get(Customer, contact.customer_id)
+    permissions.require_customer_change(ctx, owner, area="contact")
+    contact.deleted_at = None
+    ctx.session.flush()
+    customers.refresh_search(ctx, owner)
+    audit.record(ctx, "restore", "contact", contact.id, changes={"name": [None, contact.name]})
+    return contact
+
+
 def query(
     ctx: Ctx,
     *,
@@ -132,15 +163,9 @@ def query(
     columns = [K.id, C.code.label("customer_code"), C.name.label("customer_name")]
     columns += [getattr(K, n) for n in EDITABLE]
     q = select(*columns).join(C, C.id == K.customer_id).where(K.deleted_at.is_(None))
-    if customer_id is not None:  # a deleted customer's card still shows its contacts
-        q = q.where(K.customer_id == customer_id)
-    else:
-        q = q.where(C.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
     if customer is not None:
-        q = q.where(K.customer_id == customers.find(ctx, customer).id)
+        customer_id = customers.find(ctx, customer).id
+    q = customers.under(ctx, q, K.customer_id, customer_id)
     if search:
         q = q.where(
             or_(
@@ -153,8 +178,21 @@ def query(
     return q.order_by(C.code, K.id)
 
 
+def rows(
+    ctx: Ctx,
+    *,
+    customer: str | None = None,
+    search: str | None = None,
+    customer_id: int | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`query`'s contacts as dicts, at most ``limit``."""
+    q = query(ctx, customer=customer, search=search, customer_id=customer_id)
+    return [dict(r._mapping) for r in ctx.session.execute(q.limit(limit) if limit else q)]
+
+
 def for_customer(ctx: Ctx, customer_id: int) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in ctx.session.execute(query(ctx, customer_id=customer_id))]
+    return rows(ctx, customer_id=customer_id)
 
 
 def as_dict(ctx: Ctx, contact: Any) -> dict[str, Any]:

@@ -227,15 +227,7 @@ def add(
     signed = signed_on or ctx.at.date()
     base = datetime.combine(signed, time())
     instalments = parse_plan(plan, amount, base=base) if plan else [(signed, amount)]
-    deal = pipeline.find(ctx, opportunity) if opportunity else None
-    if deal is not None and deal.customer_id != party.id:
-        raise Invalid(
-            t(
-                "opportunity {code} belongs to another customer, not {customer}",
-                code=deal.code,
-                customer=f"{party.code} {party.name}",
-            )
-        )
+    deal = pipeline.of_customer(ctx, party, opportunity)
     contract = Contract(
         code=next_code(ctx, "H", Contract),
         customer_id=party.id,
@@ -306,6 +298,14 @@ def pay(
         )
     if day > ctx.at.date():
         raise Invalid(t("a payment cannot be dated in the future: {value}", value=day.isoformat()))
+    if contract.signed_on is not None and day < contract.signed_on:
+        raise Invalid(
+            t(
+                "a payment cannot be dated before the contract was signed ({signed}): {value}",
+                signed=contract.signed_on.isoformat(),
+                value=day.isoformat(),
+            )
+        )
     received = received_total(ctx, contract.id)
     outstanding = contract.amount - received
     if amount > outstanding:

@@ -7,19 +7,20 @@ those validators); this module applies the business rules, keeps the matching ke
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from crmcli.errors import Duplicate, Invalid
+from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.services import audit, permissions
-from crmcli.services.codes import next_code
+from crmcli.services.codes import check_code, next_code
 from crmcli.services.context import Ctx
 from crmcli.services.people import default_owner, user_id, usernames
 from crmcli.services.refs import resolve
-from crmcli.validate import email_key, nfkc, parse_text, phone_key
+from crmcli.validate import email_key, parse_text, phone_key
 from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS, fold
 
 WHAT = ("customer", "客户")
@@ -69,24 +70,18 @@ def _name(name: str | None) -> str:
     return text
 
 
-def _check_code(ctx: Ctx, code: str, own_id: int | None = None) -> str:
-    from sqlalchemy import select
-
+def _check_code(ctx: Ctx, code: str | None, own_id: int | None = None) -> str:
     from crmcli.models import Customer
 
-    code = nfkc(code).upper()
-    other = ctx.session.execute(
-        select(Customer.id, Customer.name).where(Customer.code == code)
-    ).first()
-    if other is not None and other.id != own_id:
-        raise Duplicate(
-            t(
-                "customer code '{value}' is already used by {other}",
-                value=code,
-                other=f"{other.name} (id {other.id})",
-            )
-        )
-    return code
+    return check_code(
+        ctx,
+        Customer,
+        code,
+        label=CUSTOMER["code"].label,
+        taken="customer code '{value}' is already used by {other}",
+        own_id=own_id,
+        visible=permissions.customer_scope(ctx),
+    )
 
 
 def check_extra(extra: dict[str, str]) -> dict[str, str]:
@@ -185,8 +180,11 @@ def refresh_search(ctx: Ctx, customer: Any) -> None:
     )
 
 
-def snapshot(customer: Any) -> dict[str, Any]:
-    return {name: getattr(customer, name) for name in [*EDITABLE, "owner_id", "extra"]}
+def snapshot(ctx: Ctx, customer: Any) -> dict[str, Any]:
+    """The customer's fields as the audit log compares them (the owner by username)."""
+    data = {name: getattr(customer, name) for name in [*EDITABLE, "extra"]}
+    data["owner"] = usernames(ctx, {customer.owner_id}).get(customer.owner_id)
+    return data
 
 
 def add(
@@ -203,7 +201,6 @@ def add(
 
     permissions.require_customer_create(ctx)
     owner_id = default_owner(ctx, owner)
-    permissions.require_owner(ctx, owner_id)
     values = dict(values or {})
     values["name"] = _name(name)
     if values.get("code"):
@@ -226,7 +223,9 @@ def add(
     ctx.session.add(customer)
     ctx.session.flush()
     saved.changes = {
-        k: [None, v] for k, v in audit.plain(snapshot(customer)).items() if v not in (None, [], {})
+        k: [None, v]
+        for k, v in audit.plain(snapshot(ctx, customer)).items()
+        if v not in (None, [], {})
     }
     audit.record(
         ctx,
@@ -254,12 +253,12 @@ def edit(
     permissions.require_customer_change(ctx, customer)
     if "name" in values:
         values["name"] = _name(values["name"])
-    if values.get("code"):
+    if "code" in values:
         values["code"] = _check_code(ctx, values["code"], customer.id)
     for key in ("kind", "level", "status"):
         if key in values and values[key] is None:
             raise Invalid(t("{field} is required", field=CUSTOMER[key].label))
-    before = snapshot(customer)
+    before = snapshot(ctx, customer)
     extra = dict(customer.extra or {})
     extra.update(check_extra(set_extra or {}))
     for key in unset_extra or []:
@@ -269,30 +268,18 @@ def edit(
     values["extra"] = extra or None
     _apply(customer, values)
     refresh_search(ctx, customer)
-    changes = audit.diff(before, snapshot(customer))
+    changes = audit.diff(before, snapshot(ctx, customer))
     saved = Saved(customer, changes)
     if changes:
         customer.updated_at = ctx.at
         if "phone" in changes or "email" in changes or "name" in changes:
             saved.warnings = similar(ctx, customer)
         if changes.get("status", [None, None])[1] == "lost":
-            cancel_pending_followups(ctx, customer.id)
+            from crmcli.services.followups import cancel_pending
+
+            cancel_pending(ctx, customer_id=customer.id)
         audit.record(ctx, "update", "customer", customer.id, code=customer.code, changes=changes)
     return saved
-
-
-def cancel_pending_followups(ctx: Ctx, customer_id: int) -> int:
-    """A lost customer's pending touches are cancelled (SPEC §3)."""
-    from sqlalchemy import update
-
-    from crmcli.models import Followup
-
-    result = ctx.session.execute(
-        update(Followup)
-        .where(Followup.customer_id == customer_id, Followup.status == "pending")
-        .values(status="cancelled", updated_at=ctx.at)
-    )
-    return result.rowcount or 0
 
 
 def delete(ctx: Ctx, ref: str) -> Any:
@@ -386,8 +373,17 @@ def query(
     if since is not None:
         q = q.where(C.updated_at >= since)
     if search:
-        q = q.where(C.search_text.contains(fold_search(search.strip()), autoescape=True))
+        needle = fold_search(search.strip())
+        found = C.search_text.contains(needle, autoescape=True)
+        digits = "".join(ch for ch in needle if ch.isdigit())
+        if digits != needle and len(digits) >= 3 and _PHONE_LIKE.fullmatch(needle):
+            # "0755 8960" finds 0755-8960 6110: the phone's digits are in the search text
+            found = found | C.search_text.contains(digits)
+        q = q.where(found)
     return q
+
+
+_PHONE_LIKE = re.compile(r"[0-9+()\- ]+")
 
 
 def live(ctx: Ctx) -> list[Any]:

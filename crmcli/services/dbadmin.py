@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from crmcli.db import HEAD, Database
-from crmcli.errors import DatabaseError
+from crmcli.errors import DatabaseError, Invalid
 from crmcli.i18n import t
 from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
@@ -41,7 +41,7 @@ def info(ctx: Ctx) -> dict[str, Any]:
     """
     from sqlalchemy import column, func, select, table
 
-    from crmcli.models import Customer
+    from crmcli.models import AuditEntry, Customer
 
     db = ctx.db
     conn = ctx.session.connection()
@@ -66,6 +66,8 @@ def info(ctx: Ctx) -> dict[str, Any]:
             q = q.where(scope)
         elif name in UNDER_CUSTOMER:
             q = q.where(_within(ctx, column("customer_id")))
+        elif name == "audit_entry" and (seen := permissions.audit_scope(ctx)) is not None:
+            q = select(func.count()).select_from(AuditEntry).where(seen)
         counts[key] = ctx.session.execute(q).scalar()
     deleted = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_not(None))
     if scope is not None:
@@ -313,6 +315,10 @@ def backup(ctx: Ctx, target: Any) -> dict[str, int] | None:
     in this unit's read transaction; returns the row counts checked.
     """
     permissions.require_admin(ctx, t("back up the database"))
+    if not target.parent.is_dir():
+        raise Invalid(
+            t("no folder '{folder}' to write {file} in", folder=target.parent, file=target.name)
+        )
     if ctx.db.is_sqlite:
         ctx.db.backup_to(target)
         return None

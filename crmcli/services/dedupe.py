@@ -204,7 +204,7 @@ def merge(ctx: Ctx, keep_ref: str, drop_ref: str) -> dict[str, Any]:
         if result.rowcount:
             moved[table.name] = result.rowcount
     filled: dict[str, Any] = {}
-    before = customers.snapshot(keep)
+    before = customers.snapshot(ctx, keep)
     for name in [*customers.EDITABLE, "owner_id"]:
         if name == "code":
             continue
@@ -230,7 +230,7 @@ def merge(ctx: Ctx, keep_ref: str, drop_ref: str) -> dict[str, Any]:
     drop.updated_at = ctx.at
     ctx.session.flush()
     customers.refresh_search(ctx, keep)
-    changes = audit.diff(before, customers.snapshot(keep))
+    changes = audit.diff(before, customers.snapshot(ctx, keep))
     audit.record(
         ctx,
         "merge",

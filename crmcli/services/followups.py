@@ -19,6 +19,7 @@ SQLite file so the morning command starts as fast as ``crm --help``.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -83,6 +84,12 @@ def offset_delta(offset: str) -> Any:
         "m": relativedelta(months=amount),
         "y": relativedelta(years=amount),
     }[unit]
+
+
+def schedule(first_due: datetime, offsets: Sequence[str]) -> list[date]:
+    """The days of a cadence's touches if each is done on its day, from step 1's due time."""
+    origin = first_due.date() - offset_delta(offsets[0])
+    return [origin + offset_delta(o) for o in offsets]
 
 
 def gap(offsets: tuple[str, ...] | list[str], step: int) -> Any:
@@ -594,6 +601,35 @@ def cancel(ctx: Ctx, ref: str) -> Any:
     return followup
 
 
+def cancel_pending(
+    ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None
+) -> int:
+    """Cancel the pending touches of a lost customer or a closed opportunity (SPEC §3),
+    each audited; returns how many."""
+    from sqlalchemy import select, update
+
+    from crmcli.models import Followup as F
+
+    where = [F.status == "pending"]
+    if customer_id is not None:
+        where.append(F.customer_id == customer_id)
+    if opportunity_id is not None:
+        where.append(F.opportunity_id == opportunity_id)
+    ids = list(ctx.session.execute(select(F.id).where(*where).order_by(F.id)).scalars())
+    if not ids:
+        return 0
+    ctx.session.execute(
+        update(F)
+        .where(F.id.in_(ids))
+        .values(status="cancelled", updated_at=ctx.at)
+        .execution_options(synchronize_session="fetch")
+    )
+    for followup_id in ids:
+        changes = {"status": ["pending", "cancelled"]}
+        audit.record(ctx, "update", "followup", followup_id, changes=changes)
+    return len(ids)
+
+
 # -- reading ------------------------------------------------------------------------------
 
 
@@ -641,7 +677,7 @@ def query(
     if statuses:
         q = q.where(F.status.in_(statuses))
     if owner_id is not None:
-        q = q.where(F.owner_id == owner_id)
+        q = q.where(owned_by(F, C, owner_id))
     if since is not None:
         q = q.where(F.due_at >= since)
     if until is not None:
@@ -694,7 +730,7 @@ def due_statement(*, by_owner: bool, scoped: bool, limited: bool, counting: bool
         C.deleted_at.is_(None),
     ]
     if by_owner:
-        conditions.append(F.owner_id == bindparam("owner_id"))
+        conditions.append(owned_by(F, C, bindparam("owner_id")))
     if scoped:
         conditions.append(or_(C.owner_id == bindparam("actor_id"), C.owner_id.is_(None)))
     if counting:
@@ -778,10 +814,22 @@ def overdue_tickets_statement(*, by_owner: bool, scoped: bool) -> Any:
         )
     )
     if by_owner:
-        q = q.where(T.owner_id == bindparam("owner_id"))
+        q = q.where(owned_by(T, C, bindparam("owner_id")))
     if scoped:
         q = q.where(or_(C.owner_id == bindparam("actor_id"), C.owner_id.is_(None)))
     return q.order_by(T.due_at, T.id).limit(bindparam("limit"))
+
+
+def owned_by(record: Any, customer: Any, owner: Any) -> Any:
+    """Whose a touch or a ticket is: its own owner's, or, when it has none, the owner's
+    of its customer (so a salesperson's list holds the unassigned touches on their
+    customers, and a customer assigned to them brings its touches along)."""
+    from sqlalchemy import and_, or_
+
+    return or_(
+        record.owner_id == owner,
+        and_(record.owner_id.is_(None), customer.owner_id == owner),
+    )
 
 
 def due_owner(ctx: Ctx, owner: str | None, everyone: bool) -> int | None:
@@ -886,7 +934,7 @@ def ics_rows(
         .order_by(F.due_at, F.id)
     )
     if owner_id is not None:
-        q = q.where(F.owner_id == owner_id)
+        q = q.where(owned_by(F, C, owner_id))
     scope = permissions.customer_scope(ctx)
     if scope is not None:
         q = q.where(scope)

@@ -112,6 +112,28 @@ def funnel(
     }
 
 
+def beyond_forecast(ctx: Ctx, *, months: int, today: date) -> int:
+    """Open opportunities :func:`forecast` leaves out: no expected close date, or one
+    after its window."""
+    from dateutil.relativedelta import relativedelta
+    from sqlalchemy import func, or_, select
+
+    from crmcli.models import Customer, Opportunity
+
+    end = date(today.year, today.month, 1) + relativedelta(months=months)
+    q = (
+        select(func.count())
+        .select_from(Opportunity)
+        .join(Customer, Customer.id == Opportunity.customer_id)
+        .where(
+            *_visible(ctx),
+            Opportunity.stage.not_in(pipeline.CLOSED),
+            or_(Opportunity.expected_close.is_(None), Opportunity.expected_close >= end),
+        )
+    )
+    return ctx.session.execute(q).scalar() or 0
+
+
 def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -120,7 +142,8 @@ def forecast(ctx: Ctx, *, months: int, today: date, by_owner: bool = False) -> l
     """Weighted open amount by month of expected close, this month and the next ``months - 1``.
 
     Open opportunities expected to close before this month are shown as ``overdue``;
-    those without a date or after the window are left out (the table says how many).
+    those without a date or after the window are left out (:func:`beyond_forecast`
+    counts them).
     """
     from sqlalchemy import select
 

@@ -27,9 +27,10 @@ from crmcli.bulk import big_cache, insert_many
 from crmcli.errors import Conflict, Invalid, NotFound
 from crmcli.i18n import pick, t
 from crmcli.services import audit, permissions
+from crmcli.services.codes import code_shape
 from crmcli.services.context import Ctx
 from crmcli.tabular import Table, column_letter, header_key, unneutralise
-from crmcli.validate import email_key, nfkc, parse_field, parse_phone_key, parse_text, phone_key
+from crmcli.validate import email_key, parse_field, parse_phone_key, parse_text, phone_key
 from crmcli.vocab import (
     CONTACT,
     CUSTOMER,
@@ -365,9 +366,10 @@ def prepare(
     """Map the columns and convert every cell; bad cells become :class:`Problem`s."""
     found = layout(table, mapping)
     plan = _plan(found)
-    unquote = table.format in ("csv", "xlsx")  # spreadsheets carry neutralised formulas
+    unquote = table.format == "csv"  # CSV carries neutralised formulas; XLSX plain strings
     name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
+    code_header = found.targets["code"].header if "code" in found.targets else ""
     rows = []
     for done, (number, cells) in enumerate(table.rows[found.data_from :], 1):
         width = len(cells)
@@ -419,7 +421,10 @@ def prepare(
             missing = t("contact details are given but no contact name")
             problems.append(Problem(contact_header, "", missing))
         if "code" in values:
-            values["code"] = nfkc(values["code"]).upper()
+            try:
+                values["code"] = code_shape(values["code"], CUSTOMER["code"].label)
+            except Invalid as e:
+                problems.append(Problem(code_header, values.pop("code"), e.message))
         rows.append(Row(number, cells, values, extra, contact or None, problems, keys))
         if progress and done % CHUNK == 0:
             progress(CHUNK)
@@ -575,17 +580,22 @@ def _row_keys(row: Row, match: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _owners(ctx: Ctx) -> Callable[[str], int]:
-    """Username or a member of staff's exact name -> user id (an unknown one is Invalid)."""
+    """Username or a member of staff's exact name -> user id, by the rules of ``--owner``:
+    an unknown or disabled user, or one the actor may not give records to, is Invalid."""
     from sqlalchemy import select
 
     from crmcli.models import User
 
     by_username: dict[str, int] = {}
     by_name: dict[str, list[int]] = {}
-    for u in ctx.session.execute(select(User.id, User.username, User.name)):
+    disabled: set[int] = set()
+    for u in ctx.session.execute(select(User.id, User.username, User.name, User.active)):
         by_username[u.username] = u.id
         if u.name:
             by_name.setdefault(u.name, []).append(u.id)
+        if not u.active:
+            disabled.add(u.id)
+    anyone = permissions.changes_all(ctx)
 
     def owner(text: str) -> int:
         found = by_username.get(text)
@@ -593,6 +603,10 @@ def _owners(ctx: Ctx) -> Callable[[str], int]:
             found = by_name[text][0]
         if found is None:
             raise Invalid(t("unknown user '{value}'", value=text))
+        if found in disabled:
+            raise Invalid(t("user '{value}' is disabled", value=text))
+        if not anyone and found != ctx.actor.id:
+            raise Invalid(t("you may not give customers to other staff ({value})", value=text))
         return found
 
     return owner
@@ -1175,6 +1189,7 @@ BATCH_FIELDS = [
     "id",
     "at",
     "user",
+    "entity",  # customer: an import; segment: report segment --apply (undo: --revert)
     "file",
     "format",
     "encoding",
@@ -1308,6 +1323,13 @@ def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
         raise NotFound(
             t("no import batch {batch}", batch=batch_id),
             hint=t("see the list with: {command}", command="crm db imports"),
+        )
+    if batch.entity == "segment":
+        raise Conflict(
+            t("batch {batch} set levels from a segmentation, not an import", batch=batch_id),
+            hint=t(
+                "take it back with: {command}", command=f"crm report segment --revert {batch_id}"
+            ),
         )
     if batch.undone_at is not None:
         raise Conflict(

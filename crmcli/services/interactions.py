@@ -80,21 +80,10 @@ def find_contact(ctx: Ctx, customer: Any, ref: str | None) -> Any:
 
 
 def find_opportunity(ctx: Ctx, customer: Any, ref: str | None) -> Any:
-    """An opportunity of ``customer`` by id or code (O000001)."""
-    if not ref:
-        return None
-    from crmcli.models import Opportunity
-    from crmcli.services.refs import resolve
+    """An opportunity of ``customer`` by id, code (O000001) or title."""
+    from crmcli.services import pipeline
 
-    return resolve(
-        ctx,
-        Opportunity,
-        ref,
-        what=("opportunity", "销售机会"),
-        name_attr="title",
-        where=Opportunity.customer_id == customer.id,
-        list_command=f"crm opportunity list --customer {customer.code}",
-    )
+    return pipeline.of_customer(ctx, customer, ref)
 
 
 def record(
@@ -187,6 +176,14 @@ def log(
     kind = INTERACTION_KIND.parse(kind) if kind else "contact"
     summary_text = text(summary, "summary", required=True)
     when = check_not_future(ctx, at, "--at") if at is not None else ctx.at
+    if isinstance(next, datetime) and next.date() < when.date():
+        raise Invalid(
+            t(
+                "--next {next} is before the contact itself ({at})",
+                next=next.date().isoformat(),
+                at=when.date().isoformat(),
+            )
+        )
     person = find_contact(ctx, owner, contact)
     deal = find_opportunity(ctx, owner, opportunity)
     interaction = record(

@@ -190,15 +190,7 @@ def add(
     key = ORDER_STATUS.parse(status) if status else "confirmed"
     if key == "cancelled":
         raise Invalid(t("a new order cannot be cancelled; add it, then: crm order cancel ID"))
-    deal = pipeline.find(ctx, opportunity) if opportunity else None
-    if deal is not None and deal.customer_id != buyer.id:
-        raise Invalid(
-            t(
-                "opportunity {code} belongs to another customer, not {customer}",
-                code=deal.code,
-                customer=f"{buyer.code} {buyer.name}",
-            )
-        )
+    deal = pipeline.of_customer(ctx, buyer, opportunity)
     lines = []
     for text in items:
         item = parse_item(text)

@@ -165,10 +165,17 @@ def require_customer_create(ctx: Ctx) -> None:
     require_role(ctx, CREATE_CUSTOMERS, t("add customers"))
 
 
-def require_owner(ctx: Ctx, owner_id: int | None) -> None:
-    """Refuse a new record's owner the actor may not choose: sales own what they add."""
+def require_owner(ctx: Ctx, owner_id: int | None, *, handover: bool = False) -> None:
+    """Refuse an owner the actor may not choose: sales own what they add. ``handover``
+    (a service ticket): anyone may also hand it to staff who see every customer."""
     if changes_all(ctx) or owner_id == ctx.actor.id:
         return
+    if handover and owner_id is not None:
+        from crmcli.models import User
+
+        owner = ctx.session.get(User, owner_id)
+        if owner is not None and owner.role in SEE_ALL:
+            return
     raise _refuse(
         ctx,
         t("give records to other staff"),

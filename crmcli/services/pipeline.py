@@ -25,7 +25,7 @@ from typing import Any
 
 from crmcli.errors import Conflict, Invalid
 from crmcli.i18n import pick, t
-from crmcli.services import audit, customers, permissions
+from crmcli.services import audit, customers, followups, permissions
 from crmcli.services.codes import next_code
 from crmcli.services.context import Ctx
 from crmcli.services.people import default_owner, user_id
@@ -235,6 +235,26 @@ def find(
     )
 
 
+def of_customer(ctx: Ctx, customer: Any, ref: str | None) -> Any:
+    """The opportunity ``ref`` names among ``customer``'s (None for no ``ref``); one of
+    another customer is a clear error, not "not found"."""
+    if not ref:
+        return None
+    from crmcli.errors import NotFound
+
+    try:
+        return find(ctx, ref, customer_id=customer.id)
+    except NotFound:
+        deal = find(ctx, ref)  # not found anywhere: that error
+    raise Invalid(
+        t(
+            "opportunity {code} belongs to another customer, not {customer}",
+            code=deal.code,
+            customer=f"{customer.code} {customer.name}",
+        )
+    )
+
+
 def _allowed(ctx: Ctx, customer: Any) -> None:
     permissions.require_role(ctx, SELLERS, t("change opportunities"))
     permissions.require_customer_change(ctx, customer)
@@ -274,7 +294,7 @@ def _refs(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         out["competitor_id"] = catalog.find_competitor(ctx, ref).id if ref else None
     if "owner" in out:
         name = out.pop("owner")
-        out["owner_id"] = user_id(ctx, name) if name else None
+        out["owner_id"] = default_owner(ctx, name) if name else None
     return out
 
 
@@ -548,27 +568,13 @@ def _close(
     opportunity.probability = stages.by_key[key].probability
     opportunity.probability_manual = False
     moved = Moved(opportunity, old, key, opportunity.probability)
-    moved.cancelled_followups = cancel_followups(ctx, opportunity.id)
+    moved.cancelled_followups = followups.cancel_pending(ctx, opportunity_id=opportunity.id)
     if key == "won":
         customer = _customer(ctx, opportunity)
         if customer.status != "active":
             customers.edit(ctx, str(customer.id), values={"status": "active"})
             moved.activated_customer = customer
     return moved
-
-
-def cancel_followups(ctx: Ctx, opportunity_id: int) -> int:
-    """The pending follow-ups tied to a closed opportunity are cancelled (SPEC §3)."""
-    from sqlalchemy import update
-
-    from crmcli.models import Followup
-
-    result = ctx.session.execute(
-        update(Followup)
-        .where(Followup.opportunity_id == opportunity_id, Followup.status == "pending")
-        .values(status="cancelled", updated_at=ctx.at)
-    )
-    return result.rowcount or 0
 
 
 def follow_stage_probabilities(ctx: Ctx) -> int:
@@ -583,6 +589,7 @@ def follow_stage_probabilities(ctx: Ctx) -> int:
     for stage in pipeline(ctx).stages:
         q = select(O.id, O.code, O.probability).where(
             O.stage == stage.key,
+            O.stage.not_in(("won", "lost")),
             O.probability_manual.is_(False),
             O.probability != stage.probability,
         )

@@ -7,7 +7,7 @@ The course's project report (实训8-1) is this book written to Excel by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from crmcli.i18n import pick
@@ -149,7 +149,8 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
         )
     )
 
-    data = funnel_report.funnel(ctx)
+    # opportunities created by the end of the as-of day
+    data = funnel_report.funnel(ctx, until=datetime.combine(as_of + timedelta(days=1), time()))
     stages = pipeline.pipeline(ctx)
     stage_rows = [{**r, "label": stages.label(r["stage"])} for r in data["stages"]]
     rate = data["win_rate"]

@@ -65,6 +65,16 @@ def _stages(value: Any) -> None:
         raise SettingError(t("stage keys must be unique"))
     if "won" not in keys or "lost" not in keys:
         raise SettingError(t("the pipeline must keep the stages 'won' and 'lost'"))
+    fixed = {"won": 100, "lost": 0}
+    for stage in value:
+        if fixed.get(stage["key"], stage["probability"]) != stage["probability"]:
+            raise SettingError(
+                t(
+                    "the probability of '{key}' is always {value}",
+                    key=stage["key"],
+                    value=fixed[stage["key"]],
+                )
+            )
 
 
 def _cadences(value: Any) -> None:
@@ -277,11 +287,46 @@ def parse_value(raw: str) -> Any:
         return raw
 
 
+def _agrees(ctx: Ctx, key: str, value: Any) -> None:
+    """A setting checked against the others and the records: no stage removed while
+    opportunities are in it, no default cadence that is not defined."""
+    if key == "pipeline.stages":
+        from sqlalchemy import select
+
+        from crmcli.models import Opportunity
+
+        kept = {stage["key"] for stage in value}
+        used = ctx.session.execute(
+            select(Opportunity.stage).where(Opportunity.stage.not_in(kept)).distinct()
+        ).scalars()
+        if gone := sorted(used):
+            raise SettingError(
+                t(
+                    "opportunities are still in the stages {stages}: move them first",
+                    stages=", ".join(gone),
+                )
+            )
+    cadences = value if key == "followup.cadences" else None
+    default = value if key == "followup.default_cadence" else None
+    if cadences is not None or default is not None:
+        cadences = cadences if cadences is not None else get(ctx, "followup.cadences")
+        default = default if default is not None else get(ctx, "followup.default_cadence")
+        if default not in cadences:
+            raise SettingError(
+                t(
+                    "the default cadence '{name}' is not defined ({accepted})",
+                    name=default,
+                    accepted=", ".join(cadences),
+                )
+            )
+
+
 def _save(ctx: Ctx, d: SettingDef, value: Any) -> None:
     from crmcli.models import Setting
 
     try:
         d.validate(value)
+        _agrees(ctx, d.key, value)
     except SettingError as e:
         raise Invalid(t("invalid value for {key}: {reason}", key=d.key, reason=e)) from None
     old = get(ctx, d.key)

@@ -188,7 +188,7 @@ def open_ticket(
         code=next_code(ctx, "T", Ticket),
         customer_id=target.id,
         contact_id=getattr(find_contact(ctx, target, contact), "id", None),
-        owner_id=default_owner(ctx, owner),
+        owner_id=default_owner(ctx, owner, handover=True),
         kind=kind,
         subject=_text(subject, "subject", required=True),
         description=_text(description, "description"),
@@ -228,12 +228,12 @@ def _not_closed(ticket: Any) -> None:
 
 def assign(ctx: Ctx, ref: str, owner: str) -> Any:
     """Give the ticket to a member of staff; an open ticket becomes in progress."""
-    from crmcli.services.people import user_id
+    from crmcli.services.people import default_owner
 
     ticket = find(ctx, ref)
     _customer_of(ctx, ticket)
     _not_closed(ticket)
-    new_owner = user_id(ctx, owner)
+    new_owner = default_owner(ctx, owner, handover=True)
     before = _snapshot(ticket)
     ticket.owner_id = new_owner
     if ticket.status == "open":
@@ -332,6 +332,7 @@ def reopen(ctx: Ctx, ref: str, *, reason: str | None = None) -> Any:
     ticket.status = "in_progress" if ticket.owner_id else "open"
     ticket.resolved_at = None
     ticket.closed_at = None
+    ticket.resolution = None  # the card's timeline keeps the old one
     ticket.satisfaction = None
     ticket.due_at = ctx.at + timedelta(hours=target_hours(ctx, ticket.priority))
     _event(ctx, ticket, "reopened", _text(reason, "resolution"))

@@ -130,3 +130,26 @@ def _memo(process: Any) -> Any:
             return converted
 
     return memo
+
+
+def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of ``size`` (an IN list or an executemany at a time)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def update_rows(conn: Any, table: Any, updates: list[tuple[int, dict[str, Any]]]) -> None:
+    """Many ``UPDATE table SET ... WHERE id = :id``: one executemany per set of columns."""
+    from sqlalchemy import bindparam, update
+
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, values in updates:
+        shapes.setdefault(tuple(sorted(values)), []).append({"_id": row_id, **values})
+    for columns, params in shapes.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in columns})
+        )
+        for chunk in chunks(params, 1000):
+            conn.execute(stmt, list(chunk))

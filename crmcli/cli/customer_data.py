@@ -117,7 +117,7 @@ def import_(
     from crmcli.bulk import paused_gc
     from crmcli.errors import CrmError
     from crmcli.i18n import t
-    from crmcli.services import importing
+    from crmcli.services import import_rows, importing
     from crmcli.vocab import ON_DUPLICATE
 
     output = fmt(output, ("table", "json"))
@@ -140,7 +140,7 @@ def import_(
         table = tabular.read(file, encoding=encoding, sheet=sheet)
         data_rows = len(table.rows) - (1 if table.headers is None else 0)  # less the header
         with render.progress(t("Importing"), 2 * data_rows) as advance:
-            prepared = importing.prepare(table, mapping=rules, progress=advance)
+            prepared = import_rows.prepare(table, mapping=rules, progress=advance)
             try:
                 with state.unit(write=True) as ctx:
                     result = importing.run(ctx, prepared, options, progress=advance)
@@ -271,11 +271,11 @@ def _show_result(result: Any, output: str) -> None:
 def _undo(batch: str, output: str) -> None:
     from crmcli import render
     from crmcli.i18n import t
-    from crmcli.services import importing
+    from crmcli.services import import_undo
     from crmcli.validate import parse_int
 
     with state.unit(write=True) as ctx:
-        done = importing.undo(ctx, parse_int(batch, "--undo", low=1))
+        done = import_undo.undo(ctx, parse_int(batch, "--undo", low=1))
     if output == "json":
         render.out(render.to_json(done))
         return

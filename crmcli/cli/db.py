@@ -237,12 +237,12 @@ def imports(n: LimitOpt = None, output: FormatOpt = None) -> None:
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.render import Col
-    from crmcli.services import importing
+    from crmcli.services import import_undo
     from crmcli.vocab import BATCH_KIND
 
     output = fmt(output)
     with state.unit() as ctx:
-        data = importing.batches(ctx, limit=limit(n))
+        data = import_undo.batches(ctx, limit=limit(n))
     columns = [
         Col("id", "Batch", "批次", "int"),
         Col("at", "At", "时间", "datetime"),

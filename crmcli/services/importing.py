@@ -1,14 +1,14 @@
 """Importing customers from a file (实训4-2): the rules, from columns to rows in the database.
 
-1. :func:`layout` matches the file's columns to fields (names, labels, synonyms, a
+1. :func:`~crmcli.services.import_rows.layout` matches the file's columns to fields (names, labels, synonyms, a
    ``--mapping``); unknown columns become custom fields, so nothing is dropped.
-2. :func:`prepare` converts every cell with the validators the command line uses
+2. :func:`~crmcli.services.import_rows.prepare` converts every cell with the validators the command line uses
    (:mod:`crmcli.validate`), outside any transaction.
 3. :func:`run` (inside one write transaction) matches rows to each other and to the
    database by the ``--match`` keys, then writes in bulk through SQLAlchemy Core:
    new customers and contacts, changed fields (never blanked by an empty cell), the
    matching keys and search text they imply, an audit entry per record and a batch
-   that :func:`undo` can take back.
+   that :func:`~crmcli.services.import_undo.undo` can take back.
 
 By default an import is all-or-nothing: one bad row and nothing is written, and every
 bad row is reported (row as the user sees it, column, value, reason).
@@ -16,430 +16,30 @@ bad row is reported (row as the user sees it, column, value, reason).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from crmcli.bulk import big_cache, insert_many
-from crmcli.errors import Conflict, Invalid, NotFound
+from crmcli.bulk import big_cache, chunks, insert_many, update_rows
+from crmcli.errors import Invalid
 from crmcli.i18n import pick, t
 from crmcli.services import audit, permissions
-from crmcli.services.codes import code_shape
 from crmcli.services.context import Ctx
-from crmcli.tabular import Table, column_letter, header_key, unneutralise
-from crmcli.validate import email_key, parse_field, parse_phone_key, parse_text, phone_key
+from crmcli.services.import_rows import (
+    CHUNK,
+    CONTACT_TARGETS,
+    DEFAULTS,
+    EMPTY,
+    IMPORTERS,
+    Prepared,
+    Problem,
+    Row,
+)
+from crmcli.validate import email_key, phone_key
 from crmcli.vocab import (
-    CONTACT,
-    CUSTOMER,
-    CUSTOMER_FIELDS,
-    IMPORT_IGNORED,
-    IMPORT_SYNONYMS,
     MATCH_KEY,
-    FieldDef,
     fold,
 )
-
-#: Customer fields a file may set (``updated_at`` is the import's own time).
-FIELDS = [f for f in CUSTOMER_FIELDS if f.name != "updated_at"]
-#: The contact a row may carry.
-CONTACT_TARGETS = {
-    "contact.name": CONTACT["name"],
-    "contact.title": CONTACT["title"],
-    "contact.mobile": CONTACT["mobile"],
-    "contact.phone": CONTACT["phone"],
-    "contact.email": CONTACT["email"],
-    "contact.wechat": CONTACT["wechat"],
-}
-#: Fields compared (and changed) when a row matches a customer; ``code`` is the match itself.
-UPDATABLE = [f.name for f in FIELDS if f.name not in ("code", "created_at", "extra")]
-CHUNK = 1000
-#: a new customer's fields before the row's values go in
-_EMPTY = dict.fromkeys(n for n in UPDATABLE if n != "owner")
-#: what a new customer is when the file does not say (as ``crm customer add``)
-_DEFAULTS = {"kind": "company", "level": "regular", "status": "lead"}
-IMPORTERS = ("admin", "manager", "sales")
-
-
-# -- columns ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Column:
-    index: int
-    header: str
-    target: str | None  # a field name, ``contact.<field>``, or None: a custom field
-    custom: str | None = None  # the custom field's name
-    ignored: bool = False
-
-
-@dataclass
-class Layout:
-    columns: list[Column]
-    header_row: int  # as the user sees it
-    data_from: int = 0  # the first row of data in ``Table.rows``
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def targets(self) -> dict[str, Column]:
-        return {c.target: c for c in self.columns if c.target and not c.ignored}
-
-    @property
-    def custom_fields(self) -> list[str]:
-        return [c.custom for c in self.columns if c.custom and not c.ignored]
-
-    @property
-    def ignored(self) -> list[str]:
-        return [c.header for c in self.columns if c.ignored and c.header.strip()]
-
-
-_KNOWN: dict[str, str] = {}
-
-
-def known_headers() -> dict[str, str]:
-    """header key -> target for every field name, label and synonym (built once)."""
-    if not _KNOWN:
-        for f in FIELDS:
-            for word in (f.name, f.en, f.zh, *IMPORT_SYNONYMS.get(f.name, ())):
-                _KNOWN.setdefault(header_key(word), f.name)
-        for target in CONTACT_TARGETS:
-            for word in (target, *IMPORT_SYNONYMS.get(target, ())):
-                _KNOWN.setdefault(header_key(word), target)
-    return _KNOWN
-
-
-def _target_of(spec: str, column: str) -> str:
-    """A ``--mapping`` value: a field's name, label or synonym, or ``extra.NAME``."""
-    target = known_headers().get(header_key(spec))
-    if target is None:
-        accepted = ", ".join([f.name for f in FIELDS] + list(CONTACT_TARGETS))
-        raise Invalid(
-            t(
-                "the mapping sends column '{column}' to '{value}', which is no field ({accepted})",
-                column=column,
-                value=spec,
-                accepted=accepted,
-            ),
-            hint=t("use null to leave a column out, extra.NAME for a custom field"),
-        )
-    return target
-
-
-def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
-    """Match the file's columns to fields (SPEC §4); raises :class:`Invalid` when the file
-    cannot be imported as it stands (no name column, two columns for one field)."""
-    known = known_headers()
-    overrides = {header_key(k): (k, v) for k, v in (mapping or {}).items()}
-    if table.headers is not None:
-        headers, header_row, data_from = table.headers, 1, 0
-    else:
-        start = _header_index(table.rows, known, overrides)
-        header_row, headers = table.rows[start] if table.rows else (1, [])
-        data_from = start + 1
-    data = table.rows[data_from:]
-    width = max([len(headers), *(len(cells) for _, cells in data)])
-    headers = [*headers, *[""] * (width - len(headers))]
-    ignored_keys = {header_key(w) for w in IMPORT_IGNORED}
-    used: set[str] = set()
-    columns = []
-    for i, raw in enumerate(headers):
-        header = raw.strip()
-        key = header_key(header)
-        column = Column(i, header, None)
-        if key and key in overrides:
-            used.add(key)
-            spec = overrides[key][1]
-            if spec is None or str(spec).strip() in ("", "-"):
-                column.ignored = True
-            elif str(spec).strip().lower().startswith("extra."):
-                column.custom = str(spec).strip()[6:].strip() or header
-            else:
-                column.target = _target_of(str(spec), header)
-        elif not key:  # no header: named after its spreadsheet column, if it holds anything
-            if any(i < len(cells) and cells[i].strip() for _, cells in data):
-                column.custom = f"column {column_letter(i)}"
-            else:
-                column.ignored = True
-        elif key in ignored_keys:
-            column.ignored = True
-        elif key in known:
-            column.target = known[key]
-        else:
-            column.custom = header
-        columns.append(column)
-    found = Layout(columns, header_row, data_from)
-    found.warnings = [
-        t("the mapping names column '{column}', which the file does not have", column=original)
-        for key, (original, _) in overrides.items()
-        if key not in used
-    ]
-    _settle_contact_columns(found)
-    _refuse_doubles(found, table.name)
-    if "name" not in found.targets and (headers or data):  # ([] in JSON: nothing to do)
-        shown = ", ".join(c.header for c in columns if c.header) or "-"
-        raise Invalid(
-            t(
-                "{file} has no column for the customer name (客户名称/name); its columns: {columns}",
-                file=table.name,
-                columns=shown,
-            ),
-            hint=t("name the column with --mapping, e.g. a file holding  公司全称: name"),
-        )
-    return found
-
-
-def _header_index(rows: list[tuple[int, list[str]]], known: dict[str, str], overrides: dict) -> int:
-    """The header row: the first of the top rows naming the customer name, else the first row
-    (spreadsheets often carry a title such as 客户信息表 above the header)."""
-    for i, (_, cells) in enumerate(rows[:10]):
-        for cell in cells:
-            key = header_key(cell)
-            spec = overrides.get(key, (None, None))[1]
-            if known.get(key) == "name" or (spec and known.get(header_key(str(spec))) == "name"):
-                return i
-    return 0
-
-
-def _settle_contact_columns(found: Layout) -> None:
-    """Contact columns belong to a contact only when the file names one (联系人); otherwise
-    手机 is the customer's phone (unless the file has a phone column) and the rest are kept
-    as custom fields."""
-    targets = found.targets
-    if "contact.name" in targets:
-        return
-    for c in found.columns:
-        if c.target and c.target.startswith("contact."):
-            if c.target == "contact.mobile" and "phone" not in targets:
-                c.target = "phone"
-            else:
-                c.target, c.custom = None, c.header
-
-
-def _refuse_doubles(found: Layout, name: str) -> None:
-    seen: dict[str, Column] = {}
-    for c in found.columns:
-        if c.ignored:
-            continue
-        key = c.target or "extra." + (c.custom or "")
-        if key in seen:
-            raise Invalid(
-                t(
-                    "{file}: columns '{first}' and '{second}' both give {field}",
-                    file=name,
-                    first=seen[key].header,
-                    second=c.header,
-                    field=c.target or c.custom,
-                ),
-                hint=t("say which to use with --mapping (null leaves a column out)"),
-            )
-        seen[key] = c
-
-
-# -- converting cells ------------------------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    column: str | None
-    value: str | None
-    reason: str
-
-
-@dataclass(slots=True)
-class Row:
-    number: int
-    cells: list[str]
-    values: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, str] = field(default_factory=dict)
-    contact: dict[str, Any] | None = None
-    problems: list[Problem] = field(default_factory=list)
-    keys: dict[str, str | None] = field(default_factory=dict)  # phone_key, email_key
-
-
-@dataclass
-class Prepared:
-    table: Table
-    layout: Layout
-    rows: list[Row]
-
-
-class _Bad:
-    __slots__ = ("message",)
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-def _converter(f: FieldDef) -> Callable[[str], Any]:
-    """Text -> value for one field, by the command line's validators. A column of few
-    distinct texts (levels, statuses, dates, amounts ...) has each converted once."""
-    if f.type == "text":
-        limit = f.limit
-
-        def text(raw: str) -> Any:
-            value = raw.strip()
-            if limit and len(value) > limit:
-                parse_text(value, f)  # raises, naming the field and the limit
-            return value or None
-
-        return text
-    if f.type == "user":
-        return lambda raw: raw.strip() or None
-    if f.type in ("phone", "email", "url"):
-        return lambda raw: parse_field(f, raw)
-    seen: dict[str, Any] = {}
-
-    def cached(raw: str) -> Any:
-        hit = seen.get(raw)
-        if hit is None:
-            try:
-                hit = parse_field(f, raw)
-            except Invalid as e:
-                hit = _Bad(e.message)
-            seen[raw] = hit
-        if type(hit) is _Bad:
-            raise Invalid(hit.message)
-        return hit
-
-    return cached
-
-
-def _phone_and_key(raw: str) -> tuple[str, str | None]:
-    text = parse_text(raw, CUSTOMER["phone"]) or ""
-    return parse_phone_key(text)
-
-
-def _custom_object(raw: str) -> dict[str, str]:
-    """The ``extra`` column export writes: a JSON object of custom fields."""
-    from crmcli.services.customers import check_extra
-
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        data = None
-    if not isinstance(data, dict):
-        raise Invalid(
-            t(
-                "custom fields should be a JSON object such as {example}",
-                example='{"微信群": "华东VIP"}',
-            )
-        )
-    return check_extra({str(k): "" if v is None else str(v) for k, v in data.items()})
-
-
-# what a column's cells become (see :func:`prepare`)
-_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA = range(7)
-
-
-def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
-    """Per column: (index, header, kind, field or custom name, converter or length limit)."""
-    plan: list[tuple[int, str, int, str, Any]] = []
-    for c in found.columns:
-        if c.ignored:
-            continue
-        if c.target is None:
-            plan.append((c.index, c.header, _CUSTOM, c.custom or c.header, None))
-        elif c.target.startswith("contact."):
-            f = CONTACT_TARGETS[c.target]
-            plan.append((c.index, c.header, _CONTACT, f.name, _converter(f)))
-        elif c.target == "phone":  # the customer's phone and its matching key, in one go
-            plan.append((c.index, c.header, _PHONE, "phone", _phone_and_key))
-        elif c.target == "email":
-            plan.append((c.index, c.header, _EMAIL, "email", _converter(CUSTOMER["email"])))
-        elif c.target == "extra":
-            plan.append((c.index, c.header, _EXTRA, "extra", _custom_object))
-        elif CUSTOMER[c.target].type == "text":
-            plan.append((c.index, c.header, _TEXT, c.target, CUSTOMER[c.target]))
-        else:
-            plan.append((c.index, c.header, _FIELD, c.target, _converter(CUSTOMER[c.target])))
-    return plan
-
-
-def prepare(
-    table: Table,
-    *,
-    mapping: dict[str, Any] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Prepared:
-    """Map the columns and convert every cell; bad cells become :class:`Problem`s."""
-    found = layout(table, mapping)
-    plan = _plan(found)
-    unquote = table.format == "csv"  # CSV carries neutralised formulas; XLSX plain strings
-    name_header = found.targets["name"].header if "name" in found.targets else ""
-    contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
-    code_header = found.targets["code"].header if "code" in found.targets else ""
-    rows = []
-    for done, (number, cells) in enumerate(table.rows[found.data_from :], 1):
-        width = len(cells)
-        values: dict[str, Any] = {}
-        extra: dict[str, str] = {}
-        contact: dict[str, Any] = {}
-        keys: dict[str, str | None] = {}
-        problems: list[Problem] = []
-        for index, header, kind, name, convert in plan:
-            if index >= width:
-                continue
-            raw = cells[index]
-            if not raw or raw.isspace():
-                continue
-            if unquote and raw[0] == "'":
-                raw = unneutralise(raw)
-            if kind == _CUSTOM:
-                extra[name] = raw.strip()
-                continue
-            if kind == _TEXT:
-                value = raw.strip()
-                if convert.limit and len(value) > convert.limit:
-                    problems.append(Problem(header, raw, _too_long(value, convert)))
-                else:
-                    values[name] = value
-                continue
-            try:
-                value = convert(raw)
-            except Invalid as e:
-                problems.append(Problem(header, raw, e.message))
-                continue
-            if value is None:
-                continue
-            if kind == _FIELD:
-                values[name] = value
-            elif kind == _PHONE:
-                values["phone"], keys["phone"] = value
-            elif kind == _EMAIL:
-                values["email"] = value
-                keys["email"] = email_key(value)
-            elif kind == _CONTACT:
-                contact[name] = value
-            else:
-                extra = {**value, **extra}
-        if "name" not in values and not any(p.column == name_header for p in problems):
-            required = t("{field} is required", field=CUSTOMER["name"].label)
-            problems.append(Problem(name_header, "", required))
-        if contact and "name" not in contact:
-            missing = t("contact details are given but no contact name")
-            problems.append(Problem(contact_header, "", missing))
-        if "code" in values:
-            try:
-                values["code"] = code_shape(values["code"], CUSTOMER["code"].label)
-            except Invalid as e:
-                problems.append(Problem(code_header, values.pop("code"), e.message))
-        rows.append(Row(number, cells, values, extra, contact or None, problems, keys))
-        if progress and done % CHUNK == 0:
-            progress(CHUNK)
-    if progress:
-        progress(len(rows) % CHUNK)
-    return Prepared(table, found, rows)
-
-
-def _too_long(value: str, f: FieldDef) -> str:
-    try:
-        parse_text(value, f)
-    except Invalid as e:
-        return e.message
-    return ""
-
 
 # -- matching and writing --------------------------------------------------------------------
 
@@ -868,11 +468,6 @@ def _existing(
 # -- comparing with the database -------------------------------------------------------------
 
 
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _current(ctx: Ctx, ids: Sequence[int], names: Iterable[str]) -> dict[int, dict[str, Any]]:
     """These customers' columns ``names`` (and id, code, name, phone, e-mail), by id."""
     from sqlalchemy import select
@@ -883,7 +478,7 @@ def _current(ctx: Ctx, ids: Sequence[int], names: Iterable[str]) -> dict[int, di
     columns = [C.__table__.c[n] for n in wanted]
     current = {}
     conn = ctx.session.connection()  # Core rows: no ORM loading for thousands of them
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         for r in conn.execute(select(*columns).where(C.id.in_(chunk))).all():
             current[r.id] = dict(r._mapping)
     return current
@@ -896,7 +491,7 @@ def _contacts_of(ctx: Ctx, ids: Sequence[int]) -> dict[tuple[int, str], dict[str
 
     names = [n[8:] for n in CONTACT_TARGETS]
     found: dict[tuple[int, str], dict[str, Any]] = {}
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         q = (
             select(K.id, K.customer_id, *(getattr(K, n) for n in names))
             .where(K.customer_id.in_(chunk), K.deleted_at.is_(None))
@@ -1047,13 +642,13 @@ class _Writer:
             code = v.get("code") or codes.pop()
             phone, email = v.get("phone"), v.get("email")
             key = g.keys.get("phone")
-            record = {**_EMPTY, **v}
+            record = {**EMPTY, **v}
             record.pop("owner", None)
             record.update(
                 code=code,
-                kind=v.get("kind") or _DEFAULTS["kind"],
-                level=v.get("level") or _DEFAULTS["level"],
-                status=v.get("status") or _DEFAULTS["status"],
+                kind=v.get("kind") or DEFAULTS["kind"],
+                level=v.get("level") or DEFAULTS["level"],
+                status=v.get("status") or DEFAULTS["status"],
                 owner_id=v.get("owner", owner),
                 extra=g.extra or None,
                 phone_key=key,
@@ -1073,9 +668,9 @@ class _Writer:
             )
             records.append(record)
         table = self.customers
-        given_fields = set().union(*(g.values for g in groups), _DEFAULTS)
-        used = [c for c in records[0] if c in given_fields or c not in _EMPTY]
-        for chunk in _chunks(records, CHUNK * 5):
+        given_fields = set().union(*(g.values for g in groups), DEFAULTS)
+        used = [c for c in records[0] if c in given_fields or c not in EMPTY]
+        for chunk in chunks(records, CHUNK * 5):
             insert_many(self.conn, table, chunk, columns=used)
             self.progress(len(chunk))
         q = select(table.c.code, table.c.id).where(table.c.import_batch_id == batch)
@@ -1112,7 +707,7 @@ class _Writer:
                 searched[g.id] = added
         update_rows(self.conn, self.contacts, contact_changes)
         k = self.contacts
-        for chunk in _chunks(sorted(searched)):
+        for chunk in chunks(sorted(searched)):
             q = select(k.c.customer_id, k.c.name).where(
                 k.c.customer_id.in_(chunk), k.c.deleted_at.is_(None)
             )
@@ -1164,293 +759,3 @@ class _Writer:
         )
         audit.record_many(self.ctx, self.audits, batch_id=self.batch.id)
         self.audits = []
-
-
-def update_rows(conn: Any, table: Any, updates: list[tuple[int, dict[str, Any]]]) -> None:
-    """Many ``UPDATE table SET ... WHERE id = :id``: one executemany per set of columns."""
-    from sqlalchemy import bindparam, update
-
-    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row_id, values in updates:
-        shapes.setdefault(tuple(sorted(values)), []).append({"_id": row_id, **values})
-    for columns, params in shapes.items():
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in columns})
-        )
-        for chunk in _chunks(params, CHUNK):
-            conn.execute(stmt, list(chunk))
-
-
-# -- history and undo ------------------------------------------------------------------------
-
-BATCH_FIELDS = [
-    "id",
-    "at",
-    "user",
-    "entity",  # customer: an import; segment: report segment --apply (undo: --revert)
-    "file",
-    "format",
-    "encoding",
-    "read",
-    "created",
-    "updated",
-    "skipped",
-    "rejected",
-    "undone_at",
-]
-
-
-def batches(ctx: Ctx, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Import batches, newest first (``crm db imports``)."""
-    from sqlalchemy import select
-
-    from crmcli.models import ImportBatch as B
-
-    q = select(*(getattr(B, n) for n in BATCH_FIELDS)).order_by(B.id.desc())
-    if limit:
-        q = q.limit(limit)
-    return [dict(r._mapping) for r in ctx.session.execute(q)]
-
-
-def _typed(column: str, value: Any) -> Any:
-    """A value as the audit log keeps it (plain JSON) back in its column's type."""
-    if value is None:
-        return None
-    f = CUSTOMER.get(column)
-    kind = f.type if f is not None else "text"
-    if kind == "date":
-        return date.fromisoformat(value)
-    if kind == "money":
-        return Decimal(value)
-    return value
-
-
-def _refresh_search(ctx: Ctx, ids: Iterable[int]) -> None:
-    """Recompute the search text of these customers (bulk)."""
-    from sqlalchemy import select
-
-    from crmcli.models import Contact as K
-    from crmcli.models import Customer as C
-    from crmcli.services.customers import search_text
-
-    ids = sorted(set(ids))
-    for chunk in _chunks(ids):
-        names: dict[int, list[str]] = {}
-        q = select(K.customer_id, K.name).where(K.customer_id.in_(chunk), K.deleted_at.is_(None))
-        for r in ctx.session.execute(q.order_by(K.id)):
-            names.setdefault(r.customer_id, []).append(r.name)
-        rows = ctx.session.execute(
-            select(C.id, C.code, C.name, C.phone, C.phone_key, C.email).where(C.id.in_(chunk))
-        )
-        updates = [
-            (
-                r.id,
-                {
-                    "search_text": search_text(
-                        code=r.code,
-                        name=r.name,
-                        phone=r.phone,
-                        phone_key=r.phone_key,
-                        email=r.email,
-                        contacts=names.get(r.id, []),
-                    )
-                },
-            )
-            for r in rows
-        ]
-        update_rows(ctx.session.connection(), C.__table__, updates)
-
-
-def _blockers(ctx: Ctx, customers: dict[int, str], contacts: list[int]) -> dict[str, set[str]]:
-    """Records added since the import under what it created: code -> kinds of record."""
-    from sqlalchemy import select
-
-    from crmcli.models import Contact, load_all
-
-    blocked: dict[str, set[str]] = {}
-    ids = sorted(customers)
-    mine = set(contacts)
-    for table in load_all().sorted_tables:
-        if "customer_id" in table.c and table.name != "contact":
-            for chunk in _chunks(ids):
-                q = select(table.c.customer_id).where(table.c.customer_id.in_(chunk)).distinct()
-                for (cid,) in ctx.session.execute(q):
-                    blocked.setdefault(customers[cid], set()).add(table.name)
-    for chunk in _chunks(ids):
-        q = select(Contact.id, Contact.customer_id).where(Contact.customer_id.in_(chunk))
-        for r in ctx.session.execute(q):
-            if r.id not in mine:
-                blocked.setdefault(customers[r.customer_id], set()).add("contact")
-    owner_of = {}
-    for chunk in _chunks(sorted(mine)):
-        q = select(Contact.id, Contact.customer_id).where(Contact.id.in_(chunk))
-        owner_of.update(ctx.session.execute(q).all())
-    from crmcli.models import Customer
-
-    for table in load_all().sorted_tables:
-        if "contact_id" in table.c:
-            for chunk in _chunks(sorted(mine)):
-                q = select(table.c.contact_id).where(table.c.contact_id.in_(chunk)).distinct()
-                for (kid,) in ctx.session.execute(q):
-                    code = (
-                        customers.get(owner_of[kid])
-                        or ctx.session.get(Customer, owner_of[kid]).code
-                    )
-                    blocked.setdefault(code, set()).add(table.name)
-    return blocked
-
-
-def _named(entity: str, row: Any) -> str:
-    return row["code"] if entity == "customer" else f"{pick('contact', '联系人')} {row['id']}"
-
-
-def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
-    """Take back one import: remove what it created, restore what it changed.
-
-    A field is restored only while it still holds what the import wrote (a later edit
-    is kept and reported). Refused, changing nothing, when records have been added
-    since under a customer or contact the import created.
-    """
-    from sqlalchemy import delete, select
-
-    from crmcli.models import AuditEntry as A
-    from crmcli.models import Contact, Customer, ImportBatch
-
-    batch = ctx.session.get(ImportBatch, batch_id)
-    if batch is None:
-        raise NotFound(
-            t("no import batch {batch}", batch=batch_id),
-            hint=t("see the list with: {command}", command="crm db imports"),
-        )
-    if batch.entity == "segment":
-        raise Conflict(
-            t("batch {batch} set levels from a segmentation, not an import", batch=batch_id),
-            hint=t(
-                "take it back with: {command}", command=f"crm report segment --revert {batch_id}"
-            ),
-        )
-    if batch.undone_at is not None:
-        raise Conflict(
-            t(
-                "import batch {batch} was already undone at {at}",
-                batch=batch_id,
-                at=batch.undone_at.isoformat(sep=" ", timespec="minutes"),
-            )
-        )
-    if ctx.actor.team and batch.user != ctx.actor.username:
-        permissions.require_role(ctx, permissions.CHANGE_ALL, t("undo another user's import"))
-    permissions.require_role(ctx, IMPORTERS, t("undo imports"))
-    session = ctx.session
-    created = dict(
-        session.execute(
-            select(Customer.id, Customer.code).where(Customer.import_batch_id == batch_id)
-        ).all()
-    )
-    new_contacts = list(
-        session.execute(select(Contact.id).where(Contact.import_batch_id == batch_id)).scalars()
-    )
-    blocked = _blockers(ctx, created, new_contacts)
-    if blocked:
-        shown = "; ".join(
-            f"{code}: {', '.join(sorted(kinds))}" for code, kinds in sorted(blocked.items())
-        )
-        raise Conflict(
-            t(
-                "cannot undo import batch {batch}: records were added since under what it created ({records})",
-                batch=batch_id,
-                records=shown,
-            ),
-            hint=t("delete or move those records first"),
-        )
-    entries = session.execute(
-        select(A.entity, A.entity_id, A.changes)
-        .where(A.batch_id == batch_id, A.action == "update")
-        .order_by(A.id)
-    ).all()
-    kept: list[str] = []
-    logged: list[tuple[str, str, int, str | None, Any]] = []
-    touched: set[int] = set()
-    restored = {"customer": 0, "contact": 0}
-    for entity, model in (("customer", Customer), ("contact", Contact)):
-        changes = {e.entity_id: e.changes or {} for e in entries if e.entity == entity}
-        if not changes:
-            continue
-        columns = sorted({c for ch in changes.values() for c in ch} | {"id"})
-        if entity == "customer":
-            columns = sorted({*columns, "code"})
-        table = model.__table__
-        current = {}
-        for chunk in _chunks(sorted(changes)):
-            q = select(*(table.c[c] for c in columns)).where(table.c.id.in_(chunk))
-            current.update({r.id: r._mapping for r in session.execute(q)})
-        updates = []
-        for row_id, fields in changes.items():
-            now = current.get(row_id)
-            if now is None:
-                continue
-            values: dict[str, Any] = {}
-            for column, (old, new) in fields.items():
-                if column == "extra":
-                    extra = dict(now["extra"] or {})
-                    for key, value in (new or {}).items():
-                        if extra.get(key) == value:
-                            if (old or {}).get(key) is None:
-                                extra.pop(key, None)
-                            else:
-                                extra[key] = old[key]
-                        else:
-                            kept.append(f"{_named(entity, now)} {key}")
-                    if extra != (now["extra"] or {}):
-                        values["extra"] = extra or None
-                elif audit.plain(now[column]) == new:
-                    values[column] = _typed(column, old)
-                else:
-                    kept.append(f"{_named(entity, now)} {column}")
-            if not values:
-                continue
-            if "phone" in values:
-                values["phone_key"] = phone_key(values["phone"])
-            if "email" in values:
-                values["email_key"] = email_key(values["email"])
-            values["updated_at"] = ctx.at
-            updates.append((row_id, values))
-            changed = {c: [now[c], v] for c, v in values.items() if c in fields}
-            logged.append(("undo", entity, row_id, now.get("code"), changed))
-            if entity == "customer" and {"name", "phone", "email"} & set(values):
-                touched.add(row_id)
-        update_rows(session.connection(), table, updates)
-        restored[entity] = len(updates)
-    if new_contacts:
-        survivors = session.execute(
-            select(Contact.customer_id)
-            .where(Contact.id.in_(new_contacts), Contact.customer_id.not_in(list(created) or [0]))
-            .distinct()
-        ).scalars()
-        touched.update(survivors)
-        for chunk in _chunks(new_contacts):
-            session.execute(delete(Contact).where(Contact.id.in_(chunk)))
-    for chunk in _chunks(sorted(created)):
-        session.execute(delete(Customer).where(Customer.id.in_(chunk)))
-    logged += [("remove", "contact", i, None, None) for i in new_contacts]
-    logged += [("remove", "customer", i, code, None) for i, code in sorted(created.items())]
-    audit.record_many(ctx, logged, batch_id=batch_id)
-    _refresh_search(ctx, touched - set(created))
-    batch.undone_at = ctx.at
-    counts = {
-        "batch": batch_id,
-        "customers_removed": len(created),
-        "contacts_removed": len(new_contacts),
-        "customers_restored": restored["customer"],
-        "contacts_restored": restored["contact"],
-        "kept": kept,
-    }
-    audit.record(
-        ctx,
-        "undo",
-        "import_batch",
-        batch_id,
-        changes={k: [None, v] for k, v in counts.items() if k not in ("batch", "kept")},
-    )
-    return counts

@@ -278,10 +278,10 @@ def due(
     )
     report = fastdue.due(url=resolve_url(state.db), username=state.user, now=datetime.now(), **args)
     if report is None:
-        from crmcli.services import followups
+        from crmcli.services import followup_due
 
         with state.unit() as ctx:
-            report = followups.due(ctx, **args)
+            report = followup_due.due(ctx, **args)
     total = min(report.total, count) if count else report.total
     end = day if not days else _plus(day, days)
     title = t("Due by {date}", date=end.isoformat()) if table and report.rows else None
@@ -539,15 +539,15 @@ def ics(
 
     from crmcli import render
     from crmcli.i18n import t
-    from crmcli.services import followups
+    from crmcli.services import followup_due
 
     days = _days(within, "--within", 30)
     _who(owner, everyone)
     today = _day(None)
     with state.unit() as ctx:
-        data = followups.ics_rows(ctx, on=today, within=days, owner=owner, everyone=everyone)
+        data = followup_due.ics_rows(ctx, on=today, within=days, owner=owner, everyone=everyone)
         name = t("crm follow-ups")
-    content = followups.ics_text(
+    content = followup_due.ics_text(
         data, stamp=datetime.now(timezone.utc).replace(microsecond=0), calendar_name=name
     )
     pending = sum(1 for r in data if r["status"] == "pending")

@@ -1,7 +1,7 @@
 """The morning dashboard: what a salesperson looks at first, from the other services.
 
 Nothing is computed here that a report or list already computes: the follow-ups due
-come from :func:`followups.due`, drifting customers from :func:`care.drifting`, overdue
+come from :func:`followup_due.due`, drifting customers from :func:`care.drifting`, overdue
 instalments from :func:`contracts.receivables`, the months from
 :func:`analytics.monthly_orders`; only the open pipeline per stage is summed here.
 """
@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crmcli.services import analytics, care, contracts, followups, pipeline
+from crmcli.services import analytics, care, contracts, followup_due, pipeline
 from crmcli.services.context import Ctx
 from crmcli.services.funnel import _visible, weighted
 
@@ -64,7 +64,7 @@ def open_pipeline(ctx: Ctx) -> list[dict[str, Any]]:
 
 def collect(ctx: Ctx, *, today: date) -> Dashboard:
     board = Dashboard(
-        today=today, due=followups.due(ctx, on=today, limit=SHOWN, count=True, tickets=True)
+        today=today, due=followup_due.due(ctx, on=today, limit=SHOWN, count=True, tickets=True)
     )
     board.stages = open_pipeline(ctx)
     board.months = analytics.monthly_orders(ctx, months=2, today=today)

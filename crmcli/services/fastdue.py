@@ -2,8 +2,8 @@
 
 The morning command should start as fast as ``crm --help``; importing SQLAlchemy
 costs more than that. So on a SQLite database this module runs the statements of
-:mod:`crmcli.services.followups` (:func:`~crmcli.services.followups.due_statement`,
-:func:`~crmcli.services.followups.overdue_tickets_statement`), compiled ahead of time
+:mod:`crmcli.services.followup_due` (:func:`~crmcli.services.followup_due.due_statement`,
+:func:`~crmcli.services.followup_due.overdue_tickets_statement`), compiled ahead of time
 into ``due_sql.json`` beside this file, with :mod:`sqlite3`. The SQL has one source, the
 SQLAlchemy statements; ``tests/test_followup_due.py`` checks the compiled text is
 current and that both paths give the same rows.
@@ -120,7 +120,7 @@ def due(
     tickets: bool,
     now: datetime,
 ) -> DueReport | None:
-    """The report of :func:`crmcli.services.followups.due`, or None to take the full path."""
+    """The report of :func:`crmcli.services.followup_due.due`, or None to take the full path."""
     if not ENABLED or not url.startswith("sqlite:///"):
         return None
     path = url[len("sqlite:///") :]
@@ -235,7 +235,7 @@ def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
     """The SQLite text and constant parameters of every statement variant."""
     from sqlalchemy.dialects import sqlite
 
-    from crmcli.services.followups import due_statement, overdue_tickets_statement
+    from crmcli.services.followup_due import due_statement, overdue_tickets_statement
 
     dialect = sqlite.dialect(paramstyle="named")
     out: dict[str, dict[str, dict[str, Any]]] = {"DUE": {}, "COUNT": {}, "TICKETS": {}}
@@ -267,7 +267,7 @@ def source() -> str:
 
     data = {
         "about": "SQLite text of the statements `crm followup due` runs on its fast path, "
-        "compiled from crmcli.services.followups by `python -m crmcli.services.fastdue`. "
+        "compiled from crmcli.services.followup_due by `python -m crmcli.services.fastdue`. "
         "Do not edit; tests/test_followup_due.py checks that it is current.",
         "head": HEAD,
         **compile_all(),

@@ -153,6 +153,10 @@ ZH: dict[str, str] = {
     "batch {batch} set levels from a segmentation, not an import": "批次 {batch} 是按细分结果"
     "设置的等级，不是导入",
     "take it back with: {command}": "撤回：{command}",
+    "custom field '{key}' is too long (names up to {names} characters, values up to {values})": (
+        "自定义字段 '{key}' 过长（名称最多 {names} 个字符，值最多 {values} 个）"
+    ),
+    "{field} is one line, without tabs": "{field}只能是一行，不能有制表符",
     "a payment cannot be dated before the contract was signed ({signed}): {value}": "收款日期"
     "不能早于合同签订日期（{signed}）：{value}",
     "--next {next} is before the contact itself ({at})": "--next {next} 早于这次接触本身（{at}）",

@@ -404,6 +404,9 @@ BAD_INPUT = [
     (["customer", "add", "X", "--capital", "10000000000000"], "is too large"),
     (["customer", "list", "--limit", "9" * 25], "--limit must be between"),
     (["db", "audit", "--entity", "nope"], "unknown record 'nope'"),
+    (["customer", "add", "两行\n名称"], "Name is one line, without tabs"),
+    (["customer", "add", "X", "--set", "备注=" + "长" * 2001], "custom field '备注' is too long"),
+    (["customer", "add", "X", "--set", "字" * 41 + "=1"], "is too long (names up to 40"),
 ]
 
 

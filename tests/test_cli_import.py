@@ -911,3 +911,12 @@ def test_a_segmentation_batch_is_taken_back_by_revert_not_undo(crm, db):
     assert "set levels from a segmentation, not an import" in result.stderr
     assert "crm report segment --revert 1" in result.stderr
     assert db.dump() == before
+
+
+def test_a_name_over_two_lines_is_a_bad_row(crm, db, tmp_path):
+    path = write(tmp_path, "in.csv", '客户名称,城市\n"两行\n名称",上海\n好公司,北京\n')
+    result = json.loads(crm("customer", "import", path, "-f", "json", code=1).stdout)
+    assert [(e["row"], e["reason"]) for e in result["errors"]] == [
+        (2, "Name is one line, without tabs")
+    ]
+    assert db.scalar("SELECT COUNT(*) FROM customer") == 0

@@ -67,6 +67,8 @@ def _name(name: str | None) -> str:
     text = parse_text(name or "", CUSTOMER["name"])
     if not text:
         raise Invalid(t("{field} is required", field=CUSTOMER["name"].label))
+    if any(ch in text for ch in "\t\r\n"):
+        raise Invalid(t("{field} is one line, without tabs", field=CUSTOMER["name"].label))
     return text
 
 
@@ -84,8 +86,22 @@ def _check_code(ctx: Ctx, code: str | None, own_id: int | None = None) -> str:
     )
 
 
+#: the longest custom field name and value (a name is a column header; a value a note)
+EXTRA_LIMITS = (40, 2000)
+
+
 def check_extra(extra: dict[str, str]) -> dict[str, str]:
-    for key in extra:
+    for key, value in extra.items():
+        if len(key) > EXTRA_LIMITS[0] or len(value or "") > EXTRA_LIMITS[1]:
+            raise Invalid(
+                t(
+                    "custom field '{key}' is too long (names up to {names} characters, "
+                    "values up to {values})",
+                    key=key[:40],
+                    names=EXTRA_LIMITS[0],
+                    values=EXTRA_LIMITS[1],
+                )
+            )
         f = CUSTOMER.get(key) or next(
             (f for f in CUSTOMER_FIELDS if fold(f.en) == fold(key) or fold(f.zh) == fold(key)), None
         )

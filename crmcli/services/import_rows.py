@@ -397,7 +397,10 @@ def prepare(
                 contact[name] = value
             else:
                 extra = {**value, **extra}
-        if "name" not in values and not any(p.column == name_header for p in problems):
+        if any(ch in values.get("name", "") for ch in "\t\r\n"):
+            one_line = t("{field} is one line, without tabs", field=CUSTOMER["name"].label)
+            problems.append(Problem(name_header, values.pop("name"), one_line))
+        elif "name" not in values and not any(p.column == name_header for p in problems):
             required = t("{field} is required", field=CUSTOMER["name"].label)
             problems.append(Problem(name_header, "", required))
         if contact and "name" not in contact:

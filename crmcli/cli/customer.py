@@ -179,19 +179,20 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     """Show a customer's archive card: fields, contacts, contacts made, sales, service."""
     from crmcli import render
     from crmcli.i18n import pick
-    from crmcli.services import customers
+    from crmcli.services import customers, pipeline
 
     output = fmt(output)
     with state.unit() as ctx:
         data = customers.card(ctx, ref)
+        stages = pipeline.pipeline(ctx)  # their labels are a database setting
     fields = [f.name for f in CUSTOMER_FIELDS if f.name not in ("code", "name")]
     title = f"{data['code']} {data['name']}"
     if data.get("deleted_at"):
         title += pick(" (deleted)", "（已删除）")
-    render.record(data, _columns(fields), output, title=title, sections=_card_sections())
+    render.record(data, _columns(fields), output, title=title, sections=_card_sections(stages))
 
 
-def _card_sections() -> list[tuple[str, str, list[Any]]]:
+def _card_sections(stages: Any) -> list[tuple[str, str, list[Any]]]:
     from crmcli.i18n import pick
     from crmcli.render import col
     from crmcli.vocab import CONTACT
@@ -219,18 +220,15 @@ def _card_sections() -> list[tuple[str, str, list[Any]]]:
         ),
     ]
     tickets = sections.pop()
-    sections += [*_selling_sections(), tickets]
+    sections += [*_selling_sections(stages), tickets]
     return sections
 
 
-def _selling_sections() -> list[tuple[str, str, list[Any]]]:
+def _selling_sections(stages: Any) -> list[tuple[str, str, list[Any]]]:
     """Open opportunities, orders and contracts on the card (selling, issue 5)."""
     from crmcli.cli import contract, opportunity, order
     from crmcli.i18n import pick
-    from crmcli.services import pipeline
 
-    with state.unit() as ctx:  # the stage labels are a database setting
-        stages = pipeline.pipeline(ctx)
     opportunities = opportunity.columns(
         stages.vocab, ["code", "title", "stage", "probability", "amount", "expected_close"]
     )

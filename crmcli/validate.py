@@ -41,6 +41,19 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+#: record ids are INTEGER columns (32 bits on PostgreSQL)
+ID_LIMIT = 2**31 - 1
+
+
+def record_id(text: str) -> int | None:
+    """The id a reference of digits names, or None when no record can have it."""
+    digits = text.strip().lstrip("0") or "0"
+    if not digits.isdigit() or len(digits) > 10:
+        return None
+    number = int(digits)
+    return number if 0 < number <= ID_LIMIT else None
+
+
 def _bad_date(value: str) -> Invalid:
     return Invalid(
         t(
@@ -168,7 +181,9 @@ def parse_int(value: str, field: str, *, low: int | None = None, high: int | Non
     text = nfkc(value).replace(",", "")
     if not re.fullmatch(r"[+-]?\d+", text):
         raise Invalid(t("invalid whole number '{value}' for {field}", value=value, field=field))
-    number = int(text)
+    digits = text.lstrip("+-").lstrip("0")
+    # (past 19 digits, past any limit: and Python refuses int() of 4,300 digits)
+    number = int(text) if len(digits) <= 19 else int(text[0] + "1" + "0" * 19)
     too_low = low is not None and number < low
     too_high = high is not None and number > high
     if too_low or too_high:

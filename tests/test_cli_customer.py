@@ -405,6 +405,10 @@ BAD_INPUT = [
     (["customer", "list", "--limit", "9" * 25], "--limit must be between"),
     (["db", "audit", "--entity", "nope"], "unknown record 'nope'"),
     (["customer", "add", "两行\n名称"], "Name is one line, without tabs"),
+    (["customer", "show", "9" * 20], "no customer '99999999999999999999'"),
+    (["customer", "import", "--undo", "99999999999999"], "no import batch 99999999999999"),
+    (["report", "segment", "--revert", "99999999999999"], "no level apply batch"),
+    (["customer", "list", "--limit", "9" * 5000], "--limit must be between"),
     (["customer", "add", "X", "--set", "备注=" + "长" * 2001], "custom field '备注' is too long"),
     (["customer", "add", "X", "--set", "字" * 41 + "=1"], "is too long (names up to 40"),
 ]

@@ -161,7 +161,7 @@ def audit(
     from crmcli.render import Col
     from crmcli.services import audit as audit_log
     from crmcli.services import customers
-    from crmcli.validate import parse_datetime, parse_int
+    from crmcli.validate import ID_LIMIT, parse_datetime, parse_int
     from crmcli.vocab import AUDIT_ACTION, RECORD_KIND
 
     output = fmt(output)
@@ -174,7 +174,7 @@ def audit(
             if entity == "customer":
                 entity_id = customers.find(ctx, ref, deleted=None).id
             else:
-                entity_id = parse_int(ref, "REF", low=1)
+                entity_id = parse_int(ref, "REF", low=1, high=ID_LIMIT)
         data = audit_log.entries(
             ctx,
             entity=entity,

@@ -28,7 +28,7 @@ from crmcli.errors import Conflict, Invalid, NotFound
 from crmcli.i18n import t
 from crmcli.services import audit, customers, permissions
 from crmcli.services.context import Ctx
-from crmcli.validate import parse_datetime, parse_text
+from crmcli.validate import parse_datetime, parse_text, record_id
 from crmcli.vocab import FOLLOWUP, FOLLOWUP_KIND, FOLLOWUP_STATUS
 
 WHAT = ("follow-up", "跟进")
@@ -212,11 +212,12 @@ def find(ctx: Ctx, ref: str) -> Any:
 
     text = (ref or "").strip()
     found = None
-    if text.isdigit():
+    number = record_id(text) if text.isdigit() else None
+    if number is not None:
         q = (
             select(Followup)
             .join(Customer, Customer.id == Followup.customer_id)
-            .where(Followup.id == int(text), Customer.deleted_at.is_(None))
+            .where(Followup.id == number, Customer.deleted_at.is_(None))
         )
         scope = permissions.customer_scope(ctx)
         if scope is not None:

@@ -15,7 +15,7 @@ from crmcli.i18n import pick, t
 from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
 from crmcli.services.import_rows import IMPORTERS
-from crmcli.validate import email_key, phone_key
+from crmcli.validate import ID_LIMIT, email_key, phone_key
 from crmcli.vocab import (
     CUSTOMER,
 )
@@ -155,7 +155,7 @@ def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
     from crmcli.models import AuditEntry as A
     from crmcli.models import Contact, Customer, ImportBatch
 
-    batch = ctx.session.get(ImportBatch, batch_id)
+    batch = ctx.session.get(ImportBatch, batch_id) if batch_id <= ID_LIMIT else None
     if batch is None:
         raise NotFound(
             t("no import batch {batch}", batch=batch_id),

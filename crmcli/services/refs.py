@@ -11,6 +11,7 @@ from typing import Any
 from crmcli.errors import Ambiguous, Conflict, NotFound
 from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
+from crmcli.validate import record_id
 
 
 def resolve(
@@ -47,8 +48,13 @@ def resolve(
         q = q.where(where)
     if lock and ctx.write:
         q = q.with_for_update(of=model)
-    if text.isdigit():
-        found = list(ctx.session.execute(q.where(model.id == int(text))).scalars())
+    if text.isdigit():  # an id (one no record can have finds nothing)
+        number = record_id(text)
+        found = (
+            []
+            if number is None
+            else list(ctx.session.execute(q.where(model.id == number)).scalars())
+        )
     elif has_code and ctx.session.execute(q.where(model.code == text.upper()).limit(1)).first():
         found = list(ctx.session.execute(q.where(model.code == text.upper())).scalars())
     else:

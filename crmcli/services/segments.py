@@ -22,6 +22,7 @@ from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.services import audit, customers, permissions
 from crmcli.services.context import Ctx
+from crmcli.validate import ID_LIMIT
 
 #: RFM classes in the course's order: (key, recent, frequent, big, English, Chinese)
 RFM_CLASSES = [
@@ -242,7 +243,7 @@ def revert_apply(ctx: Ctx, batch_id: int) -> dict[str, Any]:
     from crmcli.models import AuditEntry, Customer, ImportBatch
 
     permissions.require_role(ctx, permissions.CHANGE_ALL, t("apply levels to customers"))
-    batch = ctx.session.get(ImportBatch, batch_id)
+    batch = ctx.session.get(ImportBatch, batch_id) if batch_id <= ID_LIMIT else None
     if batch is None or batch.entity != "segment":
         raise NotFound(
             t("no level apply batch {batch}", batch=batch_id),

@@ -189,8 +189,8 @@ ZH: dict[str, str] = {
     "unknown key '{value}' ({accepted})": "未知键 '{value}'（可用：{accepted}）",
     "'{key}' must be {what}": "'{key}' 须为{what}",
     "a non-empty text": "非空文本",
-    "a whole number of days above 0": "大于 0 的整数天数",
-    "a whole number of hours above 0": "大于 0 的整数小时数",
+    "a whole number of days from 1 to 3660": "1 到 3660 之间的整数天数",
+    "a whole number of hours from 1 to 8760": "1 到 8760 之间的整数小时数",
     'a text or {"en": ..., "zh": ...}': '文本或 {"en": ..., "zh": ...}',
     # database
     "cannot open database {path}: {error}": "无法打开数据库 {path}：{error}",

@@ -65,8 +65,8 @@ def _bad_date(value: str) -> Invalid:
 
 
 #: the years a date may fall in: room for an old firm's founding, and for a day added
-#: to any date (``--until``) without leaving what Python's dates hold
-YEARS = (1000, 9998)
+#: to any date (``--until``) or ten years (``--within``) without leaving what dates hold
+YEARS = (1000, 9899)
 
 
 def parse_datetime(value: str, *, base: datetime | None = None) -> datetime:

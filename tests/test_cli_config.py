@@ -90,6 +90,8 @@ def test_settings_that_would_break_records_are_refused(crm, db):
         ),
         ("followup.default_cadence", "nope", "the default cadence 'nope' is not defined"),
         ("followup.cadences", '{"quick": "0d,2d"}', "the default cadence 'memory' is not"),
+        ("care.intervals.gold", "99999", "'gold' must be a whole number of days from 1 to 3660"),
+        ("ticket.targets.urgent", "0", "'urgent' must be a whole number of hours from 1 to 8760"),
     ]:
         assert reason in crm("config", "set", key, value, code=1).stderr
     assert db.dump() == before

@@ -304,7 +304,7 @@ def receivables(
 
     output = fmt(output)
     day = parse_date(as_of) if as_of else None
-    days = parse_int(within, "--within", low=0) if within is not None else None
+    days = parse_int(within, "--within", low=0, high=3660) if within is not None else None
     count = limit(n)
     with state.unit() as ctx:
         data = contracts.receivables(

@@ -62,7 +62,7 @@ class DueReport:
 
 def window_end(on: date, within: int) -> datetime:
     """Touches due before this moment are listed: the end of ``on`` + ``within`` days."""
-    return datetime.combine(on + timedelta(days=within + 1), time())
+    return datetime.combine(on + timedelta(days=min(within + 1, (date.max - on).days)), time())
 
 
 def due_row(mapping: Any, on: date) -> dict[str, Any]:

@@ -107,8 +107,13 @@ def _per(vocab: Any, check: Callable[[Any], bool], what: str) -> Callable[[Any],
     return validate
 
 
-def _positive_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and v > 0
+def _whole(high: int) -> Callable[[Any], bool]:
+    """A whole number from 1 to ``high`` (days of care, hours to resolve a ticket)."""
+
+    def check(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and 0 < v <= high
+
+    return check
 
 
 def _text_or_labels(v: Any) -> bool:
@@ -162,7 +167,7 @@ DEFS = {
         SettingDef(
             "care.intervals",
             {"gold": 14, "silver": 30, "regular": 90},
-            _per(LEVEL, _positive_int, "a whole number of days above 0"),
+            _per(LEVEL, _whole(3660), "a whole number of days from 1 to 3660"),
             "Stay-in-touch interval per level, in days",
             "各等级客户的联系间隔（天）",
         ),
@@ -183,7 +188,7 @@ DEFS = {
         SettingDef(
             "ticket.targets",
             {"urgent": 4, "high": 24, "normal": 72, "low": 168},
-            _per(PRIORITY, _positive_int, "a whole number of hours above 0"),
+            _per(PRIORITY, _whole(8760), "a whole number of hours from 1 to 8760"),
             "Resolution target per ticket priority, in hours",
             "各优先级工单的解决时限（小时）",
         ),

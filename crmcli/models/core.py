@@ -55,8 +55,10 @@ class Customer(SoftDeleted, table=True):
     name: str = Field(max_length=200, index=True)
     kind: str = Field(default="company", max_length=20)
     industry: Optional[str] = text(100)
-    level: str = Field(default="regular", max_length=20, index=True)
-    status: str = Field(default="lead", max_length=20, index=True)
+    # (no index on level or status: three to five values each; a scan is as fast, and
+    # every write, an import's above all, would keep them up to date for nothing)
+    level: str = Field(default="regular", max_length=20)
+    status: str = Field(default="lead", max_length=20)
     source: Optional[str] = text(20)
     owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
     phone: Optional[str] = text(50)

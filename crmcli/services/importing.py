@@ -636,8 +636,8 @@ class _Writer:
         codes.reverse()
         owner = default_owner(ctx, None)
         at, batch = ctx.at, self.batch.id
-        records = []
-        for g in groups:
+
+        def record_of(g: Group) -> dict[str, Any]:
             v = g.values
             code = v.get("code") or codes.pop()
             phone, email = v.get("phone"), v.get("email")
@@ -666,18 +666,23 @@ class _Writer:
                 updated_at=at,
                 deleted_at=None,
             )
-            records.append(record)
+            return record
+
         table = self.customers
         given_fields = set().union(*(g.values for g in groups), DEFAULTS)
-        used = [c for c in records[0] if c in given_fields or c not in EMPTY]
-        for chunk in chunks(records, CHUNK * 5):
-            insert_many(self.conn, table, chunk, columns=used)
+        used: list[str] = []
+        created: list[str] = []  # the codes, in the groups' order
+        for chunk in chunks(groups, CHUNK * 5):  # built a chunk at a time: memory stays low
+            records = [record_of(g) for g in chunk]
+            used = used or [c for c in records[0] if c in given_fields or c not in EMPTY]
+            insert_many(self.conn, table, records, columns=used)
+            created += [r["code"] for r in records]
             self.progress(len(chunk))
         q = select(table.c.code, table.c.id).where(table.c.import_batch_id == batch)
         ids = dict(self.conn.execute(q).all())
-        for g, record in zip(groups, records, strict=True):
-            g.id = ids[record["code"]]
-            self._audit("create", "customer", g.id, record["code"])
+        for g, code in zip(groups, created, strict=True):
+            g.id = ids[code]
+            self._audit("create", "customer", g.id, code)
             for person in g.contacts.values():
                 self._contact(g.id, person)
 

@@ -1,11 +1,12 @@
 """Importing customers from a file (实训4-2): the rules, from columns to rows in the database.
 
-1. :func:`~crmcli.services.import_rows.layout` matches the file's columns to fields (names, labels, synonyms, a
-   ``--mapping``); unknown columns become custom fields, so nothing is dropped.
-2. :func:`~crmcli.services.import_rows.prepare` converts every cell with the validators the command line uses
-   (:mod:`crmcli.validate`), outside any transaction.
-3. :func:`run` (inside one write transaction) matches rows to each other and to the
-   database by the ``--match`` keys, then writes in bulk through SQLAlchemy Core:
+1. :func:`~crmcli.services.import_rows.layout` matches the file's columns to fields
+   (names, labels, synonyms, a ``--mapping``); unknown columns become custom fields, so
+   nothing is dropped.
+2. :func:`~crmcli.services.import_rows.prepare` converts every cell with the validators
+   the command line uses (:mod:`crmcli.validate`), outside any transaction.
+3. :func:`run` (here, inside one write transaction) matches rows to each other and to
+   the database by the ``--match`` keys, then writes in bulk through SQLAlchemy Core:
    new customers and contacts, changed fields (never blanked by an empty cell), the
    matching keys and search text they imply, an audit entry per record and a batch
    that :func:`~crmcli.services.import_undo.undo` can take back.
@@ -36,10 +37,7 @@ from crmcli.services.import_rows import (
     Row,
 )
 from crmcli.validate import email_key, phone_key
-from crmcli.vocab import (
-    MATCH_KEY,
-    fold,
-)
+from crmcli.vocab import MATCH_KEY, fold
 
 # -- matching and writing --------------------------------------------------------------------
 

@@ -350,13 +350,11 @@ def test_the_query_walks_an_index_in_due_order(book, crm_env):
     with open(fastdue.SQL_FILE, encoding="utf-8") as f:
         compiled = json.load(f)
     conn = sqlite3.connect(crm_env)
-    # a salesperson's own touches are theirs or unassigned ones on their customers (an
-    # OR no single owner index serves): they walk the due index too, in due order
     for which, index in [
         ("all-open", "ix_followup_status_due_at"),
         ("all-scoped", "ix_followup_status_due_at"),
-        ("owner-open", "ix_followup_status_due_at"),
-        ("owner-scoped", "ix_followup_status_due_at"),
+        ("owner-open", "ix_followup_owner_id_status_due_at"),
+        ("owner-scoped", "ix_followup_owner_id_status_due_at"),
     ]:
         entry = compiled["DUE"][which]
         params = {**entry["params"], "end": "2026-03-11", "owner_id": 1, "actor_id": 1, "limit": 5}

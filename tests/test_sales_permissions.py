@@ -180,9 +180,25 @@ def test_a_ticket_may_go_to_the_service_desk(crm, db, team):
     assert "may not give records to other staff" in result.stderr
 
 
-def test_a_salespersons_morning_list_holds_unassigned_touches_on_their_customers(crm, db, team):
-    crm(*as_user("wangfang"), "followup", "add", "C000001", "--due", "today")
-    db.execute("UPDATE followup SET owner_id = NULL")  # as in a book from single-user days
-    mine = crm.json(*as_user("liuyang"), "followup", "due")
-    assert [r["customer_code"] for r in mine] == ["C000001"]
+def test_an_assigned_customers_touches_go_to_the_new_owner(crm, db, team):
+    crm(*as_user("chenjing"), "followup", "add", "C000002", "--due", "today")
+    crm(*as_user("wangfang"), "followup", "add", "C000002", "--due", "today", "--owner", "sunhao")
+    crm(*as_user("wangfang"), "followup", "add", "C000002", "--due", "+1d")
+    db.execute("UPDATE followup SET owner_id = NULL WHERE id = 3")  # from single-user days
+    crm(*as_user("zhaolei"), "customer", "assign", "C000002", "--owner", "liuyang")
+    owners = db.rows(
+        "SELECT f.id, u.username FROM followup f LEFT JOIN app_user u ON u.id = f.owner_id"
+        " ORDER BY f.id"
+    )
+    assert [(r["id"], r["username"]) for r in owners] == [
+        (1, "liuyang"),  # chenjing's touch goes with her customer
+        (2, "sunhao"),  # someone else's stays theirs
+        (3, "liuyang"),  # nobody's becomes the new owner's
+    ]
+    mine = crm.json(*as_user("liuyang"), "followup", "due", "--within", "1")
+    assert [r["id"] for r in mine] == [1, 3]
     assert crm.json(*as_user("chenjing"), "followup", "due") == []
+    moved = db.rows(
+        "SELECT entity_id FROM audit_entry WHERE entity = 'followup' AND action = 'update'"
+    )
+    assert sorted(r["entity_id"] for r in moved) == [1, 3]

@@ -322,6 +322,9 @@ def assign(ctx: Ctx, ref: str, owner: str) -> Any:
     new_owner = user_id(ctx, owner, active=True)
     old = usernames(ctx, {customer.owner_id}).get(customer.owner_id)
     if customer.owner_id != new_owner:
+        from crmcli.services.followups import hand_over
+
+        hand_over(ctx, customer.id, customer.owner_id, new_owner)
         customer.owner_id = new_owner
         customer.updated_at = ctx.at
         audit.record(

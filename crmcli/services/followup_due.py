@@ -11,7 +11,6 @@ from crmcli.i18n import pick, t
 from crmcli.services import permissions
 from crmcli.services.context import Ctx
 from crmcli.services.fastdue import TICKETS_SHOWN, DueReport, due_params, due_row, window_end
-from crmcli.services.followups import owned_by
 from crmcli.vocab import FOLLOWUP_KIND
 
 # -- due: whom do I call today? ----------------------------------------------------------
@@ -42,7 +41,7 @@ def due_statement(*, by_owner: bool, scoped: bool, limited: bool, counting: bool
         C.deleted_at.is_(None),
     ]
     if by_owner:
-        conditions.append(owned_by(F, C, bindparam("owner_id")))
+        conditions.append(F.owner_id == bindparam("owner_id"))
     if scoped:
         conditions.append(or_(C.owner_id == bindparam("actor_id"), C.owner_id.is_(None)))
     if counting:
@@ -126,7 +125,7 @@ def overdue_tickets_statement(*, by_owner: bool, scoped: bool) -> Any:
         )
     )
     if by_owner:
-        q = q.where(owned_by(T, C, bindparam("owner_id")))
+        q = q.where(T.owner_id == bindparam("owner_id"))
     if scoped:
         q = q.where(or_(C.owner_id == bindparam("actor_id"), C.owner_id.is_(None)))
     return q.order_by(T.due_at, T.id).limit(bindparam("limit"))
@@ -234,7 +233,7 @@ def ics_rows(
         .order_by(F.due_at, F.id)
     )
     if owner_id is not None:
-        q = q.where(owned_by(F, C, owner_id))
+        q = q.where(F.owner_id == owner_id)
     scope = permissions.customer_scope(ctx)
     if scope is not None:
         q = q.where(scope)

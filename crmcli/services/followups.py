@@ -601,6 +601,33 @@ def cancel(ctx: Ctx, ref: str) -> Any:
     return followup
 
 
+def hand_over(ctx: Ctx, customer_id: int, old: int | None, new: int | None) -> int:
+    """A customer assigned to ``new``: its pending touches that were the old owner's, or
+    nobody's (planned before there was a team), become the new owner's; each audited.
+    Returns how many."""
+    from sqlalchemy import or_, select, update
+
+    from crmcli.models import Followup as F
+    from crmcli.services.people import usernames
+
+    mine = or_(F.owner_id.is_(None), F.owner_id == old) if old is not None else F.owner_id.is_(None)
+    where = [F.customer_id == customer_id, F.status == "pending", mine]
+    moved = ctx.session.execute(select(F.id, F.owner_id).where(*where).order_by(F.id)).all()
+    if not moved:
+        return 0
+    ctx.session.execute(
+        update(F)
+        .where(F.id.in_([r.id for r in moved]))
+        .values(owner_id=new, updated_at=ctx.at)
+        .execution_options(synchronize_session="fetch")
+    )
+    names = usernames(ctx, {old, new})
+    for r in moved:
+        changes = {"owner": [names.get(r.owner_id), names.get(new)]}
+        audit.record(ctx, "update", "followup", r.id, changes=changes)
+    return len(moved)
+
+
 def cancel_pending(
     ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None
 ) -> int:
@@ -628,18 +655,6 @@ def cancel_pending(
         changes = {"status": ["pending", "cancelled"]}
         audit.record(ctx, "update", "followup", followup_id, changes=changes)
     return len(ids)
-
-
-def owned_by(record: Any, customer: Any, owner: Any) -> Any:
-    """Whose a touch or a ticket is: its own owner's, or, when it has none, the owner's
-    of its customer (so a salesperson's list holds the unassigned touches on their
-    customers, and a customer assigned to them brings its touches along)."""
-    from sqlalchemy import and_, or_
-
-    return or_(
-        record.owner_id == owner,
-        and_(record.owner_id.is_(None), customer.owner_id == owner),
-    )
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -689,7 +704,7 @@ def query(
     if statuses:
         q = q.where(F.status.in_(statuses))
     if owner_id is not None:
-        q = q.where(owned_by(F, C, owner_id))
+        q = q.where(F.owner_id == owner_id)
     if since is not None:
         q = q.where(F.due_at >= since)
     if until is not None:

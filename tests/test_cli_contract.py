@@ -461,7 +461,7 @@ BAD = [
         "cannot be dated in the future",
     ),
     (["contract", "receivables", "--as-of", "someday"], "invalid date 'someday'"),
-    (["contract", "receivables", "--within", "-1"], "--within must be at least 0"),
+    (["contract", "receivables", "--within", "-1"], "--within must be between 0 and 3660, not -1"),
     (["contract", "receivables", "--owner", "ghost"], "unknown user 'ghost'"),
     (["contract", "show", "无此合同"], "no contract '无此合同'"),
     (["contract", "list", "-f", "xls"], "unknown format 'xls'"),

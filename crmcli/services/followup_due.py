@@ -1,6 +1,12 @@
-"""Whom do I call today? ``crm followup due`` (the morning command: one indexed query,
-compiled ahead of time for SQLite files by :mod:`crmcli.services.fastdue`) and
-``crm followup ics`` (the same touches as an RFC 5545 calendar)."""
+"""Whom do I call today? ``crm followup due``, and ``crm followup ics`` (the same
+touches as an RFC 5545 calendar).
+
+The due statement is built here with SQLAlchemy (:func:`due_statement`) and served by
+the (status, due_at) or (owner, status, due_at) index in due order with the LIMIT in
+SQL; :mod:`crmcli.services.fastdue` runs the same statement, compiled ahead of time,
+through the standard library on a SQLite file so the morning command starts about as
+fast as ``crm --help``.
+"""
 
 from __future__ import annotations
 

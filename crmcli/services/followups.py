@@ -9,11 +9,8 @@ spacing is kept. Gaps are calendar arithmetic (python-dateutil): ``1w`` to ``1m`
 "a month less a week", and the 31st plus a month is the last day of the next month.
 A step keeps the time of day of the step before it.
 
-``due`` answers "whom do I call today?". Its statement is built here with SQLAlchemy
-(:func:`due_statement`) and served by the (status, due_at) or (owner, status,
-due_at) index in due order with the LIMIT in SQL; :mod:`crmcli.services.fastdue`
-runs the same statement, compiled ahead of time, through the standard library on a
-SQLite file so the morning command starts as fast as ``crm --help``.
+"Whom do I call today?" (``followup due``) and the calendar file are in
+:mod:`crmcli.services.followup_due`.
 """
 
 from __future__ import annotations

@@ -16,9 +16,7 @@ from crmcli.services import audit, permissions
 from crmcli.services.context import Ctx
 from crmcli.services.import_rows import IMPORTERS
 from crmcli.validate import ID_LIMIT, email_key, phone_key
-from crmcli.vocab import (
-    CUSTOMER,
-)
+from crmcli.vocab import CUSTOMER
 
 # -- history and undo ------------------------------------------------------------------------
 

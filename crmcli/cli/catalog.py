@@ -245,8 +245,7 @@ def build(noun: str) -> typer.Typer:
 
         ask_first(yes, question)
         with state.unit(write=True) as ctx:
-            record = catalog.find(ctx, kind(), ref)
-            catalog.delete(ctx, kind(), str(record.id))
+            record = catalog.delete(ctx, kind(), ref)
         render.out(_message(noun, 3, record))
 
     @app.command()

@@ -163,18 +163,15 @@ def delete(ref: Ref, customer: OfCustomer = None, yes: YesOpt = False) -> None:
     from crmcli.models import Customer as C
     from crmcli.services import contacts, customers
 
-    def find(ctx: Any) -> Any:
-        return contacts.find(ctx, ref, customer=customers.find(ctx, customer) if customer else None)
-
     def question(ctx: Any) -> str:
-        contact = find(ctx)
+        of = customers.find(ctx, customer) if customer else None
+        contact = contacts.find(ctx, ref, customer=of)
         owner = ctx.session.get(C, contact.customer_id)
         return t("Delete contact {name} of {customer}?", name=contact.name, customer=owner.name)
 
     ask_first(yes, question)
     with state.unit(write=True) as ctx:
-        contact = find(ctx)
-        contacts.delete(ctx, str(contact.id))
+        contact = contacts.delete(ctx, ref, customer=customer)
     render.out(
         t(
             "Deleted contact {name} (id {id}; restore with: crm contact restore {id})",

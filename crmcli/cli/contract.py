@@ -342,8 +342,7 @@ def delete(ref: Ref, yes: YesOpt = False) -> None:
 
     ask_first(yes, question)
     with state.unit(write=True) as ctx:
-        contract = contracts.find(ctx, ref)
-        contracts.delete(ctx, str(contract.id))
+        contract = contracts.delete(ctx, ref)
     render.out(
         t(
             "Deleted contract {code} {title} (restore with: crm contract restore {code})",

@@ -523,8 +523,7 @@ def merge(
 
     ask_first(yes, question)
     with state.unit(write=True) as ctx:
-        kept, dropped = customers.find(ctx, keep), customers.find(ctx, drop)
-        done = service.merge(ctx, str(kept.id), str(dropped.id))
+        done = service.merge(ctx, keep, drop)
     if output == "json":
         render.out(render.to_json(done))
         return

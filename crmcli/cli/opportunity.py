@@ -488,8 +488,7 @@ def delete(ref: Ref, yes: YesOpt = False) -> None:
 
     ask_first(yes, question)
     with state.unit(write=True) as ctx:
-        opportunity = pipeline.find(ctx, ref)
-        pipeline.delete(ctx, str(opportunity.id))
+        opportunity = pipeline.delete(ctx, ref)
     render.out(
         t(
             "Deleted opportunity {code} {title} (restore with: crm opportunity restore {code})",

@@ -282,6 +282,5 @@ def cancel(
 
     ask_first(yes, question)
     with state.unit(write=True) as ctx:
-        order = orders.find(ctx, ref)
-        orders.cancel(ctx, str(order.id), reason=reason)
+        order = orders.cancel(ctx, ref, reason=reason)
     render.out(t("Cancelled order {code}", code=order.code))

@@ -22,15 +22,11 @@ def find(
 ) -> Any:
     """A live (or, with ``deleted``, a deleted) contact by id or exact name (within
     ``customer`` when given)."""
-    from sqlalchemy import and_, select
+    from sqlalchemy import and_
 
-    from crmcli.models import Contact, Customer
+    from crmcli.models import Contact
 
-    visible = select(Customer.id).where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        visible = visible.where(scope)
-    where = Contact.customer_id.in_(visible)
+    where = customers.of_live(ctx, Contact.customer_id)
     if customer is not None:
         where = and_(where, Contact.customer_id == customer.id)
     return resolve(

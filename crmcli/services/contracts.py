@@ -157,14 +157,8 @@ def instalment_status(due_on: date, received: Decimal, outstanding: Decimal, as_
 
 def find(ctx: Ctx, ref: str, *, deleted: bool | None = False) -> Any:
     """A contract by id, code (H000001) or exact title."""
-    from sqlalchemy import select
+    from crmcli.models import Contract
 
-    from crmcli.models import Contract, Customer
-
-    visible = select(Customer.id).where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        visible = visible.where(scope)
     return resolve(
         ctx,
         Contract,
@@ -172,7 +166,7 @@ def find(ctx: Ctx, ref: str, *, deleted: bool | None = False) -> Any:
         what=WHAT,
         name_attr="title",
         deleted=deleted,
-        where=Contract.customer_id.in_(visible),
+        where=customers.of_live(ctx, Contract.customer_id),
         list_command="crm contract list",
         restore_command="crm contract restore {ref}",
     )

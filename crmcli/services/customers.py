@@ -413,6 +413,16 @@ def live(ctx: Ctx) -> list[Any]:
     return [C.deleted_at.is_(None)] if scope is None else [C.deleted_at.is_(None), scope]
 
 
+def of_live(ctx: Ctx, customer_column: Any) -> Any:
+    """A condition on a record's ``customer_id`` column: its customer is live and the
+    acting user may see it (finding one record under customers by reference)."""
+    from sqlalchemy import select
+
+    from crmcli.models import Customer as C
+
+    return customer_column.in_(select(C.id).where(*live(ctx)))
+
+
 def under(ctx: Ctx, q: Any, customer_column: Any, customer_id: int | None = None) -> Any:
     """Narrow ``q`` (joined to Customer) to records under one customer, by id (a card shows
     a deleted customer's records too), or else under live customers; always to what the

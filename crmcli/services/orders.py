@@ -141,14 +141,8 @@ def line_amount(qty: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal
 
 def find(ctx: Ctx, ref: str, *, deleted: bool | None = False) -> Any:
     """An order by id or code (D000001)."""
-    from sqlalchemy import select
+    from crmcli.models import SalesOrder
 
-    from crmcli.models import Customer, SalesOrder
-
-    visible = select(Customer.id).where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        visible = visible.where(scope)
     return resolve(
         ctx,
         SalesOrder,
@@ -156,7 +150,7 @@ def find(ctx: Ctx, ref: str, *, deleted: bool | None = False) -> Any:
         what=WHAT,
         name_attr="code",
         deleted=deleted,
-        where=SalesOrder.customer_id.in_(visible),
+        where=customers.of_live(ctx, SalesOrder.customer_id),
         list_command="crm order list",
     )
 

@@ -199,16 +199,9 @@ def furthest_by_opportunity(ctx: Ctx, ids: Iterable[int] | None = None) -> dict[
 
 def visible(ctx: Ctx) -> Any:
     """A condition on ``Opportunity``: under a live customer the actor may see."""
-    from sqlalchemy import select
-
-    from crmcli.models import Customer
     from crmcli.models import Opportunity as O
 
-    q = select(Customer.id).where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    if scope is not None:
-        q = q.where(scope)
-    return O.customer_id.in_(q)
+    return customers.of_live(ctx, O.customer_id)
 
 
 def find(

@@ -59,16 +59,6 @@ def require_ticket(ctx: Ctx, customer: Any) -> None:
     permissions.require_customer_change(ctx, customer)
 
 
-def _visible_customers(ctx: Ctx) -> Any:
-    from sqlalchemy import select
-
-    from crmcli.models import Customer
-
-    q = select(Customer.id).where(Customer.deleted_at.is_(None))
-    scope = permissions.customer_scope(ctx)
-    return q.where(scope) if scope is not None else q
-
-
 def find(ctx: Ctx, ref: str) -> Any:
     """A live ticket by id, code (T000001) or exact subject, of a visible customer."""
     from crmcli.models import Ticket
@@ -80,7 +70,7 @@ def find(ctx: Ctx, ref: str) -> Any:
         ref,
         what=WHAT,
         name_attr="subject",
-        where=Ticket.customer_id.in_(_visible_customers(ctx)),
+        where=customers.of_live(ctx, Ticket.customer_id),
         list_command="crm ticket list --status all",
     )
 

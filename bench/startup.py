@@ -1,12 +1,16 @@
 """How fast does ``crm`` start, beside what its stack costs at the least?
 
-Builds a 100,000-customer SQLite database, then prints the median whole-process time
-of ``crm --help``, ``crm customer list --limit 50`` and ``crm customer list --search
-<name> -f json`` next to their floors: ``python -c pass``, ``import sqlmodel``, a
-minimal Typer app's ``--help``, and a minimal Typer + SQLModel app that prints 20 rows
-of the same table in a Rich table. Aim: each crm command within 1.1x of its floor.
+Builds a 100,000-customer SQLite database (with a follow-up for each tenth customer),
+then prints the median whole-process time of ``crm --help``, ``crm customer list --limit
+50``, ``crm customer list --search <name> -f json`` and ``crm followup due`` next to their
+floors: ``python -c pass``, ``import sqlmodel``, a minimal Typer app's ``--help``, and a
+minimal Typer + SQLModel app that prints 20 rows of the same table in a Rich table. Aim:
+each crm command within 1.1x of its floor.
 
-    python bench/startup.py [--customers 100000] [--runs 15]
+``--baseline DIR`` also times the same crm commands from another checkout (say, ``git
+worktree add /tmp/before main``) in the same run, alternating, and prints after/before.
+
+    python bench/startup.py [--customers 100000] [--runs 15] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -146,28 +150,44 @@ def build(path: Path, customers: int) -> str:
         "INSERT INTO contact (customer_id, name) VALUES (?, ?)",
         [(i, f"联系人{i}") for i in range(1, customers + 1, 10)],
     )
+    conn.executemany(  # the morning list: a few due today, the rest spread over a year
+        "INSERT INTO followup (customer_id, due_at, kind, status) VALUES (?, ?, 'call', 'pending')",
+        [
+            (i, f"2026-{1 + i % 12:02d}-{1 + i % 28:02d} 09:00:00")
+            for i in range(1, customers + 1, 10)
+        ],
+    )
     conn.execute("INSERT INTO code_counter (prefix, last) VALUES ('C', ?)", (customers,))
     conn.commit()
     conn.close()
     return rows[customers // 2][1]
 
 
+def median_times(runs: list[tuple[list[str], dict[str, str]]], n: int) -> list[float]:
+    """The median time of each command, the commands taking turns (so a noisy moment
+    falls on all of them alike)."""
+    for argv, env in runs:
+        subprocess.run(argv, env=env, capture_output=True)  # warm the file cache
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(n):
+        for i, (argv, env) in enumerate(runs):
+            start = time.perf_counter()
+            result = subprocess.run(argv, env=env, capture_output=True)
+            times[i].append(time.perf_counter() - start)
+            if result.returncode != 0:
+                raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.decode()}")
+    return [statistics.median(t) for t in times]
+
+
 def median_time(argv: list[str], runs: int, env: dict[str, str]) -> float:
-    subprocess.run(argv, env=env, capture_output=True)  # warm the file cache
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(argv, env=env, capture_output=True)
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.decode()}")
-    return statistics.median(times)
+    return median_times([(argv, env)], runs)[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--baseline", type=Path, help="another checkout to time beside this one")
     args = parser.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -189,6 +209,12 @@ def main() -> None:
             "PYTHONPATH": str(ROOT),
         }
         crm = [py, "-m", "crmcli"]
+        commands = {
+            "crm --help": ["--help"],
+            "crm customer list --limit 50": ["customer", "list", "--limit", "50"],
+            "crm customer list --search": ["customer", "list", "--search", needle, "-f", "json"],
+            "crm followup due": ["followup", "due", "--within", "7"],
+        }
         t = {
             name: median_time(argv, args.runs, env)
             for name, argv in {
@@ -196,19 +222,22 @@ def main() -> None:
                 "import sqlmodel": [py, "-c", "import sqlmodel"],
                 "mini Typer --help": [py, str(work / "mini_help.py"), "--help"],
                 "mini Typer+SQLModel list": [py, str(work / "mini_list.py"), "--db", str(db)],
-                "crm --help": [*crm, "--help"],
-                "crm customer list --limit 50": [*crm, "customer", "list", "--limit", "50"],
-                "crm customer list --search": [
-                    *crm,
-                    "customer",
-                    "list",
-                    "--search",
-                    needle,
-                    "-f",
-                    "json",
-                ],
             }.items()
         }
+        if args.baseline is None:
+            t.update(
+                {
+                    name: median_time([*crm, *argv], args.runs, env)
+                    for name, argv in commands.items()
+                }
+            )
+        else:
+            before_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
+            for name, argv in commands.items():
+                after, before = median_times(
+                    [([*crm, *argv], env), ([*crm, *argv], before_env)], args.runs
+                )
+                t[name], t[f"{name} (baseline)"] = after, before
     print(f"\nmedian of {args.runs} runs, whole process (seconds)\n")
     for name, seconds in t.items():
         print(f"  {name:<32} {seconds:7.3f}")
@@ -218,8 +247,13 @@ def main() -> None:
         ("crm customer list --limit 50", "mini Typer+SQLModel list"),
         ("crm customer list --search", "mini Typer+SQLModel list"),
         ("crm customer list --search", "crm customer list --limit 50"),
+        ("crm followup due", "mini Typer+SQLModel list"),
     ]:
         print(f"  {name:<32} / {floor:<30} {t[name] / t[floor]:5.2f}")
+    if args.baseline is not None:
+        print(f"\nthis checkout / {args.baseline} (aim: <= 1.00, within noise)\n")
+        for name in commands:
+            print(f"  {name:<32} {t[name] / t[f'{name} (baseline)']:5.2f}")
 
 
 if __name__ == "__main__":

@@ -253,7 +253,7 @@ def main() -> None:
         env.pop("CRM_USER", None)
         crm = [py, "-m", "crmcli"]
         full_path = (
-            "import sys, crmcli.services.fastdue as f; f.ENABLED = False; "
+            "import sys, crmcli.services.relationship.fastdue as f; f.ENABLED = False; "
             "from crmcli.cli import main; sys.argv = ['crm', *sys.argv[1:]]; main()"
         )
         commands = {

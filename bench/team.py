@@ -34,8 +34,8 @@ def build(url: str, customers: int) -> dict[str, str]:
 
     from crmcli.db import Database
     from crmcli.models import Customer
-    from crmcli.services import users
     from crmcli.services.context import unit
+    from crmcli.services.team import users
 
     db = Database(url)
     db.ensure_schema()
@@ -67,7 +67,7 @@ def build(url: str, customers: int) -> dict[str, str]:
 def time_list(url: str, user: str | None, runs: int, limit: int | None = None) -> tuple[float, int]:
     """Median seconds of the customer list query (JSON fields) and its row count."""
     from crmcli.db import Database
-    from crmcli.services import customers
+    from crmcli.services.archive import customers
     from crmcli.services.context import unit
 
     db = Database(url)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from crmcli.services.report_book import Book, Sheet
+from crmcli.services.analysis.report_book import Book, Sheet
 
 
 def _width(value: Any) -> int:

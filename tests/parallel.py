@@ -40,7 +40,7 @@ BULK_WRITER = """
 import sys, time
 from pathlib import Path
 from crmcli.db import Database, resolve_url
-from crmcli.services import customers
+from crmcli.services.archive import customers
 from crmcli.services.context import unit
 
 db = Database(resolve_url(sys.argv[1]))
@@ -71,7 +71,7 @@ def wait_for(path: Path, timeout: float = 60) -> None:
 INCREMENTER = """
 import sys
 from crmcli.db import Database, resolve_url
-from crmcli.services import customers
+from crmcli.services.archive import customers
 from crmcli.services.context import unit
 
 db = Database(resolve_url(sys.argv[1]))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from crmcli.services.care import _days_in_window
+from crmcli.services.relationship.care import _days_in_window
 from tests.books import prebuilt
 
 TODAY = date.today()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crmcli.services.dedupe import name_key
+from crmcli.services.archive.dedupe import name_key
 
 
 def test_name_key_folds_forms_and_company_suffixes():

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmcli.services.orders import line_amount, parse_discount, parse_item
+from crmcli.services.selling.orders import line_amount, parse_discount, parse_item
 from tests.books import template
 
 

@@ -10,7 +10,7 @@ from tests.parallel import BULK_WRITER, INCREMENTER, Crowd, wait_for
 WRITER = """
 import sys
 from crmcli.db import Database, resolve_url
-from crmcli.services import customers
+from crmcli.services.archive import customers
 from crmcli.services.context import unit
 
 db = Database(resolve_url(sys.argv[1]))

@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 
 from crmcli.errors import Invalid
-from crmcli.services.followups import gap, next_due, offset_delta
+from crmcli.services.relationship.followups import gap, next_due, offset_delta
 
 MEMORY = ["0d", "3d", "7d", "15d", "30d", "60d", "90d", "180d"]
 
@@ -239,7 +239,7 @@ def test_default_cadence_naming_nothing(crm, db, customer):
 
 
 def test_invalid_is_raised_for_bad_offsets_in_the_service():
-    from crmcli.services.followups import _checked_offsets
+    from crmcli.services.relationship.followups import _checked_offsets
 
     with pytest.raises(Invalid):
         _checked_offsets("3d,3d")

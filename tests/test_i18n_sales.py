@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from crmcli.cli.catalog import MESSAGES
+from crmcli.cli.selling.catalog import MESSAGES
 from crmcli.i18n import ZH
 
 ROOT = Path(__file__).resolve().parents[1] / "crmcli"
 MODULES = [
-    "services/pipeline.py",
-    "services/catalog.py",
-    "services/orders.py",
-    "services/contracts.py",
-    "cli/opportunity.py",
-    "cli/order.py",
-    "cli/contract.py",
-    "cli/catalog.py",
+    "services/selling/pipeline.py",
+    "services/selling/catalog.py",
+    "services/selling/orders.py",
+    "services/selling/contracts.py",
+    "cli/selling/opportunity.py",
+    "cli/selling/order.py",
+    "cli/selling/contract.py",
+    "cli/selling/catalog.py",
 ]
 #: templates used through a variable (``t(message, ...)``) or built from a noun
 INDIRECT = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
-from crmcli.services.demo import load_data
+from crmcli.services.data.demo import load_data
 
 
 def test_init_creates_and_is_idempotent(crm, db):

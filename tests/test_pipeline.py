@@ -11,8 +11,8 @@ import os
 import pytest
 
 from crmcli.db import Database, resolve_url
-from crmcli.services import pipeline
 from crmcli.services.context import unit
+from crmcli.services.selling import pipeline
 from crmcli.vocab import DEFAULT_STAGES
 
 STAGES = pipeline.Pipeline(DEFAULT_STAGES)

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from decimal import Decimal
 
-from crmcli.services.demo import load_data
+from crmcli.services.data.demo import load_data
 
 
 def test_demo_sells_through_every_stage(crm, db):

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from crmcli.services.dbadmin import pg_tool
+from crmcli.services.team.dbadmin import pg_tool
 
 pytestmark = pytest.mark.postgresql_only(reason="roles and row-level security of PostgreSQL")
 

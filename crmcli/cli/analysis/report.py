@@ -1,0 +1,522 @@
+"""``crm report``: analytical CRM: segments, funnel, forecast, activity, service, the Excel book."""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from crmcli.cli.common import FormatOpt, fmt, new_app, state
+
+app = new_app("report")
+
+AsOf = Annotated[
+    Optional[str],
+    typer.Option("--as-of", metavar="DATE", help="Count orders up to this day (default: today)."),
+]
+Since = Annotated[Optional[str], typer.Option(metavar="DATE", help="From this day on.")]
+Until = Annotated[Optional[str], typer.Option(metavar="DATE", help="Up to and including this day.")]
+
+
+def _cols(*specs: tuple) -> list[Any]:
+    from crmcli.render import Col
+
+    return [Col(*spec) for spec in specs]
+
+
+def _with_bars(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Add a ``bar`` (share of the largest ``key``) to each row, for the table."""
+    top = max((float(r[key] or 0) for r in rows), default=0.0)
+    return [{**r, "bar": float(r[key] or 0) / top if top else 0.0} for r in rows]
+
+
+def _day(value: Optional[str]) -> Any:
+    from crmcli.validate import parse_date
+
+    return parse_date(value) if value else None
+
+
+@app.command()
+def segment(
+    by: Annotated[
+        str,
+        typer.Option(
+            metavar="KIND", help="rfm, abc, level, industry, city, source, status or owner."
+        ),
+    ] = "rfm",
+    as_of: AsOf = None,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply", help="With --by abc: set levels A gold, B silver, C regular (audited)."
+        ),
+    ] = False,
+    revert: Annotated[
+        Optional[str],
+        typer.Option(metavar="BATCH", help="Undo an earlier --apply (its batch number)."),
+    ] = None,
+    output: FormatOpt = None,
+) -> None:
+    """Customer segmentation (客户细分): RFM's eight classes, ABC tiers, or a breakdown by a field."""
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.errors import Invalid
+    from crmcli.i18n import pick, t
+    from crmcli.services.analysis import segments
+    from crmcli.validate import parse_int
+
+    output = fmt(output)
+    kind = by.strip().lower()
+    day = _day(as_of) or date.today()
+    if revert is not None:
+        with state.unit(write=True) as ctx:
+            result = segments.revert_apply(ctx, parse_int(revert, "--revert", low=1))
+        render.out(
+            t(
+                "Reverted batch {batch}: {reverted} levels put back, {kept} changed since and kept",
+                **result,
+            )
+        )
+        return
+    if apply and kind != "abc":
+        raise Invalid(t("--apply works with --by abc only"))
+    if kind == "rfm":
+        with state.unit() as ctx:
+            rows = segments.rfm(ctx, as_of=day)
+        if output != "table":
+            render.rows(rows, [], output)
+            return
+        summary = _with_bars(segments.rfm_summary(rows), "customers")
+        for row in summary:
+            row["label"] = pick(row["label_en"], row["label_zh"])
+        render.rows(
+            summary,
+            _cols(
+                ("label", "RFM class", "RFM 客户类型", "label"),
+                ("customers", "Customers", "客户数", "int"),
+                ("share", "Share", "占比", "share"),
+                ("monetary", "Money", "金额", "money"),
+                ("bar", "", "", "bar"),
+            ),
+            output,
+            what=t("customers with orders"),
+            title=t("RFM segments as of {day} ({n} customers with orders)", day=day, n=len(rows)),
+        )
+        return
+    if kind == "abc":
+        with state.unit(write=apply) as ctx:
+            rows = segments.abc(ctx, as_of=day)
+            applied = segments.apply_abc(ctx, rows) if apply else None
+        if output != "table":
+            render.rows([{k: v for k, v in r.items() if k != "id"} for r in rows], [], output)
+        else:
+            summary = _with_bars(segments.abc_summary(rows), "monetary")
+            render.rows(
+                summary,
+                _cols(
+                    ("class", "Class", "分类", "label"),
+                    ("customers", "Customers", "客户数", "int"),
+                    ("share", "Share", "占比", "share"),
+                    ("monetary", "Money", "金额", "money"),
+                    ("money_share", "Money share", "金额占比", "share"),
+                    ("bar", "", "", "bar"),
+                ),
+                output,
+                title=t("ABC tiers as of {day}", day=day),
+            )
+            render.rows(
+                rows,
+                _cols(
+                    ("code", "Code", "客户编号"),
+                    ("name", "Name", "客户名称", "text", None, 30),
+                    ("monetary", "Money", "金额", "money"),
+                    ("cumulative_share", "Cumulative", "累计占比", "share"),
+                    ("class", "Class", "分类"),
+                ),
+                output,
+                what=t("customers"),
+            )
+        if applied:
+            render.notice(
+                t(
+                    "Levels set from ABC: {changed} of {customers} customers changed (undo with: "
+                    "crm report segment --revert {batch})",
+                    **applied,
+                )
+            )
+        return
+    from crmcli.services.analysis.segments import BREAKDOWNS
+
+    if kind not in BREAKDOWNS:
+        raise Invalid(
+            t(
+                "unknown {what} '{value}' ({accepted})",
+                what=t("segmentation"),
+                value=by,
+                accepted=", ".join(("rfm", "abc", *BREAKDOWNS)),
+            )
+        )
+    with state.unit() as ctx:
+        rows = segments.breakdown(ctx, by=kind, as_of=day)
+    if output == "table":
+        from crmcli.vocab import CUSTOMER
+
+        field = CUSTOMER[kind]
+        rows = _with_bars(rows, "customers")
+        render.rows(
+            rows,
+            [
+                render.col(field, max_width=24),
+                *_cols(
+                    ("customers", "Customers", "客户数", "int"),
+                    ("share", "Share", "占比", "share"),
+                    ("revenue", "Revenue", "销售额", "money"),
+                    ("bar", "", "", "bar"),
+                ),
+            ],
+            output,
+            what=t("customers"),
+        )
+    else:
+        render.rows(rows, [], output)
+
+
+@app.command()
+def funnel(
+    owner: Annotated[
+        Optional[str], typer.Option(metavar="USER", help="Only this owner's opportunities.")
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Opportunities created from this day on.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Opportunities created up to this day.")
+    ] = None,
+    output: FormatOpt = None,
+) -> None:
+    """The sales funnel (销售漏斗): how far opportunities got, conversion, win rate, why deals were lost."""
+    from datetime import datetime, timedelta
+
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.analysis import funnel as funnel_report
+    from crmcli.services.selling import pipeline
+
+    output = fmt(output)
+    start = _day(since)
+    end = _day(until)
+    with state.unit() as ctx:
+        data = funnel_report.funnel(
+            ctx,
+            owner=owner,
+            since=datetime.combine(start, datetime.min.time()) if start else None,
+            until=datetime.combine(end + timedelta(days=1), datetime.min.time()) if end else None,
+        )
+        stages = pipeline.pipeline(ctx)
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output in ("csv", "jsonl"):
+        render.rows(data["stages"], [], output)
+        return
+    rows = _with_bars([{**r, "label": stages.label(r["stage"])} for r in data["stages"]], "reached")
+    render.rows(
+        rows,
+        _cols(
+            ("label", "Stage", "阶段", "label"),
+            ("reached", "Reached", "到达数", "int"),
+            ("conversion", "To next", "转化率", "share"),
+            ("amount", "Amount", "金额", "money"),
+            ("weighted_amount", "Weighted", "加权金额", "money"),
+            ("bar", "", "", "bar"),
+        ),
+        output,
+        what=t("opportunities"),
+        title=t("Sales funnel"),
+    )
+    rate = f"{data['win_rate'] * 100:.1f}%" if data["win_rate"] is not None else "-"
+    days = data["avg_days_to_win"] if data["avg_days_to_win"] is not None else "-"
+    render.out(
+        t(
+            "Won {won}, lost {lost}, win rate {rate}, average days to win {days}",
+            won=data["won"],
+            lost=data["lost"],
+            rate=rate,
+            days=days,
+        )
+    )
+    if data["lost_reasons"]:
+        render.rows(
+            data["lost_reasons"],
+            _cols(("reason", "Lost reason", "输单原因"), ("count", "Count", "次数", "int")),
+            output,
+        )
+
+
+@app.command()
+def forecast(
+    months: Annotated[
+        str, typer.Option(metavar="N", help="Months ahead, this one included.")
+    ] = "6",
+    by: Annotated[
+        Optional[str], typer.Option(metavar="owner", help="'owner': one row per owner and month.")
+    ] = None,
+    output: FormatOpt = None,
+) -> None:
+    """Sales forecast (销售预测): weighted open amount by month of expected close."""
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.errors import Invalid
+    from crmcli.i18n import t
+    from crmcli.services.analysis import funnel as funnel_report
+    from crmcli.validate import parse_int
+
+    output = fmt(output)
+    count = parse_int(months, "--months", low=1, high=120)
+    if by is not None and by.strip().lower() != "owner":
+        raise Invalid(
+            t("unknown {what} '{value}' ({accepted})", what="--by", value=by, accepted="owner")
+        )
+    today = date.today()
+    with state.unit() as ctx:
+        rows = funnel_report.forecast(ctx, months=count, today=today, by_owner=by is not None)
+        beyond = funnel_report.beyond_forecast(ctx, months=count, today=today)
+    if beyond:
+        render.notice(
+            t(
+                "{count} open opportunities have no expected close date in these months "
+                "and are left out",
+                count=beyond,
+            )
+        )
+    if output == "table":  # JSON and CSV keep the key
+        rows = [{**r, "month": t(r["month"])} if r["month"] == "overdue" else r for r in rows]
+    columns = [("month", "Month", "月份", "label")]
+    if by is not None:
+        columns.append(("owner", "Owner", "负责人"))
+    columns += [
+        ("opportunities", "Opportunities", "机会数", "int"),
+        ("amount", "Amount", "金额", "money"),
+        ("weighted_amount", "Weighted", "加权金额", "money"),
+        ("bar", "", "", "bar"),
+    ]
+    render.rows(
+        _with_bars(rows, "weighted_amount") if output == "table" else rows,
+        _cols(*columns),
+        output,
+        what=t("opportunities"),
+        title=t("Forecast"),
+    )
+
+
+@app.command()
+def activity(since: Since = None, until: Until = None, output: FormatOpt = None) -> None:
+    """Follow-up discipline: contacts per user and channel; follow-ups done on time, late, overdue."""
+    from datetime import date, timedelta
+
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.analysis import analytics
+    from crmcli.validate import now
+    from crmcli.vocab import CHANNEL
+
+    output = fmt(output)
+    end = _day(until) or date.today()
+    start = _day(since) or end - timedelta(days=29)
+    with state.unit() as ctx:
+        data = analytics.activity(ctx, since=start, until=end, now=now())
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output in ("csv", "jsonl"):
+        render.rows(data["followups"], [], output)
+        return
+    render.rows(
+        _with_bars(data["interactions"], "count"),
+        _cols(
+            ("user", "User", "员工"),
+            ("channel", "Channel", "方式", "enum", CHANNEL),
+            ("count", "Contacts", "接触次数", "int"),
+            ("bar", "", "", "bar"),
+        ),
+        output,
+        what=t("interactions"),
+        title=t("Contacts made {since} - {until}", since=start, until=end),
+    )
+    render.rows(
+        data["followups"],
+        _cols(
+            ("owner", "Owner", "负责人"),
+            ("due", "Due", "到期", "int"),
+            ("done_on_time", "On time", "按时完成", "int"),
+            ("done_late", "Late", "逾期完成", "int"),
+            ("overdue", "Overdue", "已逾期", "int"),
+            ("pending", "Pending", "待办", "int"),
+        ),
+        output,
+        what=t("follow-ups"),
+        title=t("Follow-ups due in the period"),
+    )
+
+
+@app.command()
+def service(output: FormatOpt = None) -> None:
+    """Customer service (客户服务): tickets by kind and status, time to resolve, satisfaction."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.analysis import analytics
+    from crmcli.validate import now
+    from crmcli.vocab import TICKET_KIND, TICKET_STATUS
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        data = analytics.service(ctx, now=now())
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output in ("csv", "jsonl"):
+        render.rows(data["by_kind_status"], [], output)
+        return
+    render.rows(
+        _with_bars(data["by_kind_status"], "count"),
+        _cols(
+            ("kind", "Kind", "工单类型", "enum", TICKET_KIND),
+            ("status", "Status", "状态", "enum", TICKET_STATUS),
+            ("count", "Tickets", "工单数", "int"),
+            ("bar", "", "", "bar"),
+        ),
+        output,
+        what=t("tickets"),
+        title=t("Service tickets"),
+    )
+    render.record(
+        data,
+        _cols(
+            ("tickets", "Tickets", "工单总数", "int"),
+            ("open", "Open", "未关闭", "int"),
+            ("overdue", "Overdue", "超时", "int"),
+            ("median_hours_to_resolve", "Median hours to resolve", "解决时长中位数（小时）"),
+            ("mean_satisfaction", "Mean satisfaction (1-5)", "平均满意度（1-5）"),
+            ("complaints_per_100_customers", "Complaints per 100 customers", "每百客户投诉数"),
+        ),
+        output,
+    )
+
+
+@app.command()
+def dashboard() -> None:
+    """The morning screen (工作台): today's follow-ups, the pipeline, this month's orders,
+    drifting gold customers, overdue receivables and tickets."""
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.cli.relationship.followup import due_table
+    from crmcli.cli.relationship.ticket import for_table
+    from crmcli.i18n import pick, t
+    from crmcli.services.analysis import dashboard as board_service
+
+    with state.unit() as ctx:
+        board = board_service.collect(ctx, today=date.today())
+    weekday = pick(f"{board.today:%A}", "星期" + "一二三四五六日"[board.today.weekday()])
+    render.out(t("crm dashboard · {day} {weekday}", day=board.today.isoformat(), weekday=weekday))
+    due = board.due
+    render.out()
+    if due.rows:
+        render.rows(
+            due.rows,
+            due_table(due.rows, board.today),
+            "table",
+            total=due.total,
+            title=t("Follow-ups due today ({count})", count=due.total),
+        )
+    else:
+        render.out(t("Nothing due today."))
+    render.rows(
+        _with_bars(board.stages, "weighted_amount"),
+        _cols(
+            ("label", "Stage", "阶段", "label"),
+            ("opportunities", "Open", "机会数", "int"),
+            ("amount", "Amount", "金额", "money"),
+            ("weighted_amount", "Weighted", "加权金额", "money"),
+            ("bar", "", "", "bar"),
+        ),
+        "table",
+        what=t("opportunities"),
+        title=t("Pipeline"),
+    )
+    months = _with_bars(board.months, "total")
+    render.rows(
+        months,
+        _cols(
+            ("month", "Month", "月份", "label"),
+            ("orders", "Orders", "订单数", "int"),
+            ("total", "Total", "金额", "money"),
+            ("bar", "", "", "bar"),
+        ),
+        "table",
+        title=t("Orders this month against last month"),
+    )
+    if board.drifting:
+        render.rows(
+            board.drifting[: board_service.SHOWN],
+            _cols(
+                ("customer_code", "Code", "客户编号"),
+                ("customer_name", "Customer", "客户", "text", None, 24),
+                ("days_since_contact", "Days", "未联系天数", "int"),
+                ("contact", "Contact", "联系人"),
+                ("phone", "Phone", "电话", "phone"),
+            ),
+            "table",
+            total=len(board.drifting),
+            title=t("Gold customers drifting ({count})", count=len(board.drifting)),
+        )
+    if board.receivables:
+        owed = sum((r["outstanding"] for r in board.receivables), Decimal("0.00"))
+        render.rows(
+            board.receivables[: board_service.SHOWN],
+            _cols(
+                ("customer_name", "Customer", "客户", "text", None, 24),
+                ("contract_code", "Contract", "合同"),
+                ("due_on", "Due", "应收日期", "date"),
+                ("days_overdue", "Days late", "逾期天数", "int"),
+                ("outstanding", "Outstanding", "未收金额", "money"),
+            ),
+            "table",
+            total=len(board.receivables),
+            title=t(
+                "Overdue receivables: {amount} in {count} instalments",
+                amount=f"{owed:,.2f}",
+                count=len(board.receivables),
+            ),
+        )
+    if due.tickets:
+        render.table(
+            due.tickets,
+            for_table(due.tickets),
+            title=t("Overdue tickets ({count})", count=len(due.tickets)),
+        )
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="The Excel workbook to write.")],
+    as_of: AsOf = None,
+) -> None:
+    """Every report in one Excel workbook, one sheet each, with native charts (实训8-1)."""
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.analysis import report_book
+    from crmcli.workbook import write_report_book
+
+    if file.suffix.lower() != ".xlsx":
+        from crmcli.errors import Invalid
+
+        raise Invalid(t("the report book is an .xlsx file, not '{value}'", value=file.name))
+    with state.unit() as ctx:
+        book = report_book.collect(ctx, as_of=_day(as_of) or date.today())
+    write_report_book(book, file)
+    render.out(t("Wrote {path}: {sheets} sheets", path=file, sheets=len(book.sheets)))

@@ -1,0 +1,339 @@
+"""``crm customer``: the customer archive (客户档案)."""
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from crmcli.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    OwnerOpt,
+    SummaryFormatOpt,
+    YesOpt,
+    ask_first,
+    field_options,
+    fmt,
+    key_values,
+    limit,
+    new_app,
+    state,
+)
+from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS, LEVEL, SOURCE, STATUS
+
+app = new_app("customer")
+
+EDITABLE_FIELDS = [
+    f for f in CUSTOMER_FIELDS if f.name not in ("owner", "extra", "created_at", "updated_at")
+]
+ADD_FIELDS = [f for f in EDITABLE_FIELDS if f.name != "name"]
+LIST_COLUMNS = ["code", "name", "level", "status", "city", "phone", "owner"]
+
+Ref = Annotated[
+    str, typer.Argument(metavar="REF", help="Customer id, code (C000042) or exact name.")
+]
+SetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", metavar="KEY=VALUE", help="Set a custom field (repeatable)."),
+]
+
+
+def _columns(names: list[str]) -> list[Any]:
+    from crmcli.render import col
+
+    return [
+        col(CUSTOMER[n], max_width=30 if n in ("name", "address", "notes") else None) for n in names
+    ]
+
+
+def _print_saved(saved: Any, message: str, output: str) -> None:
+    from crmcli import render
+
+    for warning in saved.warnings:
+        render.warn(warning)
+    if output == "json":
+        render.record(saved.data, [], "json")
+    else:
+        render.out(message)
+
+
+@app.command()
+@field_options(ADD_FIELDS)
+def add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Customer name (客户名称).")],
+    custom: SetOpt = None,
+    owner: OwnerOpt = None,
+    output: SummaryFormatOpt = None,
+    values: Optional[dict[str, Any]] = None,
+) -> None:
+    """Add a customer (客户信息录入); warns when the name, phone or e-mail is already known."""
+    from crmcli.i18n import t
+    from crmcli.services.archive import customers
+
+    output = fmt(output, ("table", "json"))
+    with state.unit(write=True) as ctx:
+        saved = customers.add(ctx, name=name, values=values, extra=key_values(custom), owner=owner)
+        saved.data = customers.as_dict(ctx, saved.customer)
+    c = saved.customer
+    _print_saved(saved, t("Added customer {code} {name}", code=c.code, name=c.name), output)
+
+
+# The list filters, shared by ``list`` and ``export``.
+SearchOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Text in the name, code, phone, e-mail or a contact's name.",
+    ),
+]
+LevelOpt = Annotated[
+    Optional[str], typer.Option(metavar="LEVEL", help=f"Level: {LEVEL.accepted()}.")
+]
+StatusOpt = Annotated[
+    Optional[str], typer.Option(metavar="STATUS", help=f"Status: {STATUS.accepted()}.")
+]
+OwnerFilterOpt = Annotated[Optional[str], typer.Option(metavar="USER", help="Owner's username.")]
+CityOpt = Annotated[Optional[str], typer.Option(metavar="CITY", help="City (城市), exactly.")]
+IndustryOpt = Annotated[
+    Optional[str], typer.Option(metavar="TEXT", help="Industry (行业), exactly.")
+]
+SourceOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="SOURCE", help="Source (来源): search_engine/搜索引擎, referral/老客户介绍 ..."
+    ),
+]
+TagOpt = Annotated[Optional[str], typer.Option(metavar="TAG", help="Customers carrying this tag.")]
+
+
+def filter_query(ctx: Any, **filters: Any) -> Any:
+    """The customers the list filters select (enum values parsed in either language)."""
+    from crmcli.services.archive import customers
+
+    for name, vocab in (("level", LEVEL), ("status", STATUS), ("source", SOURCE)):
+        if filters.get(name):
+            filters[name] = vocab.parse(filters[name])
+    return customers.query(ctx, **filters)
+
+
+@app.command("list")
+def list_(
+    search: SearchOpt = None,
+    level: LevelOpt = None,
+    status: StatusOpt = None,
+    owner: OwnerFilterOpt = None,
+    city: CityOpt = None,
+    industry: IndustryOpt = None,
+    source: SourceOpt = None,
+    tag: TagOpt = None,
+    sort: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="FIELD", help="Sort by a field (code by default); -FIELD sorts descending."
+        ),
+    ] = None,
+    deleted: Annotated[
+        bool, typer.Option("--deleted", help="List deleted customers instead (to restore them).")
+    ] = False,
+    n: LimitOpt = None,
+    output: FormatOpt = None,
+) -> None:
+    """List customers, filtered and sorted."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.archive import customers
+
+    output = fmt(output)
+    count = limit(n)
+    with state.unit() as ctx:
+        q = filter_query(
+            ctx,
+            search=search,
+            level=level,
+            status=status,
+            source=source,
+            owner=owner,
+            city=city,
+            industry=industry,
+            tag=tag,
+            deleted=deleted,
+        )
+        q = customers.order_by(q, sort)
+        total = None
+        if output == "table":
+            shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
+            data = customers.rows(ctx, q, limit=shown + 1)
+            if len(data) > shown:
+                total = customers.count(ctx, q)
+                if count:
+                    total = min(total, count)
+            data = data[:shown]
+        else:
+            data = customers.rows(ctx, q, limit=count)
+    render.rows(data, _columns(LIST_COLUMNS), output, what=t("customers"), total=total)
+
+
+@app.command()
+def show(ref: Ref, output: FormatOpt = None) -> None:
+    """Show a customer's archive card: fields, contacts, contacts made, sales, service."""
+    from crmcli import render
+    from crmcli.i18n import pick
+    from crmcli.services.archive import customers
+    from crmcli.services.selling import pipeline
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        data = customers.card(ctx, ref)
+        stages = pipeline.pipeline(ctx)  # their labels are a database setting
+    fields = [f.name for f in CUSTOMER_FIELDS if f.name not in ("code", "name")]
+    title = f"{data['code']} {data['name']}"
+    if data.get("deleted_at"):
+        title += pick(" (deleted)", "（已删除）")
+    render.record(data, _columns(fields), output, title=title, sections=_card_sections(stages))
+
+
+def _card_sections(stages: Any) -> list[tuple[str, str, list[Any]]]:
+    from crmcli.i18n import pick
+    from crmcli.render import col
+    from crmcli.vocab import CONTACT
+
+    contacts = [col(CONTACT[n]) for n in ("name", "title", "role", "mobile", "email", "birthday")]
+    contacts.insert(0, col(CONTACT["name"], key="id")._replace(en="Id", zh="编号", kind="int"))
+    sections = [("contacts", pick("Contacts", "联系人"), contacts)]
+    from crmcli.cli.relationship import followup, interaction, ticket
+
+    sections += [
+        (
+            "interactions",
+            pick("Latest contact records", "最近的接触记录"),
+            interaction.columns(["occurred_at", "channel", "kind", "contact", "summary", "user"]),
+        ),
+        (
+            "followups",
+            pick("Pending follow-ups", "待办跟进"),
+            followup.columns(["id", "due_at", "kind", "step", "contact", "note", "owner"]),
+        ),
+        (
+            "tickets",
+            pick("Open tickets", "未结工单"),
+            ticket.columns(["code", "kind", "subject", "priority", "status", "due_at", "overdue"]),
+        ),
+    ]
+    tickets = sections.pop()
+    sections += [*_selling_sections(stages), tickets]
+    return sections
+
+
+def _selling_sections(stages: Any) -> list[tuple[str, str, list[Any]]]:
+    """Open opportunities, orders and contracts on the card (selling, issue 5)."""
+    from crmcli.cli.selling import contract, opportunity, order
+    from crmcli.i18n import pick
+
+    opportunities = opportunity.columns(
+        stages.vocab, ["code", "title", "stage", "probability", "amount", "expected_close"]
+    )
+    orders = order.columns(["code", "ordered_on", "status", "total", "opportunity"])
+    contracts = contract.columns(["code", "title", "amount", "outstanding", "next_due_on"])
+    return [
+        ("opportunities", pick("Open opportunities", "进行中的销售机会"), opportunities),
+        ("orders", pick("Orders", "订单"), orders),
+        ("contracts", pick("Contracts", "合同"), contracts),
+    ]
+
+
+@app.command()
+@field_options(EDITABLE_FIELDS, clear_hint=True)
+def edit(
+    ref: Ref,
+    custom: SetOpt = None,
+    unset: Annotated[
+        Optional[list[str]],
+        typer.Option("--unset", metavar="KEY", help="Remove a custom field (repeatable)."),
+    ] = None,
+    output: SummaryFormatOpt = None,
+    values: Optional[dict[str, Any]] = None,
+) -> None:
+    """Change a customer's fields; every change goes to the audit log."""
+    from crmcli.errors import Invalid
+    from crmcli.i18n import t
+    from crmcli.services.archive import customers
+
+    output = fmt(output, ("table", "json"))
+    extra = key_values(custom)
+    if not values and not extra and not unset:
+        raise Invalid(
+            t("no changes given"),
+            hint=t("give at least one field option, --set KEY=VALUE or --unset KEY"),
+        )
+    with state.unit(write=True) as ctx:
+        saved = customers.edit(ctx, ref, values=values, set_extra=extra, unset_extra=unset)
+        saved.data = customers.as_dict(ctx, saved.customer)
+    c = saved.customer
+    message = (
+        "Updated customer {code} {name}" if saved.changes else "Customer {code} {name} unchanged"
+    )
+    _print_saved(saved, t(message, code=c.code, name=c.name), output)
+
+
+@app.command()
+def delete(ref: Ref, yes: YesOpt = False) -> None:
+    """Delete a customer (soft: hidden from lists and reports until restored)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.archive import customers
+
+    def question(ctx: Any) -> str:
+        customer = customers.find(ctx, ref)
+        return t("Delete customer {code} {name}?", code=customer.code, name=customer.name)
+
+    ask_first(yes, question)
+    with state.unit(write=True) as ctx:
+        customer = customers.delete(ctx, ref)
+    render.out(
+        t(
+            "Deleted customer {code} {name} (restore with: crm customer restore {code})",
+            code=customer.code,
+            name=customer.name,
+        )
+    )
+
+
+@app.command()
+def restore(ref: Ref) -> None:
+    """Bring back a deleted customer."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.archive import customers
+
+    with state.unit(write=True) as ctx:
+        customer = customers.restore(ctx, ref)
+    render.out(t("Restored customer {code} {name}", code=customer.code, name=customer.name))
+
+
+@app.command()
+def assign(
+    ref: Ref,
+    owner: Annotated[
+        str, typer.Option("--owner", metavar="USER", help="The new owner's username (负责人).")
+    ],
+) -> None:
+    """Assign a customer to a member of staff (客户分配; managers and admins)."""
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.archive import customers
+
+    with state.unit(write=True) as ctx:
+        customer = customers.assign(ctx, ref, owner)
+    render.out(
+        t(
+            "Assigned customer {code} {name} to {owner}",
+            code=customer.code,
+            name=customer.name,
+            owner=owner,
+        )
+    )
+
+
+# import, export, dedupe and merge live in their own module, on this same app
+from crmcli.cli.archive import customer_data  # noqa: E402, F401

@@ -1,0 +1,553 @@
+"""``crm customer import|export|dedupe|merge``: the customer archive in bulk (实训4-2).
+
+Registered on the ``crm customer`` app (``crmcli/cli/archive/customer.py`` imports this module).
+"""
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from crmcli.cli.archive.customer import (
+    CityOpt,
+    IndustryOpt,
+    LevelOpt,
+    OwnerFilterOpt,
+    SearchOpt,
+    SourceOpt,
+    StatusOpt,
+    TagOpt,
+    app,
+    filter_query,
+)
+from crmcli.cli.common import (
+    FormatOpt,
+    LimitOpt,
+    SummaryFormatOpt,
+    YesOpt,
+    ask_first,
+    fmt,
+    limit,
+    state,
+)
+
+
+class _RollBack(Exception):
+    """Leave the write transaction without committing (a dry run, a refused import)."""
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="FILE", help="A CSV, XLSX, JSON or JSONL file; - reads standard input."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="FILE",
+            help="Column -> field (YAML, JSON or TOML), e.g. 公司全称: name; null leaves a "
+            "column out.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        Optional[str],
+        typer.Option(metavar="NAME", help="The spreadsheet's sheet (default: the first)."),
+    ] = None,
+    encoding: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="ENC",
+            help="The CSV's encoding (default: found from a BOM, UTF-8, GB18030, else guessed).",
+        ),
+    ] = None,
+    match: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="KEYS",
+            help="What makes a row an existing customer: code, phone, email, name "
+            "(default: code,phone,email).",
+        ),
+    ] = None,
+    on_duplicate: Annotated[
+        Optional[str],
+        typer.Option(
+            "--on-duplicate",
+            metavar="ACTION",
+            help="A row matching a customer: update (fill and change fields; the default), "
+            "skip or error.",
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the good rows even if some are bad (still exit 1 for the bad ones).",
+        ),
+    ] = False,
+    rejects: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="FILE",
+            help="Write the bad rows, with a reason column, to FILE to fix and import again "
+            "(just the header when none is bad).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Check and count everything; change nothing in the database (--rejects is "
+            "still written).",
+        ),
+    ] = False,
+    undo: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="BATCH",
+            help="Undo an import (see crm db imports): remove what it created, restore what "
+            "it changed.",
+        ),
+    ] = None,
+    output: SummaryFormatOpt = None,
+) -> None:
+    """Import customers from Excel, CSV, JSON (客户信息导入): all or nothing, duplicates merged."""
+    from crmcli import render, tabular
+    from crmcli.bulk import paused_gc
+    from crmcli.errors import CrmError
+    from crmcli.i18n import t
+    from crmcli.services.data import import_rows, importing
+    from crmcli.vocab import ON_DUPLICATE
+
+    output = fmt(output, ("table", "json"))
+    if undo is not None:
+        given = [file, mapping, sheet, encoding, match, on_duplicate, rejects]
+        if any(v is not None for v in given) or skip_invalid or dry_run:
+            raise typer.BadParameter(t("--undo takes no file and no other import option"))
+        _undo(undo, output)
+        return
+    if file is None:
+        raise typer.BadParameter(t("give a FILE to import, or --undo BATCH"))
+    options = importing.Options(
+        match=importing.parse_match(match) if match is not None else importing.Options.match,
+        on_duplicate=ON_DUPLICATE.parse(on_duplicate) if on_duplicate else "update",
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+    )
+    rules = tabular.read_mapping(mapping) if mapping else None
+    with paused_gc():
+        table = tabular.read(file, encoding=encoding, sheet=sheet)
+        data_rows = len(table.rows) - (1 if table.headers is None else 0)  # less the header
+        with render.progress(t("Importing"), 2 * data_rows) as advance:
+            prepared = import_rows.prepare(table, mapping=rules, progress=advance)
+            try:
+                with state.unit(write=True) as ctx:
+                    result = importing.run(ctx, prepared, options, progress=advance)
+                    if rejects:  # written every time: it always tells of this run
+                        _write_rejects(rejects, prepared, result)
+                    if dry_run or not result.written:
+                        raise _RollBack
+            except _RollBack:
+                pass
+    for warning in result.warnings:
+        render.warn(warning)
+    _show_result(result, output)
+    if result.rejected:
+        where = t(" (written to {file})", file=rejects) if rejects else ""
+        if result.written:  # the good rows went in (or would have, in a dry run)
+            raise CrmError(t("rows rejected: {count}{where}", count=result.rejected, where=where))
+        raise CrmError(
+            t(
+                "rows with errors: {count}{where}; nothing was imported",
+                count=result.rejected,
+                where=where,
+            ),
+            hint=t("fix them, or import the good rows with --skip-invalid --rejects FILE"),
+        )
+
+
+def _write_rejects(target: str, prepared: Any, result: Any) -> None:
+    """The rejected rows as the file had them, plus the reason, in the input's format (or the
+    one FILE's extension names); a CSV keeps the input's encoding."""
+    from crmcli import tabular
+    from crmcli.i18n import pick
+
+    table = prepared.table
+    fmt = tabular.format_of(target) or table.format
+    header = [c.header for c in prepared.layout.columns] + [pick("error", "错误原因")]
+    width = len(prepared.layout.columns)
+
+    def reason(row: Any) -> str:
+        return "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in row.problems)
+
+    rows = [
+        [*row.cells[:width], *[""] * (width - len(row.cells)), reason(row)]
+        for row in result.rejected_rows
+    ]
+    if fmt in ("json", "jsonl"):
+        records = [dict(zip(header, row, strict=True)) for row in rows]
+        tabular.write_records(target, records, lines=fmt == "jsonl")
+        return
+    same = table.format == "csv" and fmt == "csv"
+    tabular.write_table(
+        target,
+        fmt,
+        header,
+        rows,
+        encoding=(table.encoding or "utf-8") if same else "utf-8-sig",
+        delimiter=table.delimiter if same else ",",
+        sheet=table.sheet or "rejects",
+    )
+
+
+def _show_result(result: Any, output: str) -> None:
+    from crmcli import render
+    from crmcli.i18n import pick, t
+    from crmcli.render import Col
+
+    if output == "json":
+        render.out(render.to_json(result.as_dict()))
+        return
+    comma = pick(", ", "，")
+    form = comma.join(p for p in (result.format.upper(), result.encoding, result.sheet) if p)
+    if result.header_row > 1:
+        render.notice(
+            t("The header is row {row}; the rows above it were skipped", row=result.header_row)
+        )
+    render.out(
+        t(
+            "{file} ({form}): read {read}, created {created}, updated {updated}, "
+            "skipped {skipped}, rejected {rejected}",
+            read=result.read,
+            file=result.file,
+            form=form,
+            created=result.created,
+            updated=result.updated,
+            skipped=result.skipped,
+            rejected=result.rejected,
+        )
+    )
+    if result.contacts_created or result.contacts_updated:
+        render.out(
+            t(
+                "Contacts: created {created}, updated {updated}",
+                created=result.contacts_created,
+                updated=result.contacts_updated,
+            )
+        )
+    if result.duplicates:
+        pairs = ", ".join(f"{d['row']} -> {d['same_as_row']}" for d in result.duplicates[:20])
+        more = " ..." if len(result.duplicates) > 20 else ""
+        render.out(
+            t(
+                "Rows repeating an earlier row, merged into it (row -> earlier row): {pairs}",
+                pairs=pairs + more,
+            )
+        )
+    if result.custom_fields:
+        render.out(t("Custom fields kept: {fields}", fields=", ".join(result.custom_fields)))
+    if result.ignored_columns:
+        render.out(t("Columns left out: {columns}", columns=", ".join(result.ignored_columns)))
+    if result.dry_run:
+        render.out(t("Dry run: nothing was changed"))
+    elif result.batch is not None:
+        render.out(
+            t(
+                "Import batch {batch} (undo with: crm customer import --undo {batch})",
+                batch=result.batch,
+            )
+        )
+    if result.errors:
+        columns = [
+            Col("row", "Row", "行", "int"),
+            Col("column", "Column", "列"),
+            Col("value", "Value", "值", max_width=30),
+            Col("reason", "Reason", "原因", max_width=70),
+        ]
+        render.table(result.errors, columns)
+
+
+def _undo(batch: str, output: str) -> None:
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.data import import_undo
+    from crmcli.validate import parse_int
+
+    with state.unit(write=True) as ctx:
+        done = import_undo.undo(ctx, parse_int(batch, "--undo", low=1))
+    if output == "json":
+        render.out(render.to_json(done))
+        return
+    render.out(
+        t(
+            "Undid import batch {batch}: removed {customers} customers and {contacts} contacts, "
+            "restored {restored} customers and {restored_contacts} contacts",
+            batch=done["batch"],
+            customers=done["customers_removed"],
+            contacts=done["contacts_removed"],
+            restored=done["customers_restored"],
+            restored_contacts=done["contacts_restored"],
+        )
+    )
+    if done["kept"]:
+        render.warn(
+            t(
+                "changed again since the import, so kept as they are: {fields}",
+                fields=", ".join(done["kept"]),
+            )
+        )
+
+
+@app.command()
+def export(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            help="The file to write (its extension gives the format); - is stdout.",
+        ),
+    ],
+    format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FMT",
+            help="csv, xlsx, json or jsonl (default: from FILE's extension; csv for -).",
+        ),
+    ] = None,
+    labels: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="en|zh",
+            help="Headers: field names (en, the default) or Chinese labels (zh; enum values "
+            "in Chinese too).",
+        ),
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start a UTF-8 CSV with a byte-order mark (for Excel).")
+    ] = False,
+    encoding: Annotated[
+        Optional[str],
+        typer.Option(metavar="ENC", help="The CSV's encoding, e.g. gb18030 for old Excel."),
+    ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="DATE",
+            help="Only customers changed since DATE (for nightly incremental jobs; deleted "
+            "customers are not exported: see crm db audit --entity customer --since DATE).",
+        ),
+    ] = None,
+    search: SearchOpt = None,
+    level: LevelOpt = None,
+    status: StatusOpt = None,
+    owner: OwnerFilterOpt = None,
+    city: CityOpt = None,
+    industry: IndustryOpt = None,
+    source: SourceOpt = None,
+    tag: TagOpt = None,
+) -> None:
+    """Export customers to Excel, CSV, JSON (客户信息导出), from one consistent snapshot."""
+    from crmcli import render, tabular
+    from crmcli.errors import Invalid
+    from crmcli.i18n import normalise_lang, t
+    from crmcli.validate import parse_datetime
+
+    chosen = tabular.format_of(file, format) or ("csv" if file == "-" else None)
+    if chosen is None:
+        raise Invalid(
+            t("cannot tell the format of {file} from its name", file=file),
+            hint=t("give --format csv, xlsx, json or jsonl"),
+        )
+    language = normalise_lang(labels) if labels else "en"
+    if language is None:
+        raise Invalid(t("invalid labels '{value}' (en, zh)", value=labels))
+    if chosen != "csv" and (bom or encoding):
+        raise Invalid(t("--bom and --encoding are for CSV files, not {format}", format=chosen))
+    if chosen in ("json", "jsonl") and language == "zh":
+        raise Invalid(
+            t("--labels is for CSV and XLSX; JSON keys are always the English field names")
+        )
+    codec = tabular.codec(encoding) if encoding else "utf-8"
+    if bom and codec != "utf-8":
+        raise Invalid(t("--bom is for UTF-8; {encoding} has none", encoding=codec))
+    changed_since = parse_datetime(since) if since else None
+    filters = {
+        "search": search,
+        "level": level,
+        "status": status,
+        "source": source,
+        "owner": owner,
+        "city": city,
+        "industry": industry,
+        "tag": tag,
+        "since": changed_since,
+    }
+    try:
+        count = _export(file, chosen, language, codec, bom, filters)
+    except BrokenPipeError:  # crm customer export - | head
+        _quiet_stdout()
+        raise typer.Exit(141) from None
+    message = t("Exported {count} customers to {file}", count=count, file=file)
+    if file == "-":
+        render.notice(message)
+    else:
+        render.out(message)
+
+
+def _export(
+    file: str, chosen: str, language: str, codec: str, bom: bool, filters: dict[str, Any]
+) -> int:
+    from crmcli import tabular
+    from crmcli.i18n import pick
+    from crmcli.services.archive import customers
+    from crmcli.services.data import exporting
+
+    with state.unit() as ctx:  # one read transaction: one consistent snapshot
+        q = customers.order_by(filter_query(ctx, **filters), None)
+        if chosen in ("json", "jsonl"):
+            return tabular.write_records(file, exporting.records(ctx, q), lines=chosen == "jsonl")
+        data = exporting.table(ctx, q, labels=language)
+        return tabular.write_table(
+            file,
+            chosen,
+            data.header,
+            data.rows,
+            encoding=codec,
+            bom=bom,
+            kinds=data.kinds,
+            widths=data.widths,
+            sheet=pick("Customers", "客户") if language == "en" else "客户",
+        )
+
+
+def _quiet_stdout() -> None:
+    """After the reader of stdout hung up: send what is left nowhere."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
+
+
+#: table -> (English, Chinese) of what a merge moves
+MOVED = {
+    "contact": ("contacts", "联系人"),
+    "interaction": ("interactions", "接触记录"),
+    "followup": ("follow-ups", "跟进"),
+    "opportunity": ("opportunities", "销售机会"),
+    "sales_order": ("orders", "订单"),
+    "contract": ("contracts", "合同"),
+    "ticket": ("tickets", "服务工单"),
+}
+REASONS = {"phone": ("phone", "电话"), "email": ("e-mail", "邮箱"), "name": ("name", "名称")}
+
+
+@app.command()
+def dedupe(
+    threshold: Annotated[
+        str,
+        typer.Option(
+            metavar="0-100",
+            help="How alike names must be to count (0-100; default 90). Customers sharing a "
+            "phone or an e-mail are listed whatever their names' score.",
+        ),
+    ] = "90",
+    n: LimitOpt = None,
+    output: FormatOpt = None,
+) -> None:
+    """List likely duplicate customers (查重): same phone or e-mail, or similar names."""
+    from crmcli import render
+    from crmcli.i18n import pick, t
+    from crmcli.render import Col
+    from crmcli.services.archive import dedupe as service
+
+    output = fmt(output)
+    level = service.parse_threshold(threshold)
+    count = limit(n)
+    with state.unit() as ctx:
+        data = service.pairs(ctx, threshold=level)
+    data = data[:count] if count else data
+    if output != "table":
+        render.rows(data, [], output)
+        return
+    shown = [{**p, "reasons": ", ".join(pick(*REASONS[r]) for r in p["reasons"])} for p in data]
+    columns = [
+        Col("a", "A", "客户A"),
+        Col("a_name", "Name A", "名称A", max_width=28),
+        Col("b", "B", "客户B"),
+        Col("b_name", "Name B", "名称B", max_width=28),
+        Col("score", "Score", "相似度", "int"),
+        Col("reasons", "Same", "相同项"),
+    ]
+    render.rows(shown, columns, output, what=t("likely duplicates"))
+    if data:
+        render.out(t("Merge a pair with: crm customer merge KEEP DROP"))
+
+
+@app.command()
+def merge(
+    keep: Annotated[
+        str, typer.Argument(metavar="KEEP", help="The customer to keep (id, code or exact name).")
+    ],
+    drop: Annotated[
+        str,
+        typer.Argument(
+            metavar="DROP", help="The duplicate: its records move to KEEP, then it is deleted."
+        ),
+    ],
+    yes: YesOpt = False,
+    output: SummaryFormatOpt = None,
+) -> None:
+    """Merge a duplicate into the customer to keep (合并): records move, empty fields fill."""
+    from crmcli import render
+    from crmcli.i18n import pick, t
+    from crmcli.services.archive import customers
+    from crmcli.services.archive import dedupe as service
+
+    output = fmt(output, ("table", "json"))
+
+    def question(ctx: Any) -> str:
+        kept, dropped = customers.find(ctx, keep), customers.find(ctx, drop)
+        return t(
+            "Merge {drop} {drop_name} into {keep} {keep_name} (then delete {drop})?",
+            drop=dropped.code,
+            drop_name=dropped.name,
+            keep=kept.code,
+            keep_name=kept.name,
+        )
+
+    ask_first(yes, question)
+    with state.unit(write=True) as ctx:
+        done = service.merge(ctx, keep, drop)
+    if output == "json":
+        render.out(render.to_json(done))
+        return
+    moved = ", ".join(
+        f"{count} {pick(*MOVED.get(table, (table, table)))}"
+        for table, count in done["moved"].items()
+    )
+    render.out(
+        t(
+            "Merged {drop} {drop_name} into {keep} {keep_name}",
+            drop=done["drop"],
+            drop_name=done["drop_name"],
+            keep=done["keep"],
+            keep_name=done["keep_name"],
+        )
+    )
+    if moved:
+        render.out(t("Moved: {records}", records=moved))
+    if done["contacts_joined"]:
+        render.out(
+            t("Contacts on both, now one: {names}", names=", ".join(done["contacts_joined"]))
+        )
+    if done["filled"]:
+        render.out(
+            t("Filled from {drop}: {fields}", drop=done["drop"], fields=", ".join(done["filled"]))
+        )

@@ -1,5 +1,0 @@
-"""``crm product``: products and services (产品)."""
-
-from crmcli.cli.catalog import build
-
-app = build("product")

@@ -1,5 +1,0 @@
-"""``crm supplier``: suppliers (供应商)."""
-
-from crmcli.cli.catalog import build
-
-app = build("supplier")

@@ -1,0 +1,339 @@
+"""Every report gathered into one book (sheets of tables, each sheet with its chart).
+
+The course's project report (实训8-1) is this book written to Excel by
+:mod:`crmcli.workbook`. Headers and labels are taken in the current language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from crmcli.i18n import pick
+from crmcli.services.analysis import analytics, segments
+from crmcli.services.analysis import funnel as funnel_report
+from crmcli.services.context import Ctx
+from crmcli.services.selling import pipeline
+from crmcli.vocab import CHANNEL, CUSTOMER, TICKET_KIND, TICKET_STATUS
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[tuple[str, str, str]]  # (key, header, kind: text|int|money|share)
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Chart:
+    kind: str  # pie, bar, column, line
+    title: str
+    table: int  # which table of the sheet
+    category: str  # the key naming each point
+    value: str  # the key holding each value
+
+
+@dataclass
+class Sheet:
+    name: str
+    tables: list[Table]
+    chart: Chart | None = None
+
+
+@dataclass
+class Book:
+    title: str
+    as_of: date
+    sheets: list[Sheet] = field(default_factory=list)
+
+
+def _h(en: str, zh: str) -> str:
+    return pick(en, zh)
+
+
+def collect(ctx: Ctx, *, as_of: date) -> Book:
+    from crmcli.validate import now
+
+    book = Book(title=_h("CRM report", "客户关系管理分析报告"), as_of=as_of)
+
+    rfm_rows = segments.rfm(ctx, as_of=as_of)
+    summary = segments.rfm_summary(rfm_rows)
+    for row in summary:
+        row["label"] = pick(row["label_en"], row["label_zh"])
+    book.sheets.append(
+        Sheet(
+            _h("RFM", "RFM细分"),
+            [
+                Table(
+                    _h("RFM classes", "RFM 客户类型"),
+                    [
+                        ("label", _h("Class", "客户类型"), "text"),
+                        ("customers", _h("Customers", "客户数"), "int"),
+                        ("share", _h("Share", "占比"), "share"),
+                        ("monetary", _h("Money", "金额"), "money"),
+                    ],
+                    summary,
+                ),
+                Table(
+                    _h("Customers", "客户明细"),
+                    [
+                        ("code", _h("Code", "客户编号"), "text"),
+                        ("name", _h("Name", "客户名称"), "text"),
+                        ("recency_days", _h("Days since last order", "最近购买（天）"), "int"),
+                        ("frequency", _h("Orders", "购买次数"), "int"),
+                        ("monetary", _h("Money", "购买金额"), "money"),
+                        ("segment_label", _h("Class", "客户类型"), "text"),
+                    ],
+                    [{**r, "segment_label": _label(r["segment"])} for r in rfm_rows],
+                ),
+            ],
+            Chart("pie", _h("Customers per RFM class", "各类客户数量"), 0, "label", "customers"),
+        )
+    )
+
+    abc_rows = segments.abc(ctx, as_of=as_of)
+    book.sheets.append(
+        Sheet(
+            _h("ABC", "ABC分类"),
+            [
+                Table(
+                    _h("ABC tiers", "ABC 分类"),
+                    [
+                        ("class", _h("Class", "分类"), "text"),
+                        ("customers", _h("Customers", "客户数"), "int"),
+                        ("share", _h("Share", "占比"), "share"),
+                        ("monetary", _h("Money", "金额"), "money"),
+                        ("money_share", _h("Money share", "金额占比"), "share"),
+                    ],
+                    segments.abc_summary(abc_rows),
+                ),
+                Table(
+                    _h("Customers", "客户明细"),
+                    [
+                        ("code", _h("Code", "客户编号"), "text"),
+                        ("name", _h("Name", "客户名称"), "text"),
+                        ("monetary", _h("Money", "金额"), "money"),
+                        ("cumulative_share", _h("Cumulative share", "累计占比"), "share"),
+                        ("class", _h("Class", "分类"), "text"),
+                    ],
+                    abc_rows,
+                ),
+            ],
+            Chart("column", _h("Money per tier", "各类客户金额"), 0, "class", "monetary"),
+        )
+    )
+
+    breakdowns = []
+    for by in ("level", "industry", "city", "source"):
+        rows = segments.breakdown(ctx, by=by, as_of=as_of)
+        f = CUSTOMER[by]
+        for row in rows:
+            row["value"] = f.vocab.label(row[by]) if f.vocab and row[by] else (row[by] or "-")
+        breakdowns.append(
+            Table(
+                f.label,
+                [
+                    ("value", f.label, "text"),
+                    ("customers", _h("Customers", "客户数"), "int"),
+                    ("share", _h("Share", "占比"), "share"),
+                    ("revenue", _h("Revenue", "销售额"), "money"),
+                ],
+                rows,
+            )
+        )
+    book.sheets.append(
+        Sheet(
+            _h("Breakdowns", "客户构成"),
+            breakdowns,
+            Chart("bar", _h("Customers per level", "各等级客户数"), 0, "value", "customers"),
+        )
+    )
+
+    # opportunities created by the end of the as-of day
+    data = funnel_report.funnel(ctx, until=datetime.combine(as_of + timedelta(days=1), time()))
+    stages = pipeline.pipeline(ctx)
+    stage_rows = [{**r, "label": stages.label(r["stage"])} for r in data["stages"]]
+    rate = data["win_rate"]
+    totals = [
+        {"metric": _h("Won", "赢单"), "value": data["won"]},
+        {"metric": _h("Lost", "输单"), "value": data["lost"]},
+        {
+            "metric": _h("Win rate", "赢率"),
+            "value": f"{rate * 100:.1f}%" if rate is not None else "-",
+        },
+        {"metric": _h("Average days to win", "平均成交天数"), "value": data["avg_days_to_win"]},
+    ]
+    book.sheets.append(
+        Sheet(
+            _h("Funnel", "销售漏斗"),
+            [
+                Table(
+                    _h("Stages reached", "各阶段到达数"),
+                    [
+                        ("label", _h("Stage", "阶段"), "text"),
+                        ("reached", _h("Reached", "到达数"), "int"),
+                        ("conversion", _h("To next stage", "转化率"), "share"),
+                        ("amount", _h("Amount", "金额"), "money"),
+                        ("weighted_amount", _h("Weighted", "加权金额"), "money"),
+                    ],
+                    stage_rows,
+                ),
+                Table(
+                    _h("Results", "结果"),
+                    [
+                        ("metric", _h("Measure", "指标"), "text"),
+                        ("value", _h("Value", "数值"), "text"),
+                    ],
+                    totals,
+                ),
+                Table(
+                    _h("Lost reasons", "输单原因"),
+                    [
+                        ("reason", _h("Reason", "原因"), "text"),
+                        ("count", _h("Count", "次数"), "int"),
+                    ],
+                    data["lost_reasons"],
+                ),
+            ],
+            Chart(
+                "bar",
+                _h("Opportunities reaching each stage", "各阶段机会数"),
+                0,
+                "label",
+                "reached",
+            ),
+        )
+    )
+
+    book.sheets.append(
+        Sheet(
+            _h("Forecast", "销售预测"),
+            [
+                Table(
+                    _h("Weighted open amount by month", "按预计成交月份的加权金额"),
+                    [
+                        ("month", _h("Month", "月份"), "text"),
+                        ("opportunities", _h("Opportunities", "机会数"), "int"),
+                        ("amount", _h("Amount", "金额"), "money"),
+                        ("weighted_amount", _h("Weighted", "加权金额"), "money"),
+                    ],
+                    funnel_report.forecast(ctx, months=6, today=as_of),
+                )
+            ],
+            Chart(
+                "column",
+                _h("Weighted amount by month", "各月加权金额"),
+                0,
+                "month",
+                "weighted_amount",
+            ),
+        )
+    )
+
+    book.sheets.append(
+        Sheet(
+            _h("Monthly orders", "月度订单"),
+            [
+                Table(
+                    _h("Orders per month", "每月订单"),
+                    [
+                        ("month", _h("Month", "月份"), "text"),
+                        ("orders", _h("Orders", "订单数"), "int"),
+                        ("total", _h("Total", "金额"), "money"),
+                    ],
+                    analytics.monthly_orders(ctx, months=12, today=as_of),
+                )
+            ],
+            Chart("line", _h("Orders per month", "月度订单金额"), 0, "month", "total"),
+        )
+    )
+
+    act = analytics.activity(ctx, since=as_of - timedelta(days=29), until=as_of, now=now())
+    for row in act["interactions"]:
+        row["channel_label"] = CHANNEL.label(row["channel"])
+    book.sheets.append(
+        Sheet(
+            _h("Activity", "客户接触"),
+            [
+                Table(
+                    _h("Contacts per user and channel (last 30 days)", "近30天各员工接触次数"),
+                    [
+                        ("user", _h("User", "员工"), "text"),
+                        ("channel_label", _h("Channel", "方式"), "text"),
+                        ("count", _h("Contacts", "次数"), "int"),
+                    ],
+                    act["interactions"],
+                ),
+                Table(
+                    _h("Follow-ups due (last 30 days)", "近30天到期跟进"),
+                    [
+                        ("owner", _h("Owner", "负责人"), "text"),
+                        ("due", _h("Due", "到期"), "int"),
+                        ("done_on_time", _h("On time", "按时完成"), "int"),
+                        ("done_late", _h("Late", "逾期完成"), "int"),
+                        ("overdue", _h("Overdue", "已逾期"), "int"),
+                        ("pending", _h("Pending", "待办"), "int"),
+                    ],
+                    act["followups"],
+                ),
+            ],
+            Chart(
+                "column", _h("Contacts per channel", "各方式接触次数"), 0, "channel_label", "count"
+            ),
+        )
+    )
+
+    svc = analytics.service(ctx, now=now())
+    for row in svc["by_kind_status"]:
+        row["kind_label"] = TICKET_KIND.label(row["kind"])
+        row["status_label"] = TICKET_STATUS.label(row["status"])
+    metrics = [
+        {"metric": _h("Tickets", "工单总数"), "value": svc["tickets"]},
+        {"metric": _h("Open", "未关闭"), "value": svc["open"]},
+        {
+            "metric": _h("Median hours to resolve", "解决时长中位数（小时）"),
+            "value": svc["median_hours_to_resolve"],
+        },
+        {
+            "metric": _h("Mean satisfaction (1-5)", "平均满意度（1-5）"),
+            "value": svc["mean_satisfaction"],
+        },
+        {
+            "metric": _h("Complaints per 100 customers", "每百客户投诉数"),
+            "value": svc["complaints_per_100_customers"],
+        },
+    ]
+    book.sheets.append(
+        Sheet(
+            _h("Service", "客户服务"),
+            [
+                Table(
+                    _h("Tickets by kind and status", "工单类型与状态"),
+                    [
+                        ("kind_label", _h("Kind", "类型"), "text"),
+                        ("status_label", _h("Status", "状态"), "text"),
+                        ("count", _h("Tickets", "工单数"), "int"),
+                    ],
+                    svc["by_kind_status"],
+                ),
+                Table(
+                    _h("Service quality", "服务质量"),
+                    [
+                        ("metric", _h("Measure", "指标"), "text"),
+                        ("value", _h("Value", "数值"), "text"),
+                    ],
+                    metrics,
+                ),
+            ],
+            Chart("column", _h("Tickets by kind and status", "工单数"), 0, "kind_label", "count"),
+        )
+    )
+    return book
+
+
+def _label(key: str) -> str:
+    for k, *_flags, en, zh in segments.RFM_CLASSES:
+        if k == key:
+            return pick(en, zh)
+    return key

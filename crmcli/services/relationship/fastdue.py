@@ -1,0 +1,285 @@
+"""``crm followup due`` on a SQLite file through the standard library alone.
+
+The morning command should start as fast as ``crm --help``; importing SQLAlchemy
+costs more than that. So on a SQLite database this module runs the statements of
+:mod:`crmcli.services.relationship.followup_due` (:func:`~crmcli.services.relationship.followup_due.due_statement`,
+:func:`~crmcli.services.relationship.followup_due.overdue_tickets_statement`), compiled ahead of time
+into ``due_sql.json`` beside this file, with :mod:`sqlite3`. The SQL has one source, the
+SQLAlchemy statements; ``tests/test_followup_due.py`` checks the compiled text is
+current and that both paths give the same rows.
+
+It serves only the plain, healthy case and returns None for anything else (another
+database, no file yet, a schema to upgrade, an unknown or disabled user, a locked or
+broken file), so the full path (``state.unit()``) runs and says what is wrong.
+The shape of a row (SPEC §6) and the parameters are defined here, once, for both
+paths; this module imports nothing heavy. Regenerate the compiled SQL after changing a
+statement::
+
+    python -m crmcli.services.relationship.fastdue
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+#: False runs every ``due`` through SQLAlchemy (tests compare both paths)
+ENABLED = True
+STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite
+SQL_FILE = os.path.join(os.path.dirname(__file__), "due_sql.json")
+DATETIMES = ("due_at", "last_interaction_at")
+
+
+#: ``followup due -f json`` (SPEC §6), then what this issue adds
+DUE_FIELDS = [
+    "id",
+    "customer_code",
+    "customer_name",
+    "contact",
+    "phone",
+    "due_at",
+    "days_overdue",
+    "kind",
+    "step",
+    "note",
+    "owner",
+    "cadence",
+    "last_interaction_at",
+    "last_interaction_summary",
+]
+
+
+@dataclass
+class DueReport:
+    """What ``followup due`` shows: the touches, how many match, overdue tickets."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    tickets: list[dict[str, Any]] = field(default_factory=list)
+
+
+def window_end(on: date, within: int) -> datetime:
+    """Touches due before this moment are listed: the end of ``on`` + ``within`` days."""
+    return datetime.combine(on + timedelta(days=min(within + 1, (date.max - on).days)), time())
+
+
+def due_row(mapping: Any, on: date) -> dict[str, Any]:
+    """A row of ``due`` as SPEC §6 has it, from a result row (either path)."""
+    row = {k: mapping[k] for k in DUE_FIELDS if k != "days_overdue"}
+    row["days_overdue"] = (on - row["due_at"].date()).days
+    return {k: row[k] for k in DUE_FIELDS}
+
+
+#: how many overdue tickets ``due`` flags under the touches
+TICKETS_SHOWN = 20
+
+
+def due_params(
+    *,
+    on: date,
+    within: int,
+    owner_id: int | None,
+    actor_id: int | None,
+    scoped: bool,
+    limit: int | None,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"end": window_end(on, within)}
+    if owner_id is not None:
+        params["owner_id"] = owner_id
+    if scoped:
+        params["actor_id"] = actor_id
+    if limit is not None:
+        params["limit"] = limit
+    return params
+
+
+def key(*, by_owner: bool, scoped: bool) -> str:
+    return f"{'owner' if by_owner else 'all'}-{'scoped' if scoped else 'open'}"
+
+
+def _stamp(value: Any) -> Any:
+    return value.strftime(STAMP) if isinstance(value, datetime) else value
+
+
+def _moment(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def due(
+    *,
+    url: str,
+    username: str | None,
+    on: date,
+    within: int,
+    owner: str | None,
+    everyone: bool,
+    limit: int | None,
+    count: bool,
+    tickets: bool,
+    now: datetime,
+) -> DueReport | None:
+    """The report of :func:`crmcli.services.relationship.followup_due.due`, or None to take the full path."""
+    if not ENABLED or not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :]
+    if not os.path.isfile(path):
+        return None
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=15, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA busy_timeout = 15000")
+        conn.execute("BEGIN")
+        return _report(conn, username, on, within, owner, everyone, limit, count, tickets, now)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _report(
+    conn: Any,
+    username: str | None,
+    on: date,
+    within: int,
+    owner: str | None,
+    everyone: bool,
+    limit: int | None,
+    count: bool,
+    tickets: bool,
+    now: datetime,
+) -> DueReport | None:
+    import json
+
+    from crmcli.db import HEAD
+
+    with open(SQL_FILE, encoding="utf-8") as f:
+        due_sql = json.load(f)
+    if due_sql["head"] != HEAD:
+        return None
+    found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    if found is None or found[0] != HEAD:
+        return None
+    actor_id, role = None, None
+    if conn.execute("SELECT id FROM app_user LIMIT 1").fetchone() is not None:
+        if not username:
+            return None
+        user = conn.execute(
+            "SELECT id, role, active FROM app_user WHERE username = ?", (username,)
+        ).fetchone()
+        if user is None or not user[2]:
+            return None
+        actor_id, role = user[0], user[1]
+    team = actor_id is not None
+    if owner is not None:
+        user = conn.execute(
+            "SELECT id FROM app_user WHERE username = ?", (owner.strip(),)
+        ).fetchone()
+        if user is None:
+            return None
+        owner_id = user[0]
+    elif everyone or not team:
+        owner_id = None
+    else:
+        owner_id = actor_id
+    scoped = False
+    if team:  # the rule of permissions.customer_scope: sales see own and unassigned customers
+        from crmcli.services.team.permissions import SEE_ALL
+
+        scoped = role not in SEE_ALL
+    which = key(by_owner=owner_id is not None, scoped=scoped)
+    params = due_params(
+        on=on, within=within, owner_id=owner_id, actor_id=actor_id, scoped=scoped, limit=limit
+    )
+    params = {k: _stamp(v) for k, v in params.items()}
+    params.setdefault("limit", -1)
+    data = _rows(conn, due_sql["DUE"][which], params)
+    rows = [due_row(r, on) for r in data]
+    total = len(rows)
+    if count and limit is not None and total >= limit:
+        total = conn.execute(*_statement(due_sql["COUNT"][which], params)).fetchone()[0]
+    report = DueReport(rows, total)
+    if tickets:
+        t_params = {k: v for k, v in params.items() if k in ("owner_id", "actor_id")}
+        t_params.update(now=_stamp(now), limit=TICKETS_SHOWN)
+        report.tickets = _rows(conn, due_sql["TICKETS"][which], t_params)
+    return report
+
+
+def _statement(compiled: dict[str, Any], params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return compiled["sql"], {**compiled["params"], **params}
+
+
+def _rows(conn: Any, compiled: dict[str, Any], params: dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = conn.execute(*_statement(compiled, params))
+    names = [d[0] for d in cursor.description]
+    result = []
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        for name in DATETIMES:
+            if name in row:
+                row[name] = _moment(row[name])
+        result.append(row)
+    return result
+
+
+# -- compiling the statements (needs SQLAlchemy; run when a statement changes) -----------------
+
+
+def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
+    """The SQLite text and constant parameters of every statement variant."""
+    from sqlalchemy.dialects import sqlite
+
+    from crmcli.services.relationship.followup_due import due_statement, overdue_tickets_statement
+
+    dialect = sqlite.dialect(paramstyle="named")
+    out: dict[str, dict[str, dict[str, Any]]] = {"DUE": {}, "COUNT": {}, "TICKETS": {}}
+    for by_owner in (False, True):
+        for scoped in (False, True):
+            which = key(by_owner=by_owner, scoped=scoped)
+            statements = {
+                "DUE": due_statement(by_owner=by_owner, scoped=scoped, limited=True),
+                "COUNT": due_statement(
+                    by_owner=by_owner, scoped=scoped, limited=False, counting=True
+                ),
+                "TICKETS": overdue_tickets_statement(by_owner=by_owner, scoped=scoped),
+            }
+            for name, stmt in statements.items():
+                compiled = stmt.compile(dialect=dialect)
+                supplied = {"end", "now", "owner_id", "actor_id", "limit"}
+                out[name][which] = {
+                    "sql": " ".join(str(compiled).split()),
+                    "params": {k: v for k, v in compiled.params.items() if k not in supplied},
+                }
+    return out
+
+
+def source() -> str:
+    """The text of ``due_sql.json``."""
+    import json
+
+    from crmcli.db import HEAD
+
+    data = {
+        "about": "SQLite text of the statements `crm followup due` runs on its fast path, "
+        "compiled from crmcli.services.relationship.followup_due by `python -m crmcli.services.relationship.fastdue`. "
+        "Do not edit; tests/test_followup_due.py checks that it is current.",
+        "head": HEAD,
+        **compile_all(),
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write() -> str:
+    with open(SQL_FILE, "w", encoding="utf-8") as f:
+        f.write(source())
+    return SQL_FILE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(f"wrote {write()}")

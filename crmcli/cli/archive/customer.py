@@ -336,4 +336,4 @@ def assign(
 
 
 # import, export, dedupe and merge live in their own module, on this same app
-from crmcli.cli.archive import customer_data  # noqa: E402, F401
+from crmcli.cli.data import customer_io  # noqa: E402, F401

@@ -57,7 +57,7 @@ state = State()
 
 def new_app(name: str, **kw: Any) -> typer.Typer:
     """A sub-app whose help text comes from the root registry (one place for it)."""
-    from crmcli.cli import COMMANDS
+    from crmcli.cli.commands import COMMANDS
 
     return typer.Typer(help=COMMANDS[name][2], no_args_is_help=True, **kw)
 

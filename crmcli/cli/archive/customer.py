@@ -4,6 +4,17 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from crmcli.cli.archive.customer_filters import (
+    CityOpt,
+    IndustryOpt,
+    LevelOpt,
+    OwnerFilterOpt,
+    SearchOpt,
+    SourceOpt,
+    StatusOpt,
+    TagOpt,
+    filter_query,
+)
 from crmcli.cli.common import (
     FormatOpt,
     LimitOpt,
@@ -18,7 +29,7 @@ from crmcli.cli.common import (
     new_app,
     state,
 )
-from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS, LEVEL, SOURCE, STATUS
+from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS
 
 app = new_app("customer")
 
@@ -75,46 +86,6 @@ def add(
         saved.data = customers.as_dict(ctx, saved.customer)
     c = saved.customer
     _print_saved(saved, t("Added customer {code} {name}", code=c.code, name=c.name), output)
-
-
-# The list filters, shared by ``list`` and ``export``.
-SearchOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--search",
-        "-s",
-        metavar="TEXT",
-        help="Text in the name, code, phone, e-mail or a contact's name.",
-    ),
-]
-LevelOpt = Annotated[
-    Optional[str], typer.Option(metavar="LEVEL", help=f"Level: {LEVEL.accepted()}.")
-]
-StatusOpt = Annotated[
-    Optional[str], typer.Option(metavar="STATUS", help=f"Status: {STATUS.accepted()}.")
-]
-OwnerFilterOpt = Annotated[Optional[str], typer.Option(metavar="USER", help="Owner's username.")]
-CityOpt = Annotated[Optional[str], typer.Option(metavar="CITY", help="City (城市), exactly.")]
-IndustryOpt = Annotated[
-    Optional[str], typer.Option(metavar="TEXT", help="Industry (行业), exactly.")
-]
-SourceOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        metavar="SOURCE", help="Source (来源): search_engine/搜索引擎, referral/老客户介绍 ..."
-    ),
-]
-TagOpt = Annotated[Optional[str], typer.Option(metavar="TAG", help="Customers carrying this tag.")]
-
-
-def filter_query(ctx: Any, **filters: Any) -> Any:
-    """The customers the list filters select (enum values parsed in either language)."""
-    from crmcli.services.archive import customers
-
-    for name, vocab in (("level", LEVEL), ("status", STATUS), ("source", SOURCE)):
-        if filters.get(name):
-            filters[name] = vocab.parse(filters[name])
-    return customers.query(ctx, **filters)
 
 
 @app.command("list")
@@ -335,5 +306,12 @@ def assign(
     )
 
 
-# import, export, dedupe and merge live in their own module, on this same app
-from crmcli.cli.data import customer_io  # noqa: E402, F401
+# The archive in bulk (import, export: the data room) and its duplicates (dedupe, merge)
+# live in their own modules; their commands join this app, after the archive's own.
+from crmcli.cli.archive import dedupe  # noqa: E402
+from crmcli.cli.data import customer_io  # noqa: E402
+
+app.command("import")(customer_io.import_)
+app.command()(customer_io.export)
+app.command()(dedupe.dedupe)
+app.command()(dedupe.merge)

@@ -8,13 +8,30 @@ is copied aside before it is upgraded.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from crmcli.errors import DatabaseError
 from crmcli.i18n import t
 
-if TYPE_CHECKING:
-    from crmcli.db import Database
+
+class Database(Protocol):
+    """What a migration needs of the database it upgrades (:class:`crmcli.db.Database`,
+    which calls :func:`upgrade` on open: this module sits beneath it and imports it not)."""
+
+    @property
+    def engine(self) -> Any: ...
+
+    @property
+    def display(self) -> str: ...
+
+    is_sqlite: bool
+
+    def revision(self) -> str | None: ...
+
+    def backup_path(self, label: str) -> Path: ...
+
+    def backup_to(self, target: Path) -> None: ...
 
 
 LOCATION = "crmcli:migrations"

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from crmcli.services.relationship import fastdue
+from crmcli.services.relationship import due_sql, fastdue
 from tests.books import prebuilt
 from tests.conftest import run_crm
 
@@ -342,7 +342,7 @@ def test_the_fast_path_serves_a_healthy_sqlite_file_and_declines_otherwise(crm, 
 
 def test_compiled_sql_is_current():
     with open(fastdue.SQL_FILE, encoding="utf-8") as f:
-        assert f.read() == fastdue.source(), "run: python -m crmcli.services.relationship.fastdue"
+        assert f.read() == due_sql.source(), "run: python -m crmcli.services.relationship.due_sql"
 
 
 @pytest.mark.sqlite_only("the fast path serves SQLite files only")

@@ -5,17 +5,18 @@ costs more than that. So on a SQLite database this module runs the statements of
 :mod:`crmcli.services.relationship.followup_due` (:func:`~crmcli.services.relationship.followup_due.due_statement`,
 :func:`~crmcli.services.relationship.followup_due.overdue_tickets_statement`), compiled ahead of time
 into ``due_sql.json`` beside this file, with :mod:`sqlite3`. The SQL has one source, the
-SQLAlchemy statements; ``tests/test_followup_due.py`` checks the compiled text is
-current and that both paths give the same rows.
+SQLAlchemy statements (:mod:`~crmcli.services.relationship.due_sql` compiles them);
+``tests/test_followup_due.py`` checks the compiled text is current and that both paths
+give the same rows.
 
 It serves only the plain, healthy case and returns None for anything else (another
 database, no file yet, a schema to upgrade, an unknown or disabled user, a locked or
 broken file), so the full path (``state.unit()``) runs and says what is wrong.
 The shape of a row (SPEC §6) and the parameters are defined here, once, for both
-paths; this module imports nothing heavy. Regenerate the compiled SQL after changing a
-statement::
+paths; this module imports nothing heavy (nor the statements' module, which imports
+it). Regenerate the compiled SQL after changing a statement::
 
-    python -m crmcli.services.relationship.fastdue
+    python -m crmcli.services.relationship.due_sql
 """
 
 from __future__ import annotations
@@ -226,60 +227,3 @@ def _rows(conn: Any, compiled: dict[str, Any], params: dict[str, Any]) -> list[d
                 row[name] = _moment(row[name])
         result.append(row)
     return result
-
-
-# -- compiling the statements (needs SQLAlchemy; run when a statement changes) -----------------
-
-
-def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
-    """The SQLite text and constant parameters of every statement variant."""
-    from sqlalchemy.dialects import sqlite
-
-    from crmcli.services.relationship.followup_due import due_statement, overdue_tickets_statement
-
-    dialect = sqlite.dialect(paramstyle="named")
-    out: dict[str, dict[str, dict[str, Any]]] = {"DUE": {}, "COUNT": {}, "TICKETS": {}}
-    for by_owner in (False, True):
-        for scoped in (False, True):
-            which = key(by_owner=by_owner, scoped=scoped)
-            statements = {
-                "DUE": due_statement(by_owner=by_owner, scoped=scoped, limited=True),
-                "COUNT": due_statement(
-                    by_owner=by_owner, scoped=scoped, limited=False, counting=True
-                ),
-                "TICKETS": overdue_tickets_statement(by_owner=by_owner, scoped=scoped),
-            }
-            for name, stmt in statements.items():
-                compiled = stmt.compile(dialect=dialect)
-                supplied = {"end", "now", "owner_id", "actor_id", "limit"}
-                out[name][which] = {
-                    "sql": " ".join(str(compiled).split()),
-                    "params": {k: v for k, v in compiled.params.items() if k not in supplied},
-                }
-    return out
-
-
-def source() -> str:
-    """The text of ``due_sql.json``."""
-    import json
-
-    from crmcli.db import HEAD
-
-    data = {
-        "about": "SQLite text of the statements `crm followup due` runs on its fast path, "
-        "compiled from crmcli.services.relationship.followup_due by `python -m crmcli.services.relationship.fastdue`. "
-        "Do not edit; tests/test_followup_due.py checks that it is current.",
-        "head": HEAD,
-        **compile_all(),
-    }
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def write() -> str:
-    with open(SQL_FILE, "w", encoding="utf-8") as f:
-        f.write(source())
-    return SQL_FILE
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(f"wrote {write()}")

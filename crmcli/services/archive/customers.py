@@ -19,7 +19,8 @@ from crmcli.services.codes import check_code, next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
 from crmcli.services.team import audit, permissions
-from crmcli.services.team.people import default_owner, user_id, usernames
+from crmcli.services.team.people import user_id, usernames
+from crmcli.services.team.permissions import default_owner
 from crmcli.validate import email_key, parse_text, phone_key
 from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS, fold
 

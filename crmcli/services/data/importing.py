@@ -620,7 +620,7 @@ class _Writer:
         from crmcli.models import Customer
         from crmcli.services.archive.customers import search_text
         from crmcli.services.codes import next_codes
-        from crmcli.services.team.people import default_owner
+        from crmcli.services.team.permissions import default_owner
 
         if not groups:
             return

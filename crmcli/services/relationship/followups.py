@@ -344,7 +344,7 @@ def add(
 ) -> Any:
     """A single touch (not part of a cadence)."""
     from crmcli.services.relationship.interactions import find_contact, require_touch
-    from crmcli.services.team.people import default_owner
+    from crmcli.services.team.permissions import default_owner
 
     target = not_lost(customers.find(ctx, customer))
     require_touch(ctx, target)
@@ -392,7 +392,7 @@ def plan(
 ) -> tuple[Any, Cadence]:
     """Put a customer on a cadence: step 1 is due at the start plus the first offset."""
     from crmcli.services.relationship.interactions import find_contact, require_touch
-    from crmcli.services.team.people import default_owner
+    from crmcli.services.team.permissions import default_owner
 
     target = not_lost(customers.find(ctx, customer))
     require_touch(ctx, target)

@@ -169,7 +169,7 @@ def open_ticket(
     """
     from crmcli.models import Ticket
     from crmcli.services.relationship.interactions import find_contact
-    from crmcli.services.team.people import default_owner
+    from crmcli.services.team.permissions import default_owner
 
     target = customers.find(ctx, customer)
     require_ticket(ctx, target)
@@ -219,7 +219,7 @@ def _not_closed(ticket: Any) -> None:
 
 def assign(ctx: Ctx, ref: str, owner: str) -> Any:
     """Give the ticket to a member of staff; an open ticket becomes in progress."""
-    from crmcli.services.team.people import default_owner
+    from crmcli.services.team.permissions import default_owner
 
     ticket = find(ctx, ref)
     _customer_of(ctx, ticket)

@@ -21,7 +21,7 @@ from crmcli.services.codes import next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
 from crmcli.services.team import audit, permissions
-from crmcli.services.team.people import default_owner
+from crmcli.services.team.permissions import default_owner
 from crmcli.validate import CENT, MONEY_LIMIT, nfkc, parse_decimal, parse_money, parse_text
 from crmcli.vocab import ORDER, ORDER_LINE, ORDER_STATUS
 

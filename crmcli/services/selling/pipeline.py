@@ -31,7 +31,8 @@ from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
 from crmcli.services.relationship import followups
 from crmcli.services.team import audit, permissions
-from crmcli.services.team.people import default_owner, user_id
+from crmcli.services.team.people import user_id
+from crmcli.services.team.permissions import default_owner
 from crmcli.validate import nfkc, parse_int, parse_text
 from crmcli.vocab import OPPORTUNITY, Vocab
 

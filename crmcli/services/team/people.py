@@ -33,18 +33,6 @@ def user_id(ctx: Ctx, username: str | None, *, active: bool = False) -> int | No
     return found.id
 
 
-def default_owner(ctx: Ctx, owner: str | None, *, handover: bool = False) -> int | None:
-    """The owner of a new record: ``--owner`` if given (an active user the actor may give
-    records to: see :func:`permissions.require_owner`), else the acting user (team mode)."""
-    if owner is None:
-        return ctx.actor.id
-    from crmcli.services.team import permissions
-
-    owner_id = user_id(ctx, owner, active=True)
-    permissions.require_owner(ctx, owner_id, handover=handover)
-    return owner_id
-
-
 def usernames(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:

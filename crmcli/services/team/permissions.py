@@ -53,6 +53,7 @@ from typing import Any
 from crmcli.errors import NotPermitted
 from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
+from crmcli.services.team.people import user_id, usernames
 
 ROLES = ("admin", "manager", "sales", "service")
 SEE_ALL = ("admin", "manager", "service")
@@ -137,8 +138,6 @@ def require_customer_change(ctx: Ctx, customer: Any, *, area: str = "customer") 
         )
     if actor.role == "sales" and customer.owner_id in (None, actor.id):
         return
-    from crmcli.services.team.people import usernames
-
     owner = usernames(ctx, {customer.owner_id}).get(customer.owner_id)
     raise _refuse(
         ctx,
@@ -181,6 +180,16 @@ def require_owner(ctx: Ctx, owner_id: int | None, *, handover: bool = False) -> 
         t("give records to other staff"),
         hint=t("leave out --owner, or ask a manager to assign it (crm customer assign)"),
     )
+
+
+def default_owner(ctx: Ctx, owner: str | None, *, handover: bool = False) -> int | None:
+    """The owner of a new record: ``--owner`` if given (an active user the actor may give
+    records to: see :func:`require_owner`), else the acting user (team mode)."""
+    if owner is None:
+        return ctx.actor.id
+    owner_id = user_id(ctx, owner, active=True)
+    require_owner(ctx, owner_id, handover=handover)
+    return owner_id
 
 
 def require_role(ctx: Ctx, roles: tuple[str, ...], action: str) -> None:

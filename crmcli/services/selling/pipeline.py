@@ -573,44 +573,6 @@ def _close(
     return moved
 
 
-def follow_stage_probabilities(ctx: Ctx) -> int:
-    """After the stages change: every opportunity whose probability follows its stage
-    takes the stage's new probability (hand-set ones keep theirs); each change audited."""
-    from sqlalchemy import select, update
-
-    from crmcli.models import Opportunity as O
-
-    ctx.session.flush()
-    changed = 0
-    for stage in pipeline(ctx).stages:
-        q = select(O.id, O.code, O.probability).where(
-            O.stage == stage.key,
-            O.stage.not_in(("won", "lost")),
-            O.probability_manual.is_(False),
-            O.probability != stage.probability,
-        )
-        rows = ctx.session.execute(q).all()
-        if not rows:
-            continue
-        ctx.session.execute(
-            update(O)
-            .where(O.id.in_([r.id for r in rows]))
-            .values(probability=stage.probability, updated_at=ctx.at)
-            .execution_options(synchronize_session=False)
-        )
-        for r in rows:
-            audit.record(
-                ctx,
-                "update",
-                "opportunity",
-                r.id,
-                code=r.code,
-                changes={"probability": [r.probability, stage.probability]},
-            )
-        changed += len(rows)
-    return changed
-
-
 def edit(
     ctx: Ctx,
     ref: str,

@@ -326,6 +326,47 @@ def _agrees(ctx: Ctx, key: str, value: Any) -> None:
             )
 
 
+def _follow_stage_probabilities(ctx: Ctx) -> int:
+    """After the stages change: every opportunity whose probability follows its stage
+    takes the stage's new probability (hand-set ones keep theirs); each change audited.
+    Beside :func:`_agrees`, the other half of keeping the opportunities in step with
+    their stages (the pipeline reads the stages from here, so it cannot be told)."""
+    from sqlalchemy import select, update
+
+    from crmcli.models import Opportunity as O
+
+    ctx.session.flush()
+    changed = 0
+    for stage in get(ctx, "pipeline.stages"):
+        key, probability = stage["key"], int(stage["probability"])
+        q = select(O.id, O.code, O.probability).where(
+            O.stage == key,
+            O.stage.not_in(("won", "lost")),
+            O.probability_manual.is_(False),
+            O.probability != probability,
+        )
+        rows = ctx.session.execute(q).all()
+        if not rows:
+            continue
+        ctx.session.execute(
+            update(O)
+            .where(O.id.in_([r.id for r in rows]))
+            .values(probability=probability, updated_at=ctx.at)
+            .execution_options(synchronize_session=False)
+        )
+        for r in rows:
+            audit.record(
+                ctx,
+                "update",
+                "opportunity",
+                r.id,
+                code=r.code,
+                changes={"probability": [r.probability, probability]},
+            )
+        changed += len(rows)
+    return changed
+
+
 def _save(ctx: Ctx, d: SettingDef, value: Any) -> None:
     from crmcli.models import Setting
 
@@ -350,9 +391,7 @@ def _save(ctx: Ctx, d: SettingDef, value: Any) -> None:
     if old != value:
         audit.record(ctx, "update", "setting", None, code=d.key, changes={d.key: [old, value]})
         if d.key == "pipeline.stages":  # opportunities that follow their stage follow it here
-            from crmcli.services.selling import pipeline
-
-            pipeline.follow_stage_probabilities(ctx)
+            _follow_stage_probabilities(ctx)
 
 
 def set_value(ctx: Ctx, key: str, raw: str) -> Any:

@@ -150,12 +150,12 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     """Show a customer's archive card: fields, contacts, contacts made, sales, service."""
     from crmcli import render
     from crmcli.i18n import pick
-    from crmcli.services.archive import customers
+    from crmcli.services.desk import card
     from crmcli.services.selling import pipeline
 
     output = fmt(output)
     with state.unit() as ctx:
-        data = customers.card(ctx, ref)
+        data = card.card(ctx, ref)
         stages = pipeline.pipeline(ctx)  # their labels are a database setting
     fields = [f.name for f in CUSTOMER_FIELDS if f.name not in ("code", "name")]
     title = f"{data['code']} {data['name']}"
@@ -229,6 +229,7 @@ def edit(
     from crmcli.errors import Invalid
     from crmcli.i18n import t
     from crmcli.services.archive import customers
+    from crmcli.services.desk import changes
 
     output = fmt(output, ("table", "json"))
     extra = key_values(custom)
@@ -238,7 +239,7 @@ def edit(
             hint=t("give at least one field option, --set KEY=VALUE or --unset KEY"),
         )
     with state.unit(write=True) as ctx:
-        saved = customers.edit(ctx, ref, values=values, set_extra=extra, unset_extra=unset)
+        saved = changes.edit_customer(ctx, ref, values=values, set_extra=extra, unset_extra=unset)
         saved.data = customers.as_dict(ctx, saved.customer)
     c = saved.customer
     message = (
@@ -292,10 +293,10 @@ def assign(
     """Assign a customer to a member of staff (客户分配; managers and admins)."""
     from crmcli import render
     from crmcli.i18n import t
-    from crmcli.services.archive import customers
+    from crmcli.services.desk import changes
 
     with state.unit(write=True) as ctx:
-        customer = customers.assign(ctx, ref, owner)
+        customer = changes.assign_customer(ctx, ref, owner)
     render.out(
         t(
             "Assigned customer {code} {name} to {owner}",

@@ -127,14 +127,14 @@ def log(
     """Record a contact with a customer (接触记录): a call, visit, e-mail, meeting ..."""
     from crmcli import render
     from crmcli.i18n import t
-    from crmcli.services.relationship import followups, interactions
+    from crmcli.services.relationship import contact_log, followups, interactions
     from crmcli.validate import parse_datetime
 
     output = fmt(output, ("table", "json"))
     when = parse_datetime(at) if at is not None else None
     planned_next = followups.parse_next(next_, allow_none=False)
     with state.unit(write=True) as ctx:
-        done = interactions.log(
+        done = contact_log.log(
             ctx,
             customer=customer,
             channel=channel,

@@ -398,13 +398,16 @@ def stage(
     """
     from crmcli import render
     from crmcli.i18n import t
+    from crmcli.services.desk import changes
     from crmcli.services.selling import pipeline
     from crmcli.validate import parse_datetime
 
     output = fmt(output, ("table", "json"))
     when = parse_datetime(at) if at else None
     with state.unit(write=True) as ctx:
-        moved = pipeline.move(ctx, ref, stage=to, reason=reason, probability=probability, at=when)
+        moved = changes.move_opportunity(
+            ctx, ref, stage=to, reason=reason, probability=probability, at=when
+        )
         stages = pipeline.pipeline(ctx)
         data = pipeline.show(ctx, str(moved.opportunity.id))
     if output == "json":

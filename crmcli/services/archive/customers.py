@@ -264,7 +264,9 @@ def edit(
     set_extra: dict[str, str] | None = None,
     unset_extra: list[str] | None = None,
 ) -> Saved:
-    """Change fields (None clears a field), custom fields set or unset; audited."""
+    """Change fields (None clears a field), custom fields set or unset; audited. A lost
+    customer's pending touches are cancelled by :func:`crmcli.services.desk.changes.edit_customer`,
+    which calls this."""
     values = dict(values or {})
     customer = find(ctx, ref, lock=True)
     permissions.require_customer_change(ctx, customer)
@@ -291,10 +293,6 @@ def edit(
         customer.updated_at = ctx.at
         if "phone" in changes or "email" in changes or "name" in changes:
             saved.warnings = similar(ctx, customer)
-        if changes.get("status", [None, None])[1] == "lost":
-            from crmcli.services.relationship.followups import cancel_pending
-
-            cancel_pending(ctx, customer_id=customer.id)
         audit.record(ctx, "update", "customer", customer.id, code=customer.code, changes=changes)
     return saved
 
@@ -316,16 +314,28 @@ def restore(ctx: Ctx, ref: str) -> Any:
     return customer
 
 
-def assign(ctx: Ctx, ref: str, owner: str) -> Any:
-    """客户分配: give a customer to a member of staff (managers and admins)."""
+@dataclass
+class Assigned:
+    """A customer given to a member of staff by ``assign``, and whose it was before."""
+
+    customer: Any
+    previous_owner_id: int | None
+
+    @property
+    def changed(self) -> bool:
+        return self.customer.owner_id != self.previous_owner_id
+
+
+def assign(ctx: Ctx, ref: str, owner: str) -> Assigned:
+    """客户分配: give a customer to a member of staff (managers and admins). Its pending
+    follow-ups go with it: :func:`crmcli.services.desk.changes.assign_customer` hands them
+    over (the archive does not reach up into the follow-ups)."""
     permissions.require_role(ctx, permissions.CHANGE_ALL, t("assign customers"))
     customer = find(ctx, ref, lock=True)
     new_owner = user_id(ctx, owner, active=True)
     old = usernames(ctx, {customer.owner_id}).get(customer.owner_id)
+    assigned = Assigned(customer, customer.owner_id)
     if customer.owner_id != new_owner:
-        from crmcli.services.relationship.followups import hand_over
-
-        hand_over(ctx, customer.id, customer.owner_id, new_owner)
         customer.owner_id = new_owner
         customer.updated_at = ctx.at
         audit.record(
@@ -336,7 +346,7 @@ def assign(ctx: Ctx, ref: str, owner: str) -> Any:
             code=customer.code,
             changes={"owner": [old, owner]},
         )
-    return customer
+    return assigned
 
 
 # -- reading --------------------------------------------------------------------------
@@ -476,37 +486,3 @@ def as_dict(ctx: Ctx, customer: Any) -> dict[str, Any]:
 
     q = query(ctx, deleted=customer.deleted_at is not None).where(C.id == customer.id)
     return rows(ctx, q)[0]
-
-
-#: The sections of the card after the fields (SPEC §6), each a list.
-CARD_KEYS = (
-    "contacts",
-    "interactions",
-    "followups",
-    "opportunities",
-    "orders",
-    "contracts",
-    "tickets",
-)
-
-
-def card(ctx: Ctx, ref: str) -> dict[str, Any]:
-    """The archive card: the fields, then contacts, contacts made, follow-ups, sales, service."""
-    from crmcli.services.archive import contacts
-
-    customer = find(ctx, ref, deleted=None)
-    data = as_dict(ctx, customer)
-    data["deleted_at"] = customer.deleted_at
-    data.update({key: [] for key in CARD_KEYS})
-    data["contacts"] = contacts.for_customer(ctx, customer.id)
-    from crmcli.services.relationship import followups, interactions, tickets
-
-    data["interactions"] = interactions.for_customer(ctx, customer.id)
-    data["followups"] = followups.for_customer(ctx, customer.id)
-    data["tickets"] = tickets.for_customer(ctx, customer.id)
-    from crmcli.services.selling import contracts, orders, pipeline
-
-    data["opportunities"] = pipeline.for_customer(ctx, customer.id)
-    data["orders"] = orders.for_customer(ctx, customer.id)
-    data["contracts"] = contracts.for_customer(ctx, customer.id)
-    return data

@@ -135,7 +135,7 @@ def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: da
     from sqlalchemy import select
 
     from crmcli.models import Contact, Opportunity, User
-    from crmcli.services.relationship import followups, interactions, tickets
+    from crmcli.services.relationship import contact_log, followups, tickets
 
     staff = {r.username: r.id for r in ctx.session.execute(select(User.username, User.id))}
     counts = {"interactions": 0, "followups": 0, "tickets": 0}
@@ -158,7 +158,7 @@ def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: da
         logged: dict[str, Any] = {}
         for item in sorted(record.get("interactions", []), key=lambda i: i["at"]):
             _clock(ctx, item["at"], started)
-            done = interactions.log(
+            done = contact_log.log(
                 ctx,
                 customer=ref,
                 channel=item["channel"],
@@ -323,6 +323,8 @@ def load_selling(ctx: Ctx, data: dict[str, Any], counts: dict[str, int]) -> None
 
 def _load_opportunity(ctx: Ctx, customer: str, opp: dict[str, Any], pipeline: Any) -> str:
     """One opportunity: created at the first stage, then every move at its own time."""
+    from crmcli.services.desk import changes
+
     _at(ctx, opp["created_at"])
     # only the plain fields: stage, probability, dates and references go their own way
     values = _values(
@@ -337,7 +339,7 @@ def _load_opportunity(ctx: Ctx, customer: str, opp: dict[str, Any], pipeline: An
     moves = opp.get("history", [])
     for move in moves:
         _at(ctx, move["at"])
-        pipeline.move(
+        changes.move_opportunity(
             ctx,
             code,
             stage=move["to"],

@@ -1,8 +1,7 @@
 """Contact records (接触记录): every call, visit, e-mail or meeting with a customer.
 
-``log`` records one and, with ``next``, plans the next touch: a date, or ``auto`` for
-the next step of the customer's active cadence (the pending cadence touch counts as
-done) or a touch in three days when no cadence is active. A needs record (客户需求,
+``record`` writes one (``crm log`` goes through :mod:`.contact_log`, which also plans
+the next touch; follow-ups and tickets record theirs here too). A needs record (客户需求,
 course lab 5-2) is an interaction of kind ``needs``; care and service touches have
 their own kinds too, so ``interaction list --kind needs`` lists a customer's needs.
 
@@ -12,7 +11,6 @@ with every customer while serving them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +20,7 @@ from crmcli.services.archive import customers
 from crmcli.services.context import Ctx
 from crmcli.services.team import audit, permissions
 from crmcli.validate import parse_text
-from crmcli.vocab import CHANNEL, INTERACTION, INTERACTION_KIND
+from crmcli.vocab import INTERACTION
 
 WHAT = ("contact record", "接触记录")
 JSON_FIELDS = [
@@ -136,87 +134,6 @@ def record(
             changes[key] = [None, value]
     audit.record(ctx, "create", "interaction", interaction.id, code=customer.code, changes=changes)
     return interaction
-
-
-@dataclass
-class Logged:
-    """What ``log`` did: the record, and the touches it completed or planned."""
-
-    interaction: Any
-    customer: Any
-    completed: Any = None  # the cadence touch this contact counted as
-    planned: Any = None  # the next touch
-    cadence_finished: bool = False
-
-
-def log(
-    ctx: Ctx,
-    *,
-    customer: str,
-    channel: str,
-    summary: str,
-    result: str | None = None,
-    contact: str | None = None,
-    place: str | None = None,
-    at: datetime | None = None,
-    kind: str | None = None,
-    next: Any = None,
-    next_step: str | None = None,
-    opportunity: str | None = None,
-    user: str | None = None,
-) -> Logged:
-    """Record a contact with a customer; ``next`` is None, ``"auto"`` or a datetime."""
-    from crmcli.services.relationship import followups
-    from crmcli.services.team.people import user_id
-
-    owner = customers.find(ctx, customer)
-    require_touch(ctx, owner)
-    if next is not None:
-        followups.not_lost(owner)
-    channel = CHANNEL.parse(channel)
-    kind = INTERACTION_KIND.parse(kind) if kind else "contact"
-    summary_text = text(summary, "summary", required=True)
-    when = check_not_future(ctx, at, "--at") if at is not None else ctx.at
-    if isinstance(next, datetime) and next.date() < when.date():
-        raise Invalid(
-            t(
-                "--next {next} is before the contact itself ({at})",
-                next=next.date().isoformat(),
-                at=when.date().isoformat(),
-            )
-        )
-    person = find_contact(ctx, owner, contact)
-    deal = find_opportunity(ctx, owner, opportunity)
-    interaction = record(
-        ctx,
-        customer=owner,
-        channel=channel,
-        summary=summary_text or "",
-        at=when,
-        kind=kind,
-        contact=person,
-        opportunity_id=deal.id if deal is not None else None,
-        place=text(place, "place"),
-        result=text(result, "result"),
-        next_step=text(next_step, "next_step"),
-        user_id=user_id(ctx, user) if user else None,
-    )
-    logged = Logged(interaction, owner)
-    if next == "auto":
-        logged.completed, logged.planned, logged.cadence_finished = followups.auto_next(
-            ctx, owner, interaction, contact=person
-        )
-    elif isinstance(next, datetime):
-        logged.planned = followups.create(
-            ctx,
-            customer=owner,
-            due=next,
-            kind=followups.kind_for_channel(channel),
-            note=interaction.next_step,
-            contact=person,
-            opportunity_id=interaction.opportunity_id,
-        )
-    return logged
 
 
 # -- reading --------------------------------------------------------------------------

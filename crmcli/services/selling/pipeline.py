@@ -29,7 +29,6 @@ from crmcli.services.archive import customers
 from crmcli.services.codes import next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
-from crmcli.services.relationship import followups
 from crmcli.services.team import audit, permissions
 from crmcli.services.team.people import user_id
 from crmcli.services.team.permissions import default_owner
@@ -458,8 +457,9 @@ def move(
 ) -> Moved:
     """Move an opportunity to ``stage`` (forwards or backwards), recording the move.
 
-    ``lost`` needs a reason. ``won``/``lost`` set ``closed_at``, cancel the pending
-    follow-ups tied to the opportunity, and a won deal makes its customer active.
+    ``lost`` needs a reason. ``won``/``lost`` set ``closed_at`` and a won deal makes its
+    customer active; :func:`crmcli.services.desk.changes.move_opportunity`, which calls
+    this, also cancels the pending follow-ups tied to the opportunity.
     """
     opportunity = find(ctx, ref)
     owner_customer = _customer(ctx, opportunity)
@@ -550,7 +550,8 @@ def _close(
     stages: Pipeline,
     probability: str | None = None,
 ) -> Moved:
-    """Won or lost: the outcome decides the probability, follow-ups stop, a win activates."""
+    """Won or lost: the outcome decides the probability, a win activates the customer (the
+    follow-ups tied to it stop in :func:`crmcli.services.desk.changes.move_opportunity`)."""
     if probability is not None and parse_probability(probability) is not None:
         raise Invalid(
             t(
@@ -564,7 +565,6 @@ def _close(
     opportunity.probability = stages.by_key[key].probability
     opportunity.probability_manual = False
     moved = Moved(opportunity, old, key, opportunity.probability)
-    moved.cancelled_followups = followups.cancel_pending(ctx, opportunity_id=opportunity.id)
     if key == "won":
         customer = _customer(ctx, opportunity)
         if customer.status != "active":

@@ -1,0 +1,1 @@
+"""Commands of analysis: ``crm report`` (segments, funnel, forecast, dashboard, workbook)."""

@@ -1,0 +1,1 @@
+"""Commands of data in and out: ``crm customer import`` and ``crm customer export``."""

@@ -1,0 +1,1 @@
+"""Commands of the relationship: ``crm log``, ``interaction``, ``followup``, ``care``, ``ticket``."""

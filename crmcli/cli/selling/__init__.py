@@ -1,0 +1,1 @@
+"""Commands of selling: ``crm opportunity``, ``product``, ``supplier``, ``competitor``, ``order``, ``contract``."""

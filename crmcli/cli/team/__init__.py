@@ -1,0 +1,1 @@
+"""Commands of the team and the book: ``crm init``, ``user``, ``config``, ``db``."""

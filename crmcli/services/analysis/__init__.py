@@ -1,0 +1,9 @@
+"""Analysis (分析型CRM): segments, the funnel and forecast, the manager's reports, the
+dashboard and the report workbook.
+
+``segments`` (RFM, ABC, breakdowns), ``funnel`` (how far each opportunity got, the
+forecast), ``analytics`` (follow-up discipline, service quality, monthly orders),
+``dashboard`` (the morning screen) and ``report_book`` (every report in one workbook).
+
+May use: relationship, selling, archive, team. It only reads (a segment may tag customers).
+"""

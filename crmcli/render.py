@@ -8,20 +8,19 @@ Data goes to stdout; notices, warnings, progress and errors go to stderr, so
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from crmcli.cells import json_array, neutralise, text_value, to_json
 from crmcli.i18n import pick, t
 from crmcli.vocab import FieldDef, Vocab
 
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_ROWS = 50
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: column kinds short enough never to wrap in a table; the rest (names, text, phones,
 #: usernames) fold when a table is wider than the terminal, so no column is cropped or lost
 KEEP_WHOLE = frozenset(
@@ -52,69 +51,6 @@ class Col(NamedTuple):
 def col(f: FieldDef, *, key: str | None = None, max_width: int | None = None) -> Col:
     """A column for a field of :mod:`crmcli.vocab`."""
     return Col(key or f.name, f.en, f.zh, f.type, f.vocab, max_width)
-
-
-# -- values ---------------------------------------------------------------------------
-
-
-def json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    converted = json_value(value)
-    if converted is value:
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
-    return converted
-
-
-def to_json(data: Any, *, indent: int | None = 2) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
-
-
-def json_array(data: Iterable[dict[str, Any]]) -> str:
-    """A JSON array with one record per line: readable, and written by the C encoder
-    (an indented dump goes through the pure-Python one, ten times slower on big lists)."""
-    lines = [to_json(record, indent=None) for record in data]
-    return "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
-
-
-def text_value(value: Any) -> str:
-    """A value as CSV text: ISO dates, plain numbers, comma-joined tags, JSON objects."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ",".join(text_value(v) for v in value)
-    if isinstance(value, dict):
-        return to_json(value, indent=None) if value else ""
-    return str(value)
-
-
-def neutralise(text: str) -> str:
-    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc.
-
-    Text already made of quotes and then such a character (``'=x``) gets one too, so that
-    :func:`unneutralise` gives every text back exactly.
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise`: drop a leading ' only where a formula character follows it
-    (after any further quotes)."""
-    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
 
 
 def cell(value: Any, c: Col) -> str:

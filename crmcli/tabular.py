@@ -28,10 +28,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from crmcli.cells import FORMULA_START, neutralise, text_value
+from crmcli.cells import unneutralise as unneutralise  # the one pair, shared with render
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.render import FORMULA_START, neutralise, text_value
-from crmcli.render import unneutralise as unneutralise  # the one pair, shared with render
 
 #: file extension -> format
 EXTENSIONS = {
@@ -518,7 +518,7 @@ def write_csv(
 ) -> int:
     """CSV to a binary stream: text neutralised against formulas (import undoes it).
 
-    Values are written as :func:`crmcli.render.text_value` shows them. Returns the
+    Values are written as :func:`crmcli.cells.text_value` shows them. Returns the
     number of rows written.
     """
     if bom:
@@ -676,7 +676,7 @@ def _excel_serial(value: date) -> float:
 
 def write_json(out: Any, records: Iterable[dict[str, Any]], *, lines: bool = False) -> int:
     """A JSON array (one record a line) or JSON lines, UTF-8, to a binary stream."""
-    from crmcli.render import to_json
+    from crmcli.cells import to_json
 
     count = 0
     if not lines:

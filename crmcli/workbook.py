@@ -6,11 +6,43 @@ temporary name and renamed, so a reader never sees half a workbook.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from crmcli.services.analysis.report_book import Book, Sheet
+# -- the shape of a book: filled by crmcli.services.analysis.report_book --------------
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[tuple[str, str, str]]  # (key, header, kind: text|int|money|share)
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Chart:
+    kind: str  # pie, bar, column, line
+    title: str
+    table: int  # which table of the sheet
+    category: str  # the key naming each point
+    value: str  # the key holding each value
+
+
+@dataclass
+class Sheet:
+    name: str
+    tables: list[Table]
+    chart: Chart | None = None
+
+
+@dataclass
+class Book:
+    title: str
+    as_of: date
+    sheets: list[Sheet] = field(default_factory=list)
 
 
 def _width(value: Any) -> int:

@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 
 import pytest
 
+from crmcli.cells import neutralise, unneutralise
 from crmcli.errors import Invalid
-from crmcli.render import neutralise, unneutralise
 from crmcli.tabular import _cell_text, atomic, column_letter, decode, header_key
 
 

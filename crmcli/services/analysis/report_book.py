@@ -6,9 +6,7 @@ The course's project report (实训8-1) is this book written to Excel by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from crmcli.i18n import pick
 from crmcli.services.analysis import analytics, segments
@@ -16,36 +14,7 @@ from crmcli.services.analysis import funnel as funnel_report
 from crmcli.services.context import Ctx
 from crmcli.services.selling import pipeline
 from crmcli.vocab import CHANNEL, CUSTOMER, TICKET_KIND, TICKET_STATUS
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[tuple[str, str, str]]  # (key, header, kind: text|int|money|share)
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class Chart:
-    kind: str  # pie, bar, column, line
-    title: str
-    table: int  # which table of the sheet
-    category: str  # the key naming each point
-    value: str  # the key holding each value
-
-
-@dataclass
-class Sheet:
-    name: str
-    tables: list[Table]
-    chart: Chart | None = None
-
-
-@dataclass
-class Book:
-    title: str
-    as_of: date
-    sheets: list[Sheet] = field(default_factory=list)
+from crmcli.workbook import Book, Chart, Sheet, Table
 
 
 def _h(en: str, zh: str) -> str:

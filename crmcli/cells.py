@@ -1,0 +1,76 @@
+"""Values as the files crm writes hold them: JSON values, CSV text, and spreadsheet formulas
+defused (OWASP CSV injection) and restored.
+
+One home for both directions: :mod:`crmcli.tabular` reads and writes files with them,
+:mod:`crmcli.render` prints ``-f json|jsonl|csv`` with them. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    converted = json_value(value)
+    if converted is value:
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return converted
+
+
+def to_json(data: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def json_array(data: Iterable[dict[str, Any]]) -> str:
+    """A JSON array with one record per line: readable, and written by the C encoder
+    (an indented dump goes through the pure-Python one, ten times slower on big lists)."""
+    lines = [to_json(record, indent=None) for record in data]
+    return "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
+
+
+def text_value(value: Any) -> str:
+    """A value as CSV text: ISO dates, plain numbers, comma-joined tags, JSON objects."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ",".join(text_value(v) for v in value)
+    if isinstance(value, dict):
+        return to_json(value, indent=None) if value else ""
+    return str(value)
+
+
+def neutralise(text: str) -> str:
+    """Defuse a spreadsheet formula (OWASP CSV injection): a leading ' before = + - @ etc.
+
+    Text already made of quotes and then such a character (``'=x``) gets one too, so that
+    :func:`unneutralise` gives every text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise`: drop a leading ' only where a formula character follows it
+    (after any further quotes)."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text

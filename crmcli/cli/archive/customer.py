@@ -4,17 +4,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from crmcli.cli.archive.customer_filters import (
-    CityOpt,
-    IndustryOpt,
-    LevelOpt,
-    OwnerFilterOpt,
-    SearchOpt,
-    SourceOpt,
-    StatusOpt,
-    TagOpt,
-    filter_query,
-)
 from crmcli.cli.common import (
     FormatOpt,
     LimitOpt,
@@ -28,6 +17,17 @@ from crmcli.cli.common import (
     limit,
     new_app,
     state,
+)
+from crmcli.cli.customer_filters import (
+    CityOpt,
+    IndustryOpt,
+    LevelOpt,
+    OwnerFilterOpt,
+    SearchOpt,
+    SourceOpt,
+    StatusOpt,
+    TagOpt,
+    filter_query,
 )
 from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS
 

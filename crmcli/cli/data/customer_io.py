@@ -7,7 +7,12 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from crmcli.cli.archive.customer_filters import (
+from crmcli.cli.common import (
+    SummaryFormatOpt,
+    fmt,
+    state,
+)
+from crmcli.cli.customer_filters import (
     CityOpt,
     IndustryOpt,
     LevelOpt,
@@ -17,11 +22,6 @@ from crmcli.cli.archive.customer_filters import (
     StatusOpt,
     TagOpt,
     filter_query,
-)
-from crmcli.cli.common import (
-    SummaryFormatOpt,
-    fmt,
-    state,
 )
 
 

@@ -8,6 +8,7 @@ One home for both directions: :mod:`crmcli.tabular` reads and writes files with 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -74,3 +75,12 @@ def unneutralise(text: str) -> str:
     """Undo :func:`neutralise`: drop a leading ' only where a formula character follows it
     (after any further quotes)."""
     return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def display_width(text: str) -> int:
+    """How many columns ``text`` takes on a screen or in a spreadsheet: two for a wide
+    (Chinese, full-width) character, none for a combining mark, one for the rest."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )

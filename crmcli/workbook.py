@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from crmcli.cells import display_width
+
 # -- the shape of a book: filled by crmcli.services.analysis.report_book --------------
 
 
@@ -46,9 +48,7 @@ class Book:
 
 
 def _width(value: Any) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(str(value)) if value is not None else 0
+    return display_width(str(value)) if value is not None else 0
 
 
 def write_report_book(book: Book, path: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from crmcli.cells import neutralise, unneutralise
+from crmcli.cells import display_width, neutralise, unneutralise
 from crmcli.errors import Invalid
 from crmcli.tabular import _cell_text, atomic, column_letter, decode, header_key
 
@@ -93,3 +93,10 @@ def test_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
     with atomic(target) as part:
         part.write_text("new", encoding="utf-8")
     assert target.read_text(encoding="utf-8") == "new"
+
+
+def test_display_width_counts_wide_characters_twice_and_marks_not_at_all():
+    assert display_width("C000001") == 7
+    assert display_width("杭州明远科技") == 12
+    assert display_width("ＡＢ ¥12") == 8  # full-width letters, a narrow yen sign
+    assert display_width("e\u0301") == 1  # e and a combining acute accent

@@ -7,7 +7,7 @@ the lazy root group answers by importing each sub-command's module), so it follo
 ``crmcli.cli.COMMANDS`` wherever the modules live. The output is Markdown that does not
 depend on the terminal, the locale, the date or the machine: nothing is wrapped to the
 terminal's width, messages are in English, no colour, and no default is evaluated.
-``tests/test_cli_reference.py`` regenerates it in-process and compares.
+``tests/test_docs.py`` regenerates it in-process and compares.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ PROG = "crm"
 COMMAND = "python docs/make_cli_reference.py > docs/cli.md"
 HEADER = (
     f"*Generated from the Typer app by `{COMMAND}`: do not edit by hand; "
-    "`tests/test_cli_reference.py` fails until it is regenerated.*"
+    "`tests/test_docs.py` fails until it is regenerated.*"
 )
 #: ``--help`` is on every command (said once, in the introduction); Typer adds the shell
 #: completion options to every sub-app too, but they belong to the root

@@ -1,4 +1,5 @@
-"""docs/cli.md is the reference of the ``crm`` command as it is: regenerated and compared."""
+"""The generated documents are current: docs/cli.md (the reference of the ``crm`` command)
+and the layout table of CONTRIBUTING.md (the tree and its docstrings), regenerated and compared."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "cli.md"
 GENERATOR = ROOT / "docs" / "make_cli_reference.py"
+LAYOUT = ROOT / "docs" / "make_layout.py"
 
 
 @pytest.fixture
@@ -18,8 +20,8 @@ def crm_env() -> None:
     test runs once and never starts PostgreSQL."""
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("make_cli_reference", GENERATOR)
+def _generator(path: Path = GENERATOR):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -32,4 +34,12 @@ def test_the_cli_reference_is_current():
     actual = REFERENCE.read_text(encoding="utf-8") if REFERENCE.exists() else ""
     assert actual == expected, (
         f"docs/cli.md is out of date with the crm command; regenerate it: {generator.COMMAND}"
+    )
+
+
+def test_the_layout_table_is_current():
+    layout = _generator(LAYOUT)
+    current = layout.CONTRIBUTING.read_text(encoding="utf-8")
+    assert layout.updated(current) == current, (
+        f"CONTRIBUTING.md's layout table differs from the tree; regenerate it: {layout.COMMAND}"
     )

@@ -105,7 +105,10 @@ ZH: dict[str, str] = {
     "restore it first: crm customer restore {ref}": "请先恢复：crm customer restore {ref}",
     "{what} {ref} is not deleted": "{what} {ref} 未被删除",
     "customer code '{value}' is already used by {other}": "客户编号 '{value}' 已被 {other} 使用",
-    "another record": "另一条记录",
+    "{what} '{value}' is already taken; choose another": "{what} '{value}' 已被占用，请换一个",
+    "a customer {user} may not see": "{user} 无权查看的客户",
+    "{key} already taken by {customer}; leave it out, or ask a manager": "{key}已被 {customer}占用；"
+    "请留空，或请经理处理",
     "{field} may not contain spaces: '{value}'": "{field}不能包含空格：'{value}'",
     "{field} may not be only digits: '{value}' (a number names a record by id)": "{field}不能全是"
     "数字：'{value}'（纯数字会被当作 id）",

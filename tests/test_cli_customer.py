@@ -468,6 +468,12 @@ def test_a_code_given_by_someone_elses_customer_is_not_named_to_sales(crm, db):
     crm("--user", "boss", "user", "add", "li", "--role", "sales")
     crm("--user", "boss", "user", "add", "wang", "--role", "sales")
     crm("--user", "boss", "customer", "assign", "C000001", "--owner", "wang")
-    result = crm("--user", "li", "customer", "add", "X", "--code", "C000001", code=1)
-    assert "already used by another record" in result.stderr
-    assert "王的客户" not in result.stderr
+    crm("--user", "li", "customer", "add", "李的客户")
+    before = db.dump()
+    for argv in (["add", "X"], ["edit", "C000002"]):
+        result = crm("--user", "li", "customer", *argv, "--code", "C000001", code=1)
+        # the value is taken: neither whose it is nor that a record holds it is said
+        assert result.stderr == "Error: Code 'C000001' is already taken; choose another\n"
+    assert db.dump() == before
+    result = crm("--user", "boss", "customer", "edit", "C000002", "--code", "C000001", code=1)
+    assert "王的客户" in result.stderr  # an admin sees whose it is

@@ -620,8 +620,46 @@ def test_permissions_in_team_mode(crm, db, tmp_path):
             "--user", "lina", "customer", "import", path, "--skip-invalid", "-f", "json", code=1
         ).stdout
     )
-    assert "which lina may not change" in result["errors"][0]["reason"]
+    assert "taken by a customer lina may not see" in result["errors"][0]["reason"]
     assert db.scalar("SELECT owner_id FROM customer WHERE name = '新客户'") == 2
+
+
+def test_a_salesperson_is_not_told_which_hidden_customer_a_row_matches(crm, db, tmp_path):
+    crm("init")
+    for name, role in (("boss", "admin"), ("lina", "sales"), ("wei", "sales")):
+        db.execute(
+            "INSERT INTO app_user (username, role, active) VALUES (:u, :r, true)", u=name, r=role
+        )
+    crm("--user", "wei", "customer", "add", "伟的客户", "--phone", "11112222")  # C000001
+    crm("--user", "lina", "customer", "add", "娜的客户", "--email", "na@example.com")  # C000002
+    path = write(
+        tmp_path,
+        "in.csv",
+        "客户名称,电话,邮箱,客户编号\n"
+        "甲,11112222,,\n"  # the phone of wei's customer
+        "乙,,,C000001\n"  # wei's customer's code
+        "丙,11112222,na@example.com,\n",  # wei's phone, lina's e-mail
+    )
+    before = db.dump()
+
+    def reasons(*options: str) -> list[str]:
+        out = crm("--user", "lina", "customer", "import", path, "-f", "json", *options, code=1)
+        return [e["reason"] for e in json.loads(out.stdout)["errors"]]
+
+    found = reasons("--dry-run")
+    assert found == [
+        "phone already taken by a customer lina may not see; leave it out, or ask a manager",
+        "code already taken by a customer lina may not see; leave it out, or ask a manager",
+        "matches more than one customer: a customer lina may not see (phone), C000002 (e-mail);"
+        " merge them first (crm customer dedupe) or give a code",
+    ]
+    # codes not matched on are still unique: the hidden holder is not named either
+    assert reasons("--match", "phone")[1] == "Code 'C000001' is already taken; choose another"
+    assert not any("C000001" in r or "伟" in r for r in found)
+    assert db.dump() == before
+    boss = crm("--user", "boss", "customer", "import", path, "-f", "json", code=1)
+    [error] = json.loads(boss.stdout)["errors"]  # an admin sees every customer, named
+    assert error["reason"].startswith("matches more than one customer: C000001 (phone), C000002")
 
 
 # -- spreadsheets, JSON, stdin -------------------------------------------------------------------

@@ -93,7 +93,8 @@ def check_code(
     visible: Any = None,
 ) -> str:
     """``code`` in shape and not used by another record of ``table``. The other record is
-    named only when ``visible`` (the actor's scope, None for everything) lets them see it."""
+    named only when ``visible`` (the actor's scope, None for everything) lets them see it;
+    otherwise the code is only said to be taken (:func:`taken_code`)."""
     from sqlalchemy import select
 
     code = code_shape(code, label)
@@ -102,9 +103,13 @@ def check_code(
     ).first()
     if other is None:
         return code
-    shown = True
     if visible is not None:
         q = select(table.id).where(table.id == other.id, visible)
-        shown = ctx.session.execute(q).first() is not None
-    who = f"{other.name} (id {other.id})" if shown else t("another record")
-    raise Duplicate(t(taken, value=code, other=who))
+        if ctx.session.execute(q).first() is None:  # out of sight: the value is taken, no more
+            raise Duplicate(taken_code(label, code))
+    raise Duplicate(t(taken, value=code, other=f"{other.name} (id {other.id})"))
+
+
+def taken_code(label: str, code: str) -> str:
+    """A code that a record the actor may not see holds: said without naming that record."""
+    return t("{what} '{value}' is already taken; choose another", what=label, value=code)

@@ -24,6 +24,7 @@ from typing import Any
 from crmcli.bulk import big_cache, chunks, insert_many, update_rows
 from crmcli.errors import Invalid
 from crmcli.i18n import pick, t
+from crmcli.services.codes import taken_code
 from crmcli.services.context import Ctx
 from crmcli.services.data.import_rows import (
     CHUNK,
@@ -37,7 +38,7 @@ from crmcli.services.data.import_rows import (
 )
 from crmcli.services.team import audit, permissions
 from crmcli.validate import email_key, phone_key
-from crmcli.vocab import MATCH_KEY, fold
+from crmcli.vocab import CUSTOMER, MATCH_KEY, fold
 
 # -- matching and writing --------------------------------------------------------------------
 
@@ -142,6 +143,10 @@ class _Index:
         self.code: dict[str, tuple[int, bool]] = {}
         self.keys: dict[str, dict[str, list[int]]] = {k: {} for k in match if k != "code"}
         self.info: dict[int, tuple[str, int | None]] = {}
+        #: the customers the actor may not see (another salesperson's), never named to them
+        self.hidden: set[int] = set()
+        self.unseen = t("a customer {user} may not see", user=ctx.actor.username)
+        sees_all, actor = permissions.sees_all(ctx), ctx.actor.id
         by_name = "name" in match
         columns = [C.id, C.code, C.owner_id, C.deleted_at, C.phone_key, C.email_key]
         rows = ctx.session.connection().execute(select(*columns, C.name if by_name else C.id))
@@ -150,6 +155,8 @@ class _Index:
         names = self.keys.get("name")
         for id_, code, owner, deleted, phone, email, name in rows.all():
             live = deleted is None
+            if not sees_all and owner not in (None, actor):
+                self.hidden.add(id_)
             if code:
                 self.code[code] = (id_, live)
             if not live:
@@ -353,6 +360,9 @@ def _code_taken(
     """A new customer's code (codes not being a match key) must be free."""
     hit = index.code.get(code)
     earlier = in_file.get(("code", code))
+    if hit is not None and hit[0] in index.hidden:
+        row.problems.append(Problem(header, code, taken_code(CUSTOMER["code"].label, code)))
+        return
     if hit is not None:
         other = index.info[hit[0]][0] if hit[1] else _deleted(code)
     elif earlier:
@@ -372,7 +382,8 @@ def _describe(group: Group | None, target: int | None, key: str, index: _Index) 
     what = MATCH_KEY.label(key)
     if group is not None and group.target is None:
         return t("row {row} ({key})", row=group.first.number, key=what)
-    code = index.info[group.target if group is not None else target][0]  # type: ignore[index]
+    customer = group.target if group is not None else target
+    code = index.unseen if customer in index.hidden else index.info[customer][0]  # type: ignore[index]
     return f"{code} ({what})"
 
 
@@ -425,6 +436,19 @@ def _existing(
     """A row matching a customer in the database."""
     code, owner_id = index.info[target]
     what = MATCH_KEY.label(key)
+    if target in index.hidden:  # say the value is taken, not by which customer
+        row.problems.append(
+            Problem(
+                None,
+                None,
+                t(
+                    "{key} already taken by {customer}; leave it out, or ask a manager",
+                    key=what,
+                    customer=index.unseen,
+                ),
+            )
+        )
+        return None
     if row.values.get("code") and row.values["code"] != code:
         row.problems.append(
             Problem(

@@ -72,6 +72,28 @@ def _prepare_sqlite_file(path: Path) -> None:
         pass
 
 
+def _open_read_only(path: Path) -> Any:
+    """A SQLite file this process may read but not write (a copy on a read-only share, an
+    archive), opened read-only. In a folder it may not write either, a WAL file's shared
+    index cannot be made: with no WAL file there, nobody is writing, so it is read as
+    immutable."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}?mode=ro"
+    timeout = BUSY_TIMEOUT_MS / 1000
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if os.access(path.parent, os.W_OK) or wal.exists():
+            raise
+    return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=timeout, check_same_thread=False)
+
+
 class Database:
     """One database, opened lazily: ``read()`` and ``write()`` give sessions."""
 
@@ -80,6 +102,9 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.path = Path(url[len("sqlite:///") :]) if self.is_sqlite else None
         self._engine: Any = None
+        #: a SQLite file this process may read but not write: read commands work, writes
+        #: are refused with a clear error (set when the engine is made)
+        self.read_only = False
 
     @property
     def display(self) -> str:
@@ -108,14 +133,20 @@ class Database:
             raise DatabaseError(
                 t("cannot open database {path}: {error}", path=self.path, error=e.strerror)
             ) from None
-        engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        self.read_only = not os.access(self.path, os.W_OK)
+        if self.read_only:
+            path = self.path
+            engine = create_engine("sqlite://", creator=lambda: _open_read_only(path))
+        else:
+            engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode = WAL")
+            if not self.read_only:  # (a write: a read-only file keeps the mode it has)
+                cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.close()
 
@@ -139,6 +170,9 @@ class Database:
             raise DatabaseError(
                 t("cannot open database {path}: {error}", path=self.display, error=e.orig)
             ) from None
+        if write and self.read_only:
+            conn.close()
+            raise self._refuse_write()
         with conn:
             if write:
                 conn.execution_options(crm_write=True)
@@ -181,10 +215,26 @@ class Database:
             return None
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
+    def _refuse_write(self, hint: str | None = None) -> DatabaseError:
+        return DatabaseError(
+            t("database {path} is read-only: it can be read, not changed", path=self.display),
+            hint=hint or t("copy it to a folder you may write, or ask for write access to it"),
+        )
+
     def ensure_schema(self, notify: Callable[[str], None] | None = None) -> None:
         """Create or upgrade the schema unless it is current (the cheap, usual case)."""
-        if self.revision() == HEAD:
+        found = self.revision()
+        if found == HEAD:
             return
+        if self.read_only:  # (the engine, made by revision(), knows)
+            raise self._refuse_write(
+                t(
+                    "its schema ({found}) needs an upgrade to {head}: copy it to a folder "
+                    "you may write and open the copy",
+                    found=found or "-",
+                    head=HEAD,
+                )
+            )
         from crmcli.migrate import upgrade
 
         upgrade(self, notify=notify)
@@ -195,7 +245,11 @@ class Database:
 
         assert self.path is not None
         tmp = target.with_name(target.name + ".part")
-        src = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        src = (
+            _open_read_only(self.path)
+            if self.read_only
+            else sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        )
         try:
             dst = sqlite3.connect(tmp)
             try:

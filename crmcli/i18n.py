@@ -106,6 +106,12 @@ ZH: dict[str, str] = {
     "{what} {ref} is not deleted": "{what} {ref} 未被删除",
     "customer code '{value}' is already used by {other}": "客户编号 '{value}' 已被 {other} 使用",
     "{what} '{value}' is already taken; choose another": "{what} '{value}' 已被占用，请换一个",
+    "database {path} is read-only: it can be read, not changed": "数据库 {path} 是只读的：可以查看，"
+    "不能修改",
+    "copy it to a folder you may write, or ask for write access to it": "请把它复制到可写的文件夹，"
+    "或申请写权限",
+    "its schema ({found}) needs an upgrade to {head}: copy it to a folder you may write and open "
+    "the copy": "它的数据库结构（{found}）需要升级到 {head}：请复制到可写的文件夹，再打开副本",
     "a customer {user} may not see": "{user} 无权查看的客户",
     "{key} already taken by {customer}; leave it out, or ask a manager": "{key}已被 {customer}占用；"
     "请留空，或请经理处理",

@@ -66,6 +66,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+#: the reason of every test skipped for want of a server (counted in the summary)
+PG_MISSING = "no PostgreSQL server for the tests"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say loudly, at the end, that the PostgreSQL half was skipped (outside CI)."""
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if PG_MISSING in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!", f"{len(skipped)} tests skipped: {PG_MISSING}; SQLite only", red=True, bold=True
+        )
+        terminalreporter.write_line(
+            "install PostgreSQL (apt-get install postgresql), or point CRM_TEST_PG_URL at a "
+            "server; with CI=true a missing server fails the run"
+        )
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Any:
     """The session's PostgreSQL server, started on first use (skipped when there is none,
@@ -79,7 +98,7 @@ def pg_server() -> Any:
         server.stop()
         if os.environ.get("CI"):
             raise
-        pytest.skip(str(e))
+        pytest.skip(f"{PG_MISSING}: {e}")
     yield server
     server.stop()
 

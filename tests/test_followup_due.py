@@ -291,6 +291,8 @@ def test_fast_and_full_paths_agree(crm, db, book, monkeypatch):
         "UPDATE followup SET owner_id = (SELECT id FROM app_user WHERE username = 'lina') "
         "WHERE id IN (1, 4)"
     )
+    # another salesperson's customer: its touch 4 is lina's, yet lina may not see it
+    crm("--user", "boss", "customer", "assign", "西北能源", "--owner", "wang")
     crm(
         "--user",
         "boss",
@@ -306,13 +308,17 @@ def test_fast_and_full_paths_agree(crm, db, book, monkeypatch):
     )
     db.execute("UPDATE ticket SET due_at = '2020-01-01 00:00:00.000000'")
     seen = set()
-    for user in ("boss", "lina", "kefu"):
+    for user in ("boss", "lina", "wang", "kefu"):
         for args in ([], ["--all"], ["--owner", "lina"], ["--within", "30"], ["--limit", "1"]):
             for output in (["-f", "json"], ["-f", "table"]):
                 fast, slow = both(crm, monkeypatch, user, "--on", "2026-03-10", *args, *output)
                 assert fast == slow, (user, args, output)
                 seen.add(fast)
     assert len(seen) >= 6  # the variants differ: the comparison is not of empty lists
+    lina, _ = both(crm, monkeypatch, "lina", "--on", "2026-03-10", "--all", "--within", "30")
+    wang, _ = both(crm, monkeypatch, "wang", "--on", "2026-03-10", "--all", "--within", "30")
+    assert "西北能源" not in lina and "华南零售" in lina  # unassigned: seen; wang's: not
+    assert "西北能源" in wang and "华东制造" not in wang
     fast, slow = both(crm, monkeypatch, "boss", "--on", "2026-03-10", "--all")
     assert "Overdue tickets (1)" in fast and fast == slow
 

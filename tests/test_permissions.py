@@ -193,3 +193,39 @@ def test_messages_in_chinese(team):
         code=1,
     )
     assert "liuyang（销售）无权分配客户" in result.stderr
+
+
+def test_the_rule_refuses_a_salesperson_anothers_customer_where_sight_does_not(team):
+    """Every command finds customers within the actor's sight, which already hides another
+    salesperson's; the rule beneath it must refuse on its own all the same (a customer
+    reached another way: by id in a service, a future command, a join)."""
+    from sqlalchemy import select
+
+    from crmcli.db import Database, resolve_url
+    from crmcli.errors import NotPermitted
+    from crmcli.models import Customer
+    from crmcli.services.context import unit
+    from crmcli.services.team import permissions
+
+    database = Database(resolve_url(None))
+
+    def allowed(user: str, name: str, area: str = "customer") -> bool:
+        with unit(database, user, write=False) as ctx:
+            customer = ctx.session.execute(select(Customer).where(Customer.name == name))
+            try:
+                permissions.require_customer_change(ctx, customer.scalar_one(), area=area)
+            except NotPermitted as e:
+                assert e.hint is None or "belongs to" in e.hint or "service staff" in e.hint
+                return False
+            return True
+
+    try:
+        assert allowed("liuyang", "刘洋的客户") and allowed("liuyang", "公海客户")
+        assert not allowed("liuyang", "陈静的客户")
+        assert not allowed("liuyang", "陈静的客户", area="contact")
+        assert not allowed("chenjing", "刘洋的客户")
+        assert not allowed("sunhao", "刘洋的客户")
+        assert allowed("sunhao", "刘洋的客户", area="followup")
+        assert all(allowed("zhaolei", n) for n in ("刘洋的客户", "陈静的客户", "公海客户"))
+    finally:
+        database.dispose()

@@ -126,6 +126,22 @@ def test_abc_ranks_by_money_with_ties_by_code(crm, db):
     }
 
 
+def test_abc_cut_offs_are_80_and_95_percent_from_both_sides(crm, db):
+    # shares of the total, largest first: 40, 39, then 21 customers of 1% each, so the
+    # customers ranked above reach 79% (A), exactly 80% (B), 94% (B), exactly 95% (C)
+    shares = [40, 39] + [1] * 21
+    customers(crm, *(f"客户{i:02d}" for i in range(1, len(shares) + 1)))
+    for cid, share in enumerate(shares, 1):
+        order(db, cid, "2026-06-01", str(share * 10))
+    rows = crm.json("report", "segment", "--by", "abc", "--as-of", AS_OF)
+    above = [round((r["cumulative_share"] - s / 100) * 100) for r, s in zip(rows, shares)]
+    tiers = dict(zip(above, (r["class"] for r in rows)))
+    assert (tiers[0], tiers[40], tiers[79]) == ("A", "A", "A")  # under 80%: A
+    assert (tiers[80], tiers[94]) == ("B", "B")  # 80% is not under 80%; under 95%: B
+    assert (tiers[95], tiers[99]) == ("C", "C")  # 95% is not under 95%
+    assert [r["class"] for r in rows].count("B") == 15  # 80% .. 94%
+
+
 def test_abc_apply_sets_levels_and_revert_puts_them_back(crm, db):
     customers(crm, "大客户", "中客户", "小客户")
     crm("customer", "edit", "小客户", "--level", "gold")

@@ -4,7 +4,8 @@ The one home of file formats: encodings, header matching, formula neutralising,
 calamine (reading spreadsheets) and xlsxwriter (writing them). Every cell is read as
 text, exactly as the file holds it (``013800138000``, ``NA`` and ``null`` stay what
 they are); turning text into values is the importer's job. Files are written to a
-temporary name beside the target and renamed, so a reader never sees half a file.
+temporary name beside the target and renamed, so a reader never sees half a file; a pipe or
+a device is written through once the file is whole (see :func:`atomic`).
 
 calamine, xlsxwriter and charset-normalizer are imported inside the functions that use
 them.
@@ -14,14 +15,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,7 +33,7 @@ from typing import Any
 
 from crmcli.cells import FORMULA_START, neutralise, text_value
 from crmcli.cells import unneutralise as unneutralise  # the one pair, shared with render
-from crmcli.errors import Invalid
+from crmcli.errors import FileError, Invalid
 from crmcli.i18n import t
 
 #: file extension -> format
@@ -239,7 +242,7 @@ def read(
         except IsADirectoryError:
             raise Invalid(t("'{file}' is a folder, not a file", file=source)) from None
         except OSError as e:
-            raise Invalid(t("cannot read {file}: {error}", file=source, error=e.strerror)) from None
+            raise FileError.reading(e, source) from None
     fmt = format_of(name, format) or _sniff(data)
     if not data.strip():
         raise Invalid(t("{file} is empty", file=name))
@@ -250,11 +253,18 @@ def read(
     if fmt == "xlsx":
         return _read_spreadsheet(data, name, sheet)
     text, used = decode(data, encoding, name=name)
-    if fmt == "json":
-        return _read_json(text, name, used)
-    if fmt == "jsonl":
-        return _read_jsonl(text, name, used)
+    try:
+        if fmt == "json":
+            return _read_json(text, name, used)
+        if fmt == "jsonl":
+            return _read_jsonl(text, name, used)
+    except RecursionError:  # [[[[…]]]] a hundred thousand deep
+        raise Invalid(_too_deep(name)) from None
     return _read_csv(text, name, used, tab=Path(name).suffix.lower() == ".tsv")
+
+
+def _too_deep(name: str) -> str:
+    return t("{file}: arrays and objects are nested too deeply to read", file=name)
 
 
 def _sniff(data: bytes) -> str:
@@ -446,7 +456,11 @@ def read_mapping(path: str) -> dict[str, Any]:
         text = source.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise Invalid(t("no file '{file}'", file=path)) from None
-    except (OSError, UnicodeDecodeError) as e:
+    except IsADirectoryError:
+        raise Invalid(t("'{file}' is a folder, not a file", file=path)) from None
+    except OSError as e:
+        raise FileError.reading(e, path) from None
+    except UnicodeDecodeError as e:
         raise Invalid(t("cannot read {file}: {error}", file=path, error=e)) from None
     suffix = source.suffix.lower()
     try:
@@ -462,6 +476,8 @@ def read_mapping(path: str) -> dict[str, Any]:
             import yaml
 
             data = yaml.safe_load(text)
+    except RecursionError:
+        raise Invalid(_too_deep(path)) from None
     except Exception as e:  # each parser has its own error class
         raise Invalid(
             t("cannot read the mapping {file}: {error}", file=path, error=str(e).splitlines()[0])
@@ -479,20 +495,207 @@ def read_mapping(path: str) -> dict[str, Any]:
 # -- writing ---------------------------------------------------------------------------------
 
 
+#: the folders of open files' links, /proc/<pid>/fd and /proc/<pid>/task/<tid>/fd (where
+#: /dev/stdout, /dev/fd/N and /proc/self/fd/N lead)
+_FD_FOLDER = re.compile(r"/proc/(\d+)(?:/task/\d+)?/fd")
+
+
+@dataclass
+class _Target:
+    """What a path to write names, its symbolic links followed."""
+
+    path: str  # the file a link names, else the path itself
+    kind: str  # new | regular | through (a pipe, device or socket) | fd (our own open file)
+    shown: str  # the path the user gave, for messages
+    st: os.stat_result | None = None
+    fd: int | None = None
+
+
+def _resolve(target: Path) -> _Target:
+    """Follow ``target``'s symbolic links, one by one, to what they name. An open file's
+    link (``/dev/stdout`` -> ``/proc/self/fd/1`` -> ``pipe:[…]``) is not a path to follow:
+    one of our own open files is written to as it is (as ``-`` writes stdout), another
+    process's is opened through its link."""
+    shown = str(target)
+    try:
+        path = os.path.join(os.getcwd(), target)  # not normalised: a/../b is the kernel's
+        for _ in range(40):
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                return _Target(path, "new", shown)
+            if not stat.S_ISLNK(st.st_mode):
+                break
+            folder = os.path.realpath(os.path.dirname(path))
+            opened = _FD_FOLDER.fullmatch(folder)
+            if opened:
+                number = os.path.basename(path)
+                if int(opened[1]) == os.getpid() and number.isdigit():
+                    return _Target(path, "fd", shown, os.stat(path), int(number))
+                return _Target(path, "through", shown, os.stat(path))
+            path = os.path.join(folder, os.readlink(path))
+        else:
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown)
+    except OSError as e:
+        raise FileError.writing(e, shown) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FileError.writing(IsADirectoryError(errno.EISDIR, "", shown), shown)
+    return _Target(path, "regular" if stat.S_ISREG(st.st_mode) else "through", shown, st)
+
+
+def _may_write(where: _Target) -> None:
+    """Refuse a file marked read-only (no write bit for anyone: refused to root too, who
+    may ``chmod u+w`` it first) or one the user may not write."""
+    if where.st is None or where.kind == "fd":
+        return
+    if not where.st.st_mode & 0o222:
+        raise FileError(
+            t("cannot write {file}: it is read-only", file=where.shown),
+            hint=t("make it writable first (chmod u+w), or write to another file"),
+        )
+    effective = os.access in os.supports_effective_ids
+    if not os.access(where.path, os.W_OK, effective_ids=effective):
+        raise FileError.writing(PermissionError(errno.EACCES, ""), where.shown)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed over it only once it is complete."""
+    """A temporary file to write, which becomes ``target`` only once it is complete.
+
+    What ``target`` names decides how:
+
+    - nothing yet: the file is created beside it and renamed to it (mode 0666 less the
+      umask, as the shell's ``>`` makes it);
+    - a regular file, or a symbolic link to one: the file the link names is replaced by
+      rename (the link stays a link), keeping its permission bits (and owner, for root);
+      a file that is read-only or the user may not write is refused;
+    - a pipe, a device, a socket (``/dev/full``, a FIFO, ``/dev/stdout``): never replaced
+      but written through, as ``> FILE`` in a shell would, once the temporary file (in the
+      temporary folder) is complete: every writer, xlsxwriter too, writes a regular file
+      it may seek in, and a reader gets the whole file or nothing of a failed export;
+    - a folder: refused.
+
+    Errors of the operating system become a :class:`~crmcli.errors.FileError` naming
+    ``target``; a broken pipe stays a :class:`BrokenPipeError` (the reader went away, as
+    with ``-``).
+    """
+    import tempfile
+
     target = target.expanduser()
-    folder = target.parent
-    if not folder.is_dir():
-        raise Invalid(t("no folder '{folder}' to write {file} in", folder=folder, file=target.name))
-    part = folder / f".{target.name}.{os.getpid()}.part"
+    where = _resolve(target)
+    if where.kind == "new":
+        folder = os.path.dirname(where.path)
+        if not os.path.isdir(folder):
+            shown = folder if os.path.islink(target) else target.parent  # a dangling link
+            raise Invalid(
+                t("no folder '{folder}' to write {file} in", folder=shown, file=target.name)
+            )
+    _may_write(where)
+    beside = where.kind in ("new", "regular")  # else in the temporary folder
+    home = os.path.dirname(where.path) if beside else None
     try:
-        yield part
-        os.replace(part, target)
+        handle, part = tempfile.mkstemp(
+            prefix=f".{os.path.basename(where.path)[:200]}.", suffix=".part", dir=home
+        )
+        os.close(handle)
+    except OSError as e:
+        if beside and isinstance(e, PermissionError):
+            raise FileError(
+                t(
+                    "cannot write {file}: no permission to create a file in its folder {folder}",
+                    file=where.shown,
+                    folder=home,
+                )
+            ) from None
+        raise FileError.writing(e, where.shown) from None
+    try:
+        try:
+            yield Path(part)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise FileError.writing(e, where.shown) from None
+        except Exception as e:  # a writer's error holding the OSError (xlsxwriter's)
+            if not (e.args and isinstance(e.args[0], OSError)):
+                raise
+            raise FileError.writing(e.args[0], where.shown) from None
+        try:
+            if beside:
+                _put(part, where)
+            else:
+                _write_through(part, where)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise FileError.writing(e, where.shown) from None
     finally:
-        if part.exists():
-            part.unlink()
+        with suppress(FileNotFoundError):
+            os.unlink(part)
+
+
+def _put(part: str, where: _Target) -> None:
+    """Rename the complete file over the target, with the target's permission bits (and
+    owner and group where allowed: root's export keeps the owner's file the owner's)."""
+    if where.st is None:
+        os.chmod(part, 0o666 & ~_umask())
+    else:
+        mine = os.stat(part)
+        if hasattr(os, "chown") and (mine.st_uid, mine.st_gid) != (
+            where.st.st_uid,
+            where.st.st_gid,
+        ):
+            try:
+                os.chown(part, where.st.st_uid, where.st.st_gid)
+            except OSError:
+                with suppress(OSError):
+                    os.chown(part, -1, where.st.st_gid)
+        os.chmod(part, stat.S_IMODE(where.st.st_mode))
+    os.replace(part, where.path)
+
+
+def _write_through(part: str, where: _Target) -> None:
+    """Copy the complete file into a pipe, device, socket or open file, never replacing it."""
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    if where.fd is not None:
+        for stream in (sys.stdout, sys.stderr):  # what Python holds for it goes first
+            try:
+                if stream.fileno() == where.fd:
+                    stream.flush()
+            except (OSError, ValueError, AttributeError):  # not a real file (tests)
+                pass
+        out = where.fd
+    else:
+        if where.st is not None and stat.S_ISREG(where.st.st_mode):
+            flags |= os.O_TRUNC  # another process's open file, as the shell's > opens it
+        out = os.open(where.path, flags)
+    try:
+        with open(part, "rb") as source:
+            while chunk := source.read(1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view) :]
+    finally:
+        if out != where.fd:
+            os.close(out)
+
+
+def is_stdout(target: str | Path) -> bool:
+    """Does writing ``target`` write standard output (``-``, ``/dev/stdout``, or the very
+    pipe or file stdout is)? Then what a command says of it belongs on stderr."""
+    if str(target) == "-":
+        return True
+    try:
+        mine = os.fstat(sys.stdout.fileno())
+        theirs = os.stat(Path(target).expanduser())
+    except (OSError, ValueError, AttributeError):  # no stdout, not a real file (tests)
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
 def _encode_error(e: UnicodeEncodeError, encoding: str, row: int) -> Invalid:
@@ -693,11 +896,24 @@ def write_json(out: Any, records: Iterable[dict[str, Any]], *, lines: bool = Fal
 
 
 @contextmanager
+def _stdout() -> Iterator[None]:
+    """Writing to standard output: a failure (``> /dev/full``) is a clear error; a reader
+    that went away stays a :class:`BrokenPipeError`."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise FileError.writing(e, t("standard output")) from None
+
+
+@contextmanager
 def _binary(target: str) -> Iterator[Any]:
     """A binary stream to ``target`` (written whole, or not at all), or stdout for ``-``."""
     if target == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        with _stdout():
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
         return
     with atomic(Path(target)) as part, open(part, "wb") as out:
         yield out
@@ -728,8 +944,9 @@ def write_table(
     with tempfile.TemporaryDirectory() as folder:
         part = Path(folder) / "out.xlsx"
         count = write_xlsx(part, header, rows, kinds=kinds, widths=widths, sheet=sheet)
-        sys.stdout.buffer.write(part.read_bytes())
-        sys.stdout.buffer.flush()
+        with _stdout():
+            sys.stdout.buffer.write(part.read_bytes())
+            sys.stdout.buffer.flush()
         return count
 
 

@@ -134,8 +134,10 @@ def test_abc_cut_offs_are_80_and_95_percent_from_both_sides(crm, db):
     for cid, share in enumerate(shares, 1):
         order(db, cid, "2026-06-01", str(share * 10))
     rows = crm.json("report", "segment", "--by", "abc", "--as-of", AS_OF)
-    above = [round((r["cumulative_share"] - s / 100) * 100) for r, s in zip(rows, shares)]
-    tiers = dict(zip(above, (r["class"] for r in rows)))
+    above = [
+        round((r["cumulative_share"] - s / 100) * 100) for r, s in zip(rows, shares, strict=True)
+    ]
+    tiers = dict(zip(above, (r["class"] for r in rows), strict=True))
     assert (tiers[0], tiers[40], tiers[79]) == ("A", "A", "A")  # under 80%: A
     assert (tiers[80], tiers[94]) == ("B", "B")  # 80% is not under 80%; under 95%: B
     assert (tiers[95], tiers[99]) == ("C", "C")  # 95% is not under 95%

@@ -4,7 +4,8 @@ Each noun lives in its own module, in the room of its area (``crmcli/cli/archive
 ...; the registry is :mod:`crmcli.cli.commands`), and is imported only when it runs, so
 ``crm --help`` costs what Typer costs. Every
 :class:`~crmcli.errors.CrmError` raised below ends here as one ``Error: ...`` line
-and exit code 1; Click's usage errors keep exit code 2; ``CRM_DEBUG=1`` shows the
+and exit code 1, and so does an ``OSError`` no command caught (its file and why, in the
+user's language); Click's usage errors keep exit code 2; ``CRM_DEBUG=1`` shows the
 traceback.
 """
 
@@ -63,6 +64,14 @@ class LazyGroup(TyperGroup):
         except BrokenPipeError:  # the reader went away (``crm ... | head``): not an error
             _quiet_stdout()
             raise typer.Exit(0) from None
+        except OSError as e:  # a file no command named in a FileError: the file and why
+            if debug():
+                raise
+            from crmcli import render
+            from crmcli.errors import os_message
+
+            render.error(os_message(e))
+            raise typer.Exit(1) from None
         except Exception as e:
             if debug() or _is_click_exception(e):
                 raise

@@ -377,13 +377,14 @@ def export(
         "tag": tag,
         "since": changed_since,
     }
+    to_stdout = tabular.is_stdout(file)  # - or /dev/stdout: the data alone on stdout
     try:
         count = _export(file, chosen, language, codec, bom, filters)
     except BrokenPipeError:  # crm customer export - | head
         _quiet_stdout()
         raise typer.Exit(141) from None
     message = t("Exported {count} customers to {file}", count=count, file=file)
-    if file == "-":
+    if to_stdout:
         render.notice(message)
     else:
         render.out(message)

@@ -129,9 +129,17 @@ def parse_date(value: str, *, base: datetime | None = None) -> date:
     return parse_datetime(value, base=base).date()
 
 
+#: a currency before or after an amount, as other systems export it ($139,000,000, RMB 5000)
+CURRENCY_BEFORE = re.compile(r"^(?:RMB|CNY|USD|EUR|HKD|US\$|HK\$|[¥$€£])", re.I)
+CURRENCY_AFTER = re.compile(r"(?:RMB|CNY|USD|EUR|HKD|元)$", re.I)
+
+
 def parse_money(value: str, field: str = "amount") -> Decimal:
-    """An exact amount with at most two decimals: 12800, 12,800.50, ¥12800, 1.28万, 40.3亿."""
-    text = nfkc(value).replace(",", "").replace(" ", "").lstrip("¥￥").removesuffix("元")
+    """An exact amount with at most two decimals: 12800, 12,800.50, ¥12800, $139,000,000,
+    RMB 5000, 1.28万, 40.3亿 (a currency sign or code is read past: amounts are in the
+    book's one currency)."""
+    text = nfkc(value).replace(",", "").replace("，", "").replace(" ", "")
+    text = CURRENCY_AFTER.sub("", CURRENCY_BEFORE.sub("", text, count=1), count=1)
     scale = Decimal(1)
     for unit, factor in (("万", 10_000), ("亿", 100_000_000)):
         if text.endswith(unit):

@@ -29,10 +29,18 @@ class Choice(NamedTuple):
 class Vocab:
     """A closed set of values, each with an English key and two labels."""
 
-    def __init__(self, name_en: str, name_zh: str, choices: list[tuple[str, str, str]]):
+    def __init__(
+        self,
+        name_en: str,
+        name_zh: str,
+        choices: list[tuple[str, str, str]],
+        aliases: dict[str, str] | None = None,
+    ):
         self.name_en = name_en
         self.name_zh = name_zh
         self.choices = [Choice(*c) for c in choices]
+        #: other words for a key, accepted but never shown (the ERPs' A/B/C levels)
+        self.aliases = aliases or {}
         self.keys = [c.key for c in self.choices]
         self._by_key = {c.key: c for c in self.choices}
         self._lookup: dict[str, str] = {}  # built on first use: start-up stays cheap
@@ -56,6 +64,8 @@ class Vocab:
             for c in self.choices:
                 for word in (c.key, c.en, c.zh, c.key.replace("_", " ")):
                     self._lookup.setdefault(fold(word), c.key)
+            for word, key in self.aliases.items():
+                self._lookup.setdefault(fold(word), key)
         return self._lookup.get(fold(text))
 
     def parse(self, text: str) -> str:
@@ -78,6 +88,7 @@ LEVEL = Vocab(
     "Level",
     "客户等级",
     [("gold", "Gold", "金牌"), ("silver", "Silver", "银牌"), ("regular", "Regular", "普通")],
+    aliases={"A": "gold", "B": "silver", "C": "regular"},  # the ERPs' grading (SPEC §7)
 )
 STATUS = Vocab(
     "Status",

@@ -71,7 +71,12 @@ def test_money_is_exact():
     assert parse_money("１２３.４５") == Decimal("123.45")
     assert parse_money("1.28万") == Decimal("12800.00")
     assert parse_money("3元") == Decimal("3.00")
-    for bad in ("1.234", "abc", "", "1e400", "NaN"):
+    # as other systems export amounts: currency signs and codes, separators (SPEC §7)
+    assert parse_money("$139,000,000") == Decimal("139000000.00")
+    assert parse_money("￥1,200,000.00") == Decimal("1200000.00")
+    assert parse_money("RMB 5,000") == parse_money("5000 CNY") == Decimal("5000.00")
+    assert parse_money("US$ 12.5") == parse_money("€12.50") == Decimal("12.50")
+    for bad in ("1.234", "abc", "", "1e400", "NaN", "$", "$$5", "5$5", "RMB"):
         with pytest.raises(Invalid):
             parse_money(bad)
 
@@ -136,3 +141,15 @@ def test_enums_in_either_language():
         Invalid, match=r"unknown level 'diamond' \(gold/金牌, silver/银牌, regular/普通\)"
     ):
         LEVEL.parse("diamond")
+
+
+def test_a_level_takes_the_erps_a_b_c_grading():
+    assert [LEVEL.parse(v) for v in ("A", "b", "Ｃ", "gold", "银牌")] == [
+        "gold",
+        "silver",
+        "regular",
+        "gold",
+        "silver",
+    ]
+    with pytest.raises(Invalid, match="gold/金牌"):
+        LEVEL.parse("D")

@@ -680,4 +680,7 @@ ZH: dict[str, str] = {
     "too many open files": "打开的文件太多",
     "the reader closed it before the end": "读取方在写完之前就关闭了它",
     "it exists already": "它已经存在",
+    "{user} ({role}) may not do this: the database refused it ({error})": (
+        "{user}（{role}）无权这样做：数据库拒绝了（{error}）"
+    ),
 }

@@ -32,6 +32,7 @@ BENEATH = [
     "db.py",
     "migrate.py",
     "migrations",
+    "grants.py",
     "models",
     "vocab.py",
     "errors.py",

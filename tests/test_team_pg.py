@@ -130,7 +130,7 @@ def test_a_salesperson_cannot_read_or_take_anothers_customers_even_with_psql(tea
         "VALUES (now(), 'chenjing', 'forged', 'customer')"
     )
     assert "permission denied" in liu.refused("UPDATE app_user SET role = 'admin'")
-    assert liu.run("UPDATE setting SET value = '1'") == 0
+    assert "permission denied" in liu.refused("UPDATE setting SET value = '1'")
     assert db.scalar("SELECT name FROM customer WHERE id = :i", i=chen_id) == "陈静的客户"
     assert liu.run("UPDATE customer SET city = '杭州' WHERE name = '公海客户'") == 1
 
@@ -139,14 +139,14 @@ def test_service_reads_all_and_works_tickets_only(team, db):
     _, psql = team
     sun = psql["sunhao"]
     assert len(sun.rows("SELECT id FROM customer")) == 3
-    assert sun.run("UPDATE customer SET city = 'x'") == 0
+    assert "permission denied" in sun.refused("UPDATE customer SET city = 'x'")
     chen_id = db.scalar("SELECT id FROM customer WHERE name = '陈静的客户'")
     sun.run(
         "INSERT INTO ticket (customer_id, kind, subject, priority, status, opened_at) "
         "VALUES (:c, 'repair', '交换机掉线', 'high', 'open', now())",
         c=chen_id,
     )
-    assert "row-level security" in sun.refused(
+    assert "permission denied" in sun.refused(
         "INSERT INTO opportunity (customer_id, title, stage, probability, probability_manual) "
         "VALUES (:c, 'x', 'lead', 10, false)",
         c=chen_id,

@@ -7,7 +7,8 @@ and the audit log records the login name. Once users exist, the acting user
 On PostgreSQL a member of staff may connect with their own database role (the one
 ``crm user add`` created, ``app_user.db_role``): then they are the acting user,
 ``--user`` may be left out, and naming somebody else is refused. The server's
-row-level security sees the same person.
+row-level security sees the same person; a refusal by the server (their role's grants)
+is a :class:`~crmcli.errors.NotPermitted` like crm's own.
 """
 
 from __future__ import annotations
@@ -109,5 +110,34 @@ def unit(db: Database, username: str | None, *, write: bool) -> Iterator[Ctx]:
         from crmcli.models import load_all
 
         load_all()
-    with db.session(write=write) as session:
-        yield Ctx(session=session, actor=resolve_actor(session, username), db=db, write=write)
+    actor = None
+    try:
+        with db.session(write=write) as session:
+            actor = resolve_actor(session, username)
+            yield Ctx(session=session, actor=actor, db=db, write=write)
+    except Exception as e:
+        refused = _refused_by_the_server(e, actor)
+        if refused is None:
+            raise
+        raise refused from None
+
+
+def _refused_by_the_server(e: Exception, actor: Actor | None) -> NotPermitted | None:
+    """A refusal of PostgreSQL's (insufficient privilege) to a member of staff connected
+    with their own database role, as crm's own refusals read; None for any other error.
+
+    crm checks the role before it changes anything, but a few commands lock the record
+    they will change before the check, and the server refuses the lock first."""
+    error = getattr(e, "orig", None)
+    if actor is None or not actor.team or getattr(error, "sqlstate", None) != "42501":
+        return None
+    from crmcli.vocab import ROLE
+
+    return NotPermitted(
+        t(
+            "{user} ({role}) may not do this: the database refused it ({error})",
+            user=actor.username,
+            role=ROLE.label(actor.role) if actor.role else "",
+            error=str(error).strip().splitlines()[0],
+        )
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.services.codes import code_shape
+from crmcli.services.team import permissions
 from crmcli.tabular import Table, column_letter, header_key, unneutralise
 from crmcli.validate import email_key, parse_field, parse_phone_key, parse_text
 from crmcli.vocab import (
@@ -43,7 +44,7 @@ CHUNK = 1000
 EMPTY = dict.fromkeys(n for n in UPDATABLE if n != "owner")
 #: what a new customer is when the file does not say (as ``crm customer add``)
 DEFAULTS = {"kind": "company", "level": "regular", "status": "lead"}
-IMPORTERS = ("admin", "manager", "sales")
+IMPORTERS = permissions.IMPORTERS
 
 
 # -- columns ---------------------------------------------------------------------------------

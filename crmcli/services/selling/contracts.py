@@ -26,7 +26,7 @@ from crmcli.validate import CENT, nfkc, parse_date, parse_decimal, parse_money, 
 from crmcli.vocab import CONTRACT, RECEIPT
 
 WHAT = ("contract", "合同")
-SELLERS = ("admin", "manager", "sales")
+SELLERS = permissions.SELLERS
 ZERO = Decimal("0.00")
 JSON_FIELDS = [
     "id",

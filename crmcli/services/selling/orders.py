@@ -26,7 +26,7 @@ from crmcli.validate import CENT, MONEY_LIMIT, nfkc, parse_decimal, parse_money,
 from crmcli.vocab import ORDER, ORDER_LINE, ORDER_STATUS
 
 WHAT = ("order", "订单")
-SELLERS = ("admin", "manager", "sales")
+SELLERS = permissions.SELLERS
 JSON_FIELDS = [
     "id",
     "code",

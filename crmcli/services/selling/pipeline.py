@@ -38,7 +38,7 @@ from crmcli.vocab import OPPORTUNITY, Vocab
 WHAT = ("opportunity", "销售机会")
 CLOSED = ("won", "lost")
 #: who may change opportunities and orders (service staff read them only)
-SELLERS = ("admin", "manager", "sales")
+SELLERS = permissions.SELLERS
 #: the fields ``edit`` may change (``stage`` moves with :func:`move`, keeping history)
 EDITABLE = (
     "title",

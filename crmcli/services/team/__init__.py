@@ -7,5 +7,6 @@ PostgreSQL login roles), ``audit`` (the log of every change), ``settings`` (busi
 settings kept in the database, ``crm config``), ``setup`` (``crm init``) and ``dbadmin``
 (``crm db``: info, check, backup, purge).
 
-May use: the shared ``context``, ``refs``, ``codes``; models, db, validation. No other room.
+May use: the shared ``context``, ``refs``, ``codes``; models, db, validation, and the
+roles' rules (``crmcli.grants``). No other room.
 """

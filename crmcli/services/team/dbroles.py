@@ -1,56 +1,58 @@
 """PostgreSQL login roles for the members of staff (team mode on a shared server).
 
 ``crm user add`` on PostgreSQL creates a login role for the new member, so that they
-connect with their own name and the server's row-level security (migration
-``i7_team``) shows them what their role allows, whatever program they use, psql
-included. Roles are server-wide, so their names start with the database's name:
-``yunfan_liuyang`` for user ``liuyang`` in database ``yunfan`` (a numeric suffix when
-a name is taken). Every such role is a member of the database's group role
-``<database>__team`` (two underscores: no username makes that name), which holds the
-table privileges:
+connect with their own name and the server itself holds them to what their role allows,
+whatever program they use, psql included. Roles are server-wide, so their names start
+with the database's name: ``yunfan_liuyang`` for user ``liuyang`` in database ``yunfan``
+(a numeric suffix when a name is taken).
 
-- SELECT, INSERT, UPDATE, DELETE on crm's tables (rows filtered by the policies),
-  and the sequences behind their ids;
-- only SELECT on ``app_user`` and ``alembic_version``: staff and schema are managed
-  through the owner's connection;
-- only SELECT and INSERT on ``audit_entry``: the audit log is append-only.
+Each login role is a member of the database's group role of its user's role,
+``<database>__admin``, ``__manager``, ``__sales`` or ``__service`` (two underscores: no
+username makes those names; ``crm user edit --role`` moves it to another). Each group is
+granted on each table exactly what :data:`crmcli.grants.TABLES` lets its role do, and
+nothing by default on tables created later. Every role reads every table (which rows:
+row-level security); what each may write:
 
-Default privileges give the group the same on tables later migrations create. The
-roles are never the tables' owner and never have BYPASSRLS. Creating them needs the
-connecting account to be the database owner with CREATEROLE (or a superuser): the
-administrator's account, which is also what runs ``crm init`` and migrations.
+- **admin**: everything crm writes but the staff: settings, the catalogue, purging
+  deleted records (DELETE), and what the others write;
+- **manager**: customers and everything under them, the catalogue (products, suppliers,
+  competitors), imports and their undoing, segment levels;
+- **sales**: their own and unassigned customers and everything under them, their own
+  imports and their undoing (deleting the customers and contacts an import created);
+  not the catalogue, not settings;
+- **service**: interactions, follow-ups, tickets and ticket events, nothing else
+  under a customer;
+- **all**: the audit log, append-only and in their own name; the code counters of the
+  records they may add, forward only (a salesperson takes the next customer code by
+  adding a customer but cannot set a counter back; ``crmcli.grants.COUNTERS``).
+
+``app_user`` and ``alembic_version`` are read-only for all: staff are managed and the
+schema upgraded with the owner's connection. The roles are never the tables' owner and
+never have BYPASSRLS. Creating them needs the connecting account to be the database owner
+with CREATEROLE (or a superuser): the administrator's account, which is also what runs
+``crm init`` and migrations.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
+from crmcli import grants
 from crmcli.errors import NotPermitted
 from crmcli.i18n import t
 from crmcli.services.context import Ctx
-
-#: tables the team may only read / only read and append to
-READ_ONLY = ("app_user", "alembic_version")
-APPEND_ONLY = ("audit_entry",)
 
 
 def on_postgres(ctx: Ctx) -> bool:
     return not ctx.db.is_sqlite and ctx.session.get_bind().dialect.name == "postgresql"
 
 
-def quote(name: str) -> str:
-    """A PostgreSQL identifier, double-quoted."""
-    return '"' + name.replace('"', '""') + '"'
+quote = grants.quote
 
 
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def _slug(text: str, limit: int) -> str:
-    return re.sub(r"[^a-z0-9_]", "_", text.lower())[:limit].strip("_") or "crm"
 
 
 def _conn(ctx: Ctx) -> Any:
@@ -93,11 +95,12 @@ def connected_as_staff(ctx: Ctx) -> bool:
 
 def prefix(ctx: Ctx) -> str:
     """The database's name as a role-name prefix (lower-case letters, digits, _)."""
-    return _slug(_scalar(ctx, "SELECT current_database()"), 40)
+    return grants.role_prefix(_scalar(ctx, "SELECT current_database()"))
 
 
-def group_role(ctx: Ctx) -> str:
-    return f"{prefix(ctx)}__team"
+def group_role(ctx: Ctx, role: str) -> str:
+    """The database's group role of a staff role (``<database>__sales``)."""
+    return grants.group_role(prefix(ctx), role)
 
 
 def _role_exists(ctx: Ctx, name: str) -> bool:
@@ -106,7 +109,7 @@ def _role_exists(ctx: Ctx, name: str) -> bool:
 
 def role_name(ctx: Ctx, username: str) -> str:
     """A free role name for ``username``: ``<database>_<username>`` (``_2`` ... if taken)."""
-    base = f"{prefix(ctx)}_{_slug(username, 20)}"
+    base = f"{prefix(ctx)}_{grants.slug(username, 20)}"
     name, n = base, 1
     while _role_exists(ctx, name):
         n += 1
@@ -114,46 +117,42 @@ def role_name(ctx: Ctx, username: str) -> str:
     return name
 
 
-def ensure_group(ctx: Ctx) -> str:
-    """Create the database's group role if needed and (re)grant its privileges."""
-    group = group_role(ctx)
-    g = quote(group)
-    if not _role_exists(ctx, group):
-        _run(ctx, f"CREATE ROLE {g} NOLOGIN NOINHERIT")
-    schema = quote(_scalar(ctx, "SELECT current_schema()"))
-    database = quote(_scalar(ctx, "SELECT current_database()"))
-    statements = [
-        f"GRANT CONNECT ON DATABASE {database} TO {g}",
-        f"GRANT USAGE ON SCHEMA {schema} TO {g}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {g}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {g}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {g}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {g}",
-    ]
-    for table in READ_ONLY:
-        statements.append(f"REVOKE INSERT, UPDATE, DELETE ON {quote(table)} FROM {g}")
-    for table in APPEND_ONLY:
-        statements.append(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {g}")
-    _run(ctx, *statements)
-    return group
+def ensure_groups(ctx: Ctx) -> None:
+    """Create the database's four group roles if needed and (re)grant each exactly its
+    role's privileges (:func:`crmcli.grants.grant_statements`)."""
+    _run(ctx, *grants.grant_statements(_conn(ctx)))
 
 
 def new_password() -> str:
     return secrets.token_urlsafe(18)
 
 
-def create_login(ctx: Ctx, username: str) -> tuple[str, str]:
-    """A new login role for ``username`` in the team group; returns (role, password)."""
-    group = ensure_group(ctx)
-    role = role_name(ctx, username)
+def create_login(ctx: Ctx, username: str, role: str) -> tuple[str, str]:
+    """A new login role for ``username``, a member of the group of ``role``; returns
+    (login role, password)."""
+    ensure_groups(ctx)
+    login = role_name(ctx, username)
     password = new_password()
     _run(
         ctx,
-        f"CREATE ROLE {quote(role)} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
-        f"NOBYPASSRLS PASSWORD {_literal(password)} IN ROLE {quote(group)}",
+        f"CREATE ROLE {quote(login)} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
+        f"NOBYPASSRLS PASSWORD {_literal(password)} IN ROLE {quote(group_role(ctx, role))}",
     )
-    return role, password
+    return login, password
+
+
+def change_role(ctx: Ctx, login: str, role: str) -> None:
+    """Make the login role a member of the group of ``role`` and of no other group."""
+    if not _role_exists(ctx, login):
+        return
+    ensure_groups(ctx)
+    statements = [
+        f"REVOKE {quote(group_role(ctx, other))} FROM {quote(login)}"
+        for other in grants.ROLES
+        if other != role
+    ]
+    statements.append(f"GRANT {quote(group_role(ctx, role))} TO {quote(login)}")
+    _run(ctx, *statements)
 
 
 def set_login(ctx: Ctx, role: str, enabled: bool) -> None:
@@ -174,7 +173,7 @@ def drop_roles(conn: Any, roles: list[str]) -> None:
         exists = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_roles WHERE rolname = %(n)s", {"n": role}
         ).scalar()
-        if exists:  # a staff role owns nothing and holds its privileges through the group
+        if exists:  # a staff role owns nothing and holds its privileges through its group
             conn.exec_driver_sql(f"DROP ROLE {quote(role)}")
 
 

@@ -12,6 +12,8 @@ change customers, contacts                     all    all      own + unassigned 
 opportunities, orders, contracts               all    all      own + unassigned      read
 interactions, follow-ups, tickets              all    all      own + unassigned      all
 assign customers (客户分配)                    yes    yes      no                    no
+import customers, undo an import               yes    yes      own imports           no
+catalogue: products, suppliers, competitors    yes    yes      read                  read
 audit log                                      all    all      own entries and those about
                                                                the records they see
 business settings (``crm config set``)         yes    no       no                    no
@@ -39,9 +41,17 @@ What each capability calls (services only; the CLI never checks permissions):
   ``require_admin(ctx, t("do it"))``.
 - **the audit log**: ``audit_scope(ctx)``.
 
+The roles (``ROLES``, ``SEE_ALL``, ``CHANGE_ALL``, ``CHANGE_CUSTOMERS``, ``SELLERS``,
+``IMPORTERS``, ``SERVICE_AREAS`` ...) are defined in :mod:`crmcli.grants`, beside the table
+of what each role may do to every table of the database.
+
 On PostgreSQL the same rule is enforced by the server for members of staff connected
-with their own database role (row-level security, migration ``i7_team``): a new table
-that hangs under customers needs its policies in the migration that creates it (see
+with their own database role: the group role of each staff role is granted, table by
+table, exactly what ``crmcli.grants.TABLES`` lists (a new table needs its entry there, and
+the migration that creates it runs ``grants.grant_statements``; ``tests/test_grants.py``
+compares the rules with what PostgreSQL grants), and row-level security decides which
+rows (migrations ``i7_team`` and ``i9_role_grants``): a new table that hangs under
+customers needs its policies in the migration that creates it (see
 ``i7_team_row_security.py``). On SQLite the rule is crm's alone: whoever can read the
 file sees everything.
 """
@@ -50,18 +60,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from crmcli import grants
 from crmcli.errors import NotPermitted
 from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
 from crmcli.services.team.people import user_id, usernames
 
-ROLES = ("admin", "manager", "sales", "service")
-SEE_ALL = ("admin", "manager", "service")
-CHANGE_ALL = ("admin", "manager")
+# The role sets are defined once, in crmcli.grants, whose table of what each role may do
+# to every table the GRANTs on PostgreSQL follow; the rooms name them here.
+ROLES = grants.ROLES
+SEE_ALL = grants.SEE_ALL
+CHANGE_ALL = grants.CHANGE_ALL
 #: who may add customers
-CREATE_CUSTOMERS = ("admin", "manager", "sales")
+CREATE_CUSTOMERS = grants.CREATE_CUSTOMERS
+#: who may change customers and what hangs under them (sales: their own and unassigned)
+CHANGE_CUSTOMERS = grants.CHANGE_CUSTOMERS
+#: who may change opportunities, orders and contracts
+SELLERS = grants.SELLERS
+#: who may import customers and undo imports (sales: their own)
+IMPORTERS = grants.IMPORTERS
 #: kinds of record under a customer that service staff work on (the rest they only read)
-SERVICE_AREAS = frozenset({"interaction", "followup", "ticket", "ticket_event"})
+SERVICE_AREAS = grants.SERVICE_AREAS
 
 
 def team(ctx: Ctx) -> bool:

@@ -75,6 +75,12 @@ def _drop_everything(db: Database) -> Any:
             conn.execute(text(f'DROP POLICY "{policy}" ON "{table}"'))
         metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        for function in ("crm_guard_owner()", "crm_role()", "crm_username()", "crm_uid()"):
+        for function in (
+            "crm_guard_counter()",
+            "crm_guard_owner()",
+            "crm_role()",
+            "crm_username()",
+            "crm_uid()",
+        ):
             conn.execute(text(f"DROP FUNCTION IF EXISTS {function}"))
         drop_roles(conn, roles)

@@ -5,8 +5,9 @@ admin (somebody has to be able to manage the rest); after that only admins manag
 staff, and the last active admin cannot be disabled or demoted. A user is never
 deleted: their name stays on the records and audit entries they made.
 
-On PostgreSQL each user also gets a database login role (:mod:`crmcli.services.team.dbroles`)
-so that the server itself enforces what they may see.
+On PostgreSQL each user also gets a database login role (:mod:`crmcli.services.team.dbroles`),
+a member of the group role of their role (changed with it), so that the server itself
+enforces what they may see and change.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def add(ctx: Ctx, *, username: str, role: str, name: str | None = None) -> Saved
     user.created_at = user.updated_at = ctx.at
     saved = Saved(user, {}, first=_count(ctx) == 0)
     if dbroles.on_postgres(ctx):
-        user.db_role, saved.password = dbroles.create_login(ctx, username)
+        user.db_role, saved.password = dbroles.create_login(ctx, username, role)
         saved.url = dbroles.connection_url(ctx, user.db_role, saved.password)
     ctx.session.add(user)
     ctx.session.flush()
@@ -149,6 +150,8 @@ def edit(
         new_role = ROLE.parse(role)
         if new_role != "admin":
             _keep_an_admin(ctx, user)
+        if new_role != user.role and user.db_role and dbroles.on_postgres(ctx):
+            dbroles.change_role(ctx, user.db_role, new_role)
         user.role = new_role
     if name is not None:
         user.name = parse_text(name, USER["name"]) or None

@@ -116,8 +116,6 @@ ZH: dict[str, str] = {
     "{key} already taken by {customer}; leave it out, or ask a manager": "{key}已被 {customer}占用；"
     "请留空，或请经理处理",
     "{field} may not contain spaces: '{value}'": "{field}不能包含空格：'{value}'",
-    "{field} may not be only digits: '{value}' (a number names a record by id)": "{field}不能全是"
-    "数字：'{value}'（纯数字会被当作 id）",
     "no changes given": "没有给出要修改的内容",
     "give at least one field option, --set KEY=VALUE or --unset KEY": "请至少给出一个字段选项、"
     "--set KEY=VALUE 或 --unset KEY",

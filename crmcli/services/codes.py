@@ -64,21 +64,14 @@ def next_code(ctx: Ctx, prefix: str, table: Any) -> str:
 
 
 def code_shape(code: str | None, label: str) -> str:
-    """A code given by hand, folded (full-width forms, upper case): never blank, no
-    spaces, and not all digits (a number on the command line names a record by id)."""
+    """A code given by hand, folded (full-width forms, upper case): never blank, no spaces.
+    Digits alone are a code too (an ERP's 01001, leading zeros kept): a record is looked up
+    by such a code before its id (:func:`crmcli.services.refs.resolve`)."""
     text = nfkc(code or "").strip().upper()
     if not text:
         raise Invalid(t("{field} is required", field=label))
     if any(ch.isspace() for ch in text):
         raise Invalid(t("{field} may not contain spaces: '{value}'", field=label, value=text))
-    if text.isdigit():
-        raise Invalid(
-            t(
-                "{field} may not be only digits: '{value}' (a number names a record by id)",
-                field=label,
-                value=text,
-            )
-        )
     return text
 
 

@@ -1,5 +1,7 @@
 """Naming records on the command line: by id, by code (``C000042``), or by exact name.
 
+Digits name a record by its code when one has that code (an ERP's ``01001``), else by id.
+
 An ambiguous name is an error that lists each candidate by code and name, so the
 user can pick one.
 """
@@ -48,15 +50,16 @@ def resolve(
         q = q.where(where)
     if lock and ctx.write:
         q = q.with_for_update(of=model)
-    if text.isdigit():  # an id (one no record can have finds nothing)
+    code = text.upper()
+    if has_code and ctx.session.execute(q.where(model.code == code).limit(1)).first():
+        found = list(ctx.session.execute(q.where(model.code == code)).scalars())
+    elif text.isdigit():  # an id (one no record can have finds nothing)
         number = record_id(text)
         found = (
             []
             if number is None
             else list(ctx.session.execute(q.where(model.id == number)).scalars())
         )
-    elif has_code and ctx.session.execute(q.where(model.code == text.upper()).limit(1)).first():
-        found = list(ctx.session.execute(q.where(model.code == text.upper())).scalars())
     else:
         found = list(
             ctx.session.execute(

@@ -106,6 +106,18 @@ ZH: dict[str, str] = {
     "{what} {ref} is not deleted": "{what} {ref} 未被删除",
     "customer code '{value}' is already used by {other}": "客户编号 '{value}' 已被 {other} 使用",
     "{what} '{value}' is already taken; choose another": "{what} '{value}' 已被占用，请换一个",
+    # moving in (issue 13)
+    "owners who are not users of this book, kept as a custom field under their column: "
+    "{names}; add them with crm user add, then import again to assign them": "负责人不是本账套的"
+    "用户，已作为自定义字段保存在原列名下：{names}；请用 crm user add 添加后重新导入以分配",
+    "the columns are those of an export from {system}": "这些列来自 {system} 的导出文件",
+    "read past line(s) {rows} above the header: {text}": "已跳过表头上方的第 {rows} 行：{text}",
+    "read past line(s) {rows} after the data: {text}": "已跳过数据之后的第 {rows} 行：{text}",
+    "column '{column}' does not hold {field} values ('{value}'): kept as a custom field": "列"
+    "“{column}”的值不是{field}（'{value}'），已作为自定义字段保存",
+    "a number of {count} digits: Excel keeps 15, so '{value}' has lost its last digits; "
+    "format the column as text in Excel and export again": "{count} 位的数字：Excel 只保留 15 位，"
+    "'{value}' 的末几位已经丢失；请在 Excel 中把这一列设为文本格式后重新导出",
     "database {path} is read-only: it can be read, not changed": "数据库 {path} 是只读的：可以查看，"
     "不能修改",
     "copy it to a folder you may write, or ask for write access to it": "请把它复制到可写的文件夹，"
@@ -613,7 +625,6 @@ ZH: dict[str, str] = {
     "重复、已合并的行（行 -> 前面的行）：{pairs}",
     "Custom fields kept: {fields}": "保存为自定义字段的列：{fields}",
     "Columns left out: {columns}": "未导入的列：{columns}",
-    "The header is row {row}; the rows above it were skipped": "表头在第 {row} 行，上面的行已跳过",
     "Dry run: nothing was changed": "试运行：数据库没有任何改动",
     "Import batch {batch} (undo with: crm customer import --undo {batch})": "导入批次 {batch}"
     "（撤销：crm customer import --undo {batch}）",

@@ -79,6 +79,9 @@ class Table:
     encoding: str | None = None
     delimiter: str = ","
     sheet: str | None = None
+    #: (row number, column index) of number cells of 16 digits or more before the point:
+    #: Excel keeps 15 significant digits, so theirs are already lost (SPEC §4)
+    lost_digits: frozenset[tuple[int, int]] = frozenset()
 
 
 # -- formats and encodings -----------------------------------------------------------------
@@ -377,11 +380,17 @@ def _read_spreadsheet(data: bytes, name: str, sheet: str | None) -> Table:
             )
         ) from None
     rows = []
+    lost = set()
     for i, raw in enumerate(cells):
         texts = [v if type(v) is str else _cell_text(v) for v in raw]
         if any(c.strip() for c in texts):
             rows.append((top + i + 1, [""] * left + texts))
-    return Table(name, "xlsx", rows, sheet=chosen)
+            lost.update(
+                (top + i + 1, left + j)
+                for j, v in enumerate(raw)
+                if type(v) is float and abs(v) >= 1e15
+            )
+    return Table(name, "xlsx", rows, sheet=chosen, lost_digits=frozenset(lost))
 
 
 def _json_text(value: Any) -> str:

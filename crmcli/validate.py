@@ -130,20 +130,26 @@ def parse_date(value: str, *, base: datetime | None = None) -> date:
 
 
 #: a currency before or after an amount, as other systems export it ($139,000,000, RMB 5000)
-CURRENCY_BEFORE = re.compile(r"^(?:RMB|CNY|USD|EUR|HKD|US\$|HK\$|[¥$€£])", re.I)
-CURRENCY_AFTER = re.compile(r"(?:RMB|CNY|USD|EUR|HKD|元)$", re.I)
+CURRENCY_BEFORE = re.compile(r"^(?:RMB|CNY|USD|EUR|GBP|HKD|JPY|US\$|HK\$|[¥$€£])", re.I)
+CURRENCY_AFTER = re.compile(r"(?:RMB|CNY|USD|EUR|GBP|HKD|JPY|元)$", re.I)
+#: the units English reports write after an amount (12.5M, 850K, 1.2bn) and Chinese ones
+UNITS = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 10**9, "bn": 10**9}
+UNITS_ZH = (("万", 10_000), ("亿", 100_000_000))
 
 
 def parse_money(value: str, field: str = "amount") -> Decimal:
     """An exact amount with at most two decimals: 12800, 12,800.50, ¥12800, $139,000,000,
-    RMB 5000, 1.28万, 40.3亿 (a currency sign or code is read past: amounts are in the
-    book's one currency)."""
+    RMB 5000, 1.28万, 40.3亿, GBP 12.5M, 850K (a currency sign or code is read past: amounts
+    are in the book's one currency)."""
     text = nfkc(value).replace(",", "").replace("，", "").replace(" ", "")
     text = CURRENCY_AFTER.sub("", CURRENCY_BEFORE.sub("", text, count=1), count=1)
     scale = Decimal(1)
-    for unit, factor in (("万", 10_000), ("亿", 100_000_000)):
+    for unit, factor in UNITS_ZH:
         if text.endswith(unit):
             text, scale = text[: -len(unit)], Decimal(factor)
+    unit = re.fullmatch(r"([0-9.]+)([a-z]{1,2})", text, re.I)
+    if unit and unit.group(2).lower() in UNITS:
+        text, scale = unit.group(1), Decimal(UNITS[unit.group(2).lower()])
     try:
         amount = Decimal(text) * scale
     except InvalidOperation:

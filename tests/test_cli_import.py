@@ -315,7 +315,7 @@ def test_usage_errors_exit_2(crm, tmp_path):
 # -- validation: all or nothing ------------------------------------------------------------------
 
 MISTAKES = (
-    "客户名称,联系电话,邮箱,客户等级,成立日期,员工人数,备注\n"
+    "客户名称,电话,邮箱,客户等级,成立日期,员工人数,备注\n"
     "好公司,0571-8888 0001,ok@good.example.cn,金牌,2020-03-01,10,\n"
     "坏电话,电话待定,,,,,\n"
     '"坏邮箱",,bad@,,,,"两行\n的备注"\n'
@@ -333,7 +333,7 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_listed(crm, db, tmp_pa
     assert data["read"] == 6 and data["rejected"] == 4 and data["created"] == 0
     found = {(e["row"], e["column"], e["value"]) for e in data["errors"]}
     assert found == {
-        (3, "联系电话", "电话待定"),
+        (3, "电话", "电话待定"),
         (4, "邮箱", "bad@"),  # the CSV line the row starts on
         (6, "客户名称", ""),  # line 5 holds the second line of row 4's notes
         (7, "客户等级", "钻石"),
@@ -375,7 +375,7 @@ def test_skip_invalid_imports_the_good_rows_and_writes_the_rejects(crm, db, tmp_
     rows = rows_of(text)
     assert rows[0] == [
         "客户名称",
-        "联系电话",
+        "电话",
         "邮箱",
         "客户等级",
         "成立日期",
@@ -591,15 +591,28 @@ def test_owner_by_username_or_name(crm, db, tmp_path):
     db.execute(
         "INSERT INTO app_user (username, name, role, active) VALUES ('liuyang', '刘洋', 'manager', true)"
     )
-    text = "客户名称,负责人\n甲,liuyang\n乙,刘洋\n丙,王五\n"
-    result = summary(
-        crm, write(tmp_path, "in.csv", text), "--skip-invalid", env={"CRM_USER": "liuyang"}, code=1
-    )
-    assert result["errors"] == [
-        {"row": 4, "column": "负责人", "value": "王五", "reason": "unknown user '王五'"}
+    text = "客户名称,负责人\n甲,liuyang\n乙,刘洋\n丙,王五\n丁,王五\n"
+    path = write(tmp_path, "in.csv", text)
+    result = summary(crm, path, env={"CRM_USER": "liuyang"})
+    # an owner who is no user of the book never rejects a row: kept under its header
+    assert result["errors"] == [] and result["created"] == 4
+    assert result["unknown_owners"] == ["王五"] and result["custom_fields"] == ["负责人"]
+    rows = db.rows("SELECT name, owner_id, extra FROM customer ORDER BY id")
+    assert [(r["name"], r["owner_id"]) for r in rows] == [
+        ("甲", 1),
+        ("乙", 1),
+        ("丙", 1),
+        ("丁", 1),
     ]
-    owners = {r["name"]: r["owner_id"] for r in db.rows("SELECT name, owner_id FROM customer")}
-    assert owners == {"甲": 1, "乙": 1}
+    assert [json.loads(r["extra"]) if r["extra"] else None for r in rows] == [
+        None,
+        None,
+        {"负责人": "王五"},
+        {"负责人": "王五"},
+    ]
+    table = crm("--user", "liuyang", "customer", "import", path).stderr
+    assert "owners who are not users of this book, kept as a custom field under their" in table
+    assert "王五; add them with crm user add" in table
 
 
 def test_permissions_in_team_mode(crm, db, tmp_path):

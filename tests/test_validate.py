@@ -76,7 +76,10 @@ def test_money_is_exact():
     assert parse_money("￥1,200,000.00") == Decimal("1200000.00")
     assert parse_money("RMB 5,000") == parse_money("5000 CNY") == Decimal("5000.00")
     assert parse_money("US$ 12.5") == parse_money("€12.50") == Decimal("12.50")
-    for bad in ("1.234", "abc", "", "1e400", "NaN", "$", "$$5", "5$5", "RMB"):
+    assert parse_money("GBP 12.5M") == Decimal("12500000.00")
+    assert parse_money("850K") == parse_money("850k") == Decimal("850000.00")
+    assert parse_money("1.2bn") == Decimal("1200000000.00")
+    for bad in ("1.234", "abc", "", "1e400", "NaN", "$", "$$5", "5$5", "RMB", "5X", "M"):
         with pytest.raises(Invalid):
             parse_money(bad)
 

@@ -204,10 +204,6 @@ def _show_result(result: Any, output: str) -> None:
         return
     comma = pick(", ", "，")
     form = comma.join(p for p in (result.format.upper(), result.encoding, result.sheet) if p)
-    if result.header_row > 1:
-        render.notice(
-            t("The header is row {row}; the rows above it were skipped", row=result.header_row)
-        )
     render.out(
         t(
             "{file} ({form}): read {read}, created {created}, updated {updated}, "
@@ -240,6 +236,14 @@ def _show_result(result: Any, output: str) -> None:
         )
     if result.custom_fields:
         render.out(t("Custom fields kept: {fields}", fields=", ".join(result.custom_fields)))
+    if result.unknown_owners:
+        render.warn(
+            t(
+                "owners who are not users of this book, kept as a custom field under their "
+                "column: {names}; add them with crm user add, then import again to assign them",
+                names=", ".join(result.unknown_owners),
+            )
+        )
     if result.ignored_columns:
         render.out(t("Columns left out: {columns}", columns=", ".join(result.ignored_columns)))
     if result.dry_run:

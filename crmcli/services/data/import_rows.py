@@ -7,8 +7,10 @@ reason. :mod:`crmcli.services.data.importing` then matches and writes the rows.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from crmcli.errors import Invalid
@@ -44,6 +46,7 @@ CHUNK = 1000
 EMPTY = dict.fromkeys(n for n in UPDATABLE if n != "owner")
 #: what a new customer is when the file does not say (as ``crm customer add``)
 DEFAULTS = {"kind": "company", "level": "regular", "status": "lead"}
+#: who imports customers and undoes imports (sales: their own)
 IMPORTERS = permissions.IMPORTERS
 
 
@@ -54,9 +57,14 @@ IMPORTERS = permissions.IMPORTERS
 class Column:
     index: int
     header: str
-    target: str | None  # a field name, ``contact.<field>``, or None: a custom field
+    #: a field name, ``contact.<field>``, an ``address.<part>`` or ``contact.name.<part>`` to
+    #: join, or None: a custom field
+    target: str | None
     custom: str | None = None  # the custom field's name
     ignored: bool = False
+    #: matched only by a synonym or another system's header, not by the field's own name or
+    #: label: values that do not parse keep the column as a custom field (SPEC §7)
+    lenient: bool = False
 
 
 @dataclass
@@ -64,7 +72,9 @@ class Layout:
     columns: list[Column]
     header_row: int  # as the user sees it
     data_from: int = 0  # the first row of data in ``Table.rows``
+    data_to: int | None = None  # past the last row of data (footer lines after it)
     warnings: list[str] = field(default_factory=list)
+    system: str | None = None  # the CRM or ERP whose export the headers show
 
     @property
     def targets(self) -> dict[str, Column]:
@@ -80,18 +90,52 @@ class Layout:
 
 
 _KNOWN: dict[str, str] = {}
+#: the keys of fields' own names and labels (the rest of ``_KNOWN`` are synonyms)
+_OWN: set[str] = set()
+#: system -> {header key -> target} for the exports of other CRMs and ERPs
+_SYSTEMS: dict[str, dict[str, str]] = {}
 
 
 def known_headers() -> dict[str, str]:
     """header key -> target for every field name, label and synonym (built once)."""
     if not _KNOWN:
         for f in FIELDS:
-            for word in (f.name, f.en, f.zh, *IMPORT_SYNONYMS.get(f.name, ())):
-                _KNOWN.setdefault(header_key(word), f.name)
+            for i, word in enumerate((f.name, f.en, f.zh, *IMPORT_SYNONYMS.get(f.name, ()))):
+                key = header_key(word)
+                if key not in _KNOWN and i < 3:
+                    _OWN.add(key)
+                _KNOWN.setdefault(key, f.name)
         for target in CONTACT_TARGETS:
-            for word in (target, *IMPORT_SYNONYMS.get(target, ())):
-                _KNOWN.setdefault(header_key(word), target)
+            for i, word in enumerate((target, *IMPORT_SYNONYMS.get(target, ()))):
+                key = header_key(word)
+                if key not in _KNOWN and i == 0:
+                    _OWN.add(key)
+                _KNOWN.setdefault(key, target)
     return _KNOWN
+
+
+def system_headers() -> dict[str, dict[str, str]]:
+    """system -> {header key -> target}: the headers of other CRMs' and ERPs' exports."""
+    if not _SYSTEMS:
+        from crmcli.import_headers import SYSTEM_HEADERS
+
+        for system, headers in SYSTEM_HEADERS.items():
+            _SYSTEMS[system] = {header_key(h): target for h, target in headers.items()}
+    return _SYSTEMS
+
+
+def recognise(headers: list[str]) -> tuple[str, dict[str, str]] | None:
+    """The system whose export these headers are: the one sharing the most of them, with at
+    least two that are not headers of ours too (so our own export is never taken for one)."""
+    known = known_headers()
+    keys = {header_key(h) for h in headers if h.strip()}
+    best: tuple[tuple[int, int], str, dict[str, str]] | None = None
+    for system, table in system_headers().items():
+        hits = keys & table.keys()
+        score = (len(hits - known.keys()), len(hits))
+        if score[0] >= 2 and (best is None or score > best[0]):
+            best = (score, system, table)
+    return (best[1], best[2]) if best else None
 
 
 def _target_of(spec: str, column: str) -> str:
@@ -116,17 +160,26 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
     cannot be imported as it stands (no name column, two columns for one field)."""
     known = known_headers()
     overrides = {header_key(k): (k, v) for k, v in (mapping or {}).items()}
+    notes: list[str] = []
     if table.headers is not None:
         headers, header_row, data_from = table.headers, 1, 0
     else:
         start = _header_index(table.rows, known, overrides)
         header_row, headers = table.rows[start] if table.rows else (1, [])
         data_from = start + 1
-    data = table.rows[data_from:]
+        if start:
+            notes.append(_read_past("above the header", table.rows[:start]))
+    data_to = _footer_start(table.rows, data_from)
+    if data_to is not None:
+        notes.append(_read_past("after the data", table.rows[data_to:]))
+    data = table.rows[data_from:data_to]
     width = max([len(headers), *(len(cells) for _, cells in data)])
     headers = [*headers, *[""] * (width - len(headers))]
     ignored_keys = {header_key(w) for w in IMPORT_IGNORED}
+    recognised = recognise(headers)
+    system, by_system = recognised if recognised else (None, {})
     used: set[str] = set()
+    from_system: set[str] = set()
     columns = []
     for i, raw in enumerate(headers):
         header = raw.strip()
@@ -146,15 +199,26 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
                 column.custom = f"column {column_letter(i)}"
             else:
                 column.ignored = True
+        elif key in by_system:  # the system's own meaning first (its 类型, 状态 ...)
+            target = by_system[key]
+            if target == "extra" or target in from_system:  # (one column per field)
+                column.custom = header
+            else:
+                from_system.add(target)
+                column.target = target
+                column.lenient = not (key in _OWN and known.get(key) == target)
         elif key in ignored_keys:
             column.ignored = True
         elif key in known:
             column.target = known[key]
+            column.lenient = key not in _OWN
         else:
             column.custom = header
         columns.append(column)
-    found = Layout(columns, header_row, data_from)
-    found.warnings = [
+    found = Layout(columns, header_row, data_from, data_to, system=system)
+    if system:
+        notes.insert(0, t("the columns are those of an export from {system}", system=system))
+    found.warnings = notes + [
         t("the mapping names column '{column}', which the file does not have", column=original)
         for key, (original, _) in overrides.items()
         if key not in used
@@ -175,15 +239,51 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
 
 
 def _header_index(rows: list[tuple[int, list[str]]], known: dict[str, str], overrides: dict) -> int:
-    """The header row: the first of the top rows naming the customer name, else the first row
-    (spreadsheets often carry a title such as 客户信息表 above the header)."""
+    """The header row: of the top rows naming the customer name, the one with the most cells
+    that are headers (ours or another system's), else the first row (spreadsheets often carry
+    a title such as 客户信息表 above the header; a data row may hold a word like 客户)."""
+    systems = system_headers().values()
+    their_names = {k for table in systems for k, target in table.items() if target == "name"}
+    theirs = set().union(*systems)
+    best: tuple[int, int] | None = None
     for i, (_, cells) in enumerate(rows[:10]):
+        names = headers = 0
         for cell in cells:
             key = header_key(cell)
             spec = overrides.get(key, (None, None))[1]
-            if known.get(key) == "name" or (spec and known.get(header_key(str(spec))) == "name"):
+            if spec is not None:
+                names += known.get(header_key(str(spec))) == "name"
+            else:
+                names += known.get(key) == "name" or key in their_names
+            headers += key in known or key in overrides or key in theirs
+        if names and (best is None or headers > best[0]):
+            best = (headers, i)
+    return best[1] if best else 0
+
+
+def _footer_start(rows: list[tuple[int, list[str]]], data_from: int) -> int | None:
+    """Where footer lines begin: after the first blank line that follows the data, lines of
+    one cell each (a report's name, "Generated By", copyright, confidentiality, the
+    organisation: SPEC §4). None when there are none. (Blank lines are not in ``rows``:
+    a gap in the line numbers is one.)"""
+    if data_from == 0 or sum(1 for c in rows[data_from - 1][1] if c.strip()) < 2:
+        return None  # (a file of one column: every line is one cell)
+    for i in range(max(data_from + 1, len(rows) - FOOTER_LINES), len(rows)):
+        if rows[i][0] > rows[i - 1][0] + 1:  # a blank line before this one
+            rest = rows[i:]
+            if all(sum(1 for c in cells if c.strip()) <= 1 for _, cells in rest):
                 return i
-    return 0
+    return None
+
+
+def _read_past(where: str, lines: list[tuple[int, list[str]]]) -> str:
+    texts = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in lines]
+    shown = "; ".join(text[:60] for text in texts if text)
+    first, last = lines[0][0], lines[-1][0]
+    rows = str(first) if first == last else f"{first}-{last}"
+    if where == "above the header":
+        return t("read past line(s) {rows} above the header: {text}", rows=rows, text=shown)
+    return t("read past line(s) {rows} after the data: {text}", rows=rows, text=shown)
 
 
 def _settle_contact_columns(found: Layout) -> None:
@@ -191,7 +291,7 @@ def _settle_contact_columns(found: Layout) -> None:
     手机 is the customer's phone (unless the file has a phone column) and the rest are kept
     as custom fields."""
     targets = found.targets
-    if "contact.name" in targets:
+    if "contact.name" in targets or any(k.startswith("contact.name.") for k in targets):
         return
     for c in found.columns:
         if c.target and c.target.startswith("contact."):
@@ -274,12 +374,13 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
     if f.type in ("phone", "email", "url"):
         return lambda raw: parse_field(f, raw)
     seen: dict[str, Any] = {}
+    parse = _excel_date(f) if f.type in ("date", "datetime") else lambda raw: parse_field(f, raw)
 
     def cached(raw: str) -> Any:
         hit = seen.get(raw)
         if hit is None:
             try:
-                hit = parse_field(f, raw)
+                hit = parse(raw)
             except Invalid as e:
                 hit = _Bad(e.message)
             seen[raw] = hit
@@ -288,6 +389,24 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
         return hit
 
     return cached
+
+
+#: an Excel serial day number (45000 = 2023-03-15), with the time of day as its fraction
+SERIAL = re.compile(r"\d{1,7}(\.\d+)?")
+
+
+def _excel_date(f: FieldDef) -> Callable[[str], Any]:
+    """A date field also takes Excel's serial day numbers (SPEC §4: a date cell that lost
+    its date format, or a CSV written from one)."""
+
+    def parse(raw: str) -> Any:
+        text = raw.strip()
+        if SERIAL.fullmatch(text) and 0 < float(text) < 2958466:  # up to 9999-12-31
+            moment = datetime(1899, 12, 30) + timedelta(days=float(text))
+            return moment.date() if f.type == "date" else moment.replace(microsecond=0)
+        return parse_field(f, raw)
+
+    return parse
 
 
 def _phone_and_key(raw: str) -> tuple[str, str | None]:
@@ -314,7 +433,15 @@ def _custom_object(raw: str) -> dict[str, str]:
 
 
 # what a column's cells become (see :func:`prepare`)
-_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA = range(7)
+_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA, _PART = range(8)
+#: the order an address's parts are joined in: Chinese from the country down, without
+#: separators; others from the street up, with commas
+ADDRESS_ZH = ("country", "state", "city", "street", "street2")
+ADDRESS_EN = ("street", "street2", "city", "state", "postcode", "country")
+#: exports of people, not companies: a row with no company is a person customer (SPEC §4)
+ADDRESS_BOOKS = ("Outlook", "Google Contacts")
+#: at most this many footer lines end a report's export (Salesforce writes five)
+FOOTER_LINES = 10
 
 
 def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
@@ -325,6 +452,8 @@ def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
             continue
         if c.target is None:
             plan.append((c.index, c.header, _CUSTOM, c.custom or c.header, None))
+        elif c.target.startswith(("address.", "contact.name.")):  # a part, joined per row
+            plan.append((c.index, c.header, _PART, c.target, CUSTOMER["address"]))
         elif c.target.startswith("contact."):
             f = CONTACT_TARGETS[c.target]
             plan.append((c.index, c.header, _CONTACT, f.name, _converter(f)))
@@ -349,19 +478,23 @@ def prepare(
 ) -> Prepared:
     """Map the columns and convert every cell; bad cells become :class:`Problem`s."""
     found = layout(table, mapping)
-    plan = _plan(found)
+    lines = table.rows[found.data_from : found.data_to]
     unquote = table.format == "csv"  # CSV carries neutralised formulas; XLSX plain strings
+    plan = _keep_what_does_not_parse(found, _plan(found), lines, unquote)
     name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     code_header = found.targets["code"].header if "code" in found.targets else ""
+    lost = table.lost_digits
+    people = found.system in ADDRESS_BOOKS
     rows = []
-    for done, (number, cells) in enumerate(table.rows[found.data_from :], 1):
+    for done, (number, cells) in enumerate(lines, 1):
         width = len(cells)
         values: dict[str, Any] = {}
         extra: dict[str, str] = {}
         contact: dict[str, Any] = {}
         keys: dict[str, str | None] = {}
         problems: list[Problem] = []
+        parts: dict[str, str] = {}
         for index, header, kind, name, convert in plan:
             if index >= width:
                 continue
@@ -370,8 +503,14 @@ def prepare(
                 continue
             if unquote and raw[0] == "'":
                 raw = unneutralise(raw)
+            if lost and kind in (_CUSTOM, _TEXT) and (number, index) in lost:
+                problems.append(Problem(header, raw, _lost_digits(raw)))
+                continue
             if kind == _CUSTOM:
                 extra[name] = raw.strip()
+                continue
+            if kind == _PART:
+                parts[name] = raw.strip()
                 continue
             if kind == _TEXT:
                 value = raw.strip()
@@ -398,6 +537,10 @@ def prepare(
                 contact[name] = value
             else:
                 extra = {**value, **extra}
+        if parts:
+            _join_parts(parts, values, contact, problems)
+        if people and "name" not in values and contact.get("name"):
+            _person(values, contact, keys)
         if any(ch in values.get("name", "") for ch in "\t\r\n"):
             one_line = t("{field} is one line, without tabs", field=CUSTOMER["name"].label)
             problems.append(Problem(name_header, values.pop("name"), one_line))
@@ -418,6 +561,98 @@ def prepare(
     if progress:
         progress(len(rows) % CHUNK)
     return Prepared(table, found, rows)
+
+
+def _keep_what_does_not_parse(
+    found: Layout, plan: list[tuple[int, str, int, str, Any]], lines: list, unquote: bool
+) -> list[tuple[int, str, int, str, Any]]:
+    """A column matched only by a synonym or another system's header whose values do not
+    all parse for its field is kept, whole, as a custom field, with a notice (SPEC §7:
+    HubSpot's ``Type: Customer`` is not our kind); no row is rejected for it."""
+    lenient = {c.index: c for c in found.columns if c.lenient and not c.ignored}
+    kept = []
+    for index, header, kind, name, convert in plan:
+        if index in lenient and kind in (_FIELD, _PHONE, _EMAIL, _CONTACT):
+            bad = _first_bad(lines, index, convert, unquote)
+            if bad is not None:
+                column = lenient[index]
+                column.target, column.custom = None, header
+                found.warnings.append(
+                    t(
+                        "column '{column}' does not hold {field} values ('{value}'): kept as "
+                        "a custom field",
+                        column=header,
+                        field=(CONTACT if kind == _CONTACT else CUSTOMER)[name].label,
+                        value=bad,
+                    )
+                )
+                kept.append((index, header, _CUSTOM, header, None))
+                continue
+        kept.append((index, header, kind, name, convert))
+    return kept
+
+
+def _first_bad(lines: list, index: int, convert: Any, unquote: bool) -> str | None:
+    seen: set[str] = set()
+    for _, cells in lines:
+        if index >= len(cells):
+            continue
+        raw = cells[index]
+        if not raw or raw.isspace() or raw in seen:
+            continue
+        seen.add(raw)
+        try:
+            convert(unneutralise(raw) if unquote and raw[0] == "'" else raw)
+        except Invalid:
+            return raw.strip()
+    return None
+
+
+def _person(values: dict[str, Any], contact: dict[str, Any], keys: dict[str, Any]) -> None:
+    """An address book's card without a company: the person is the customer (and stays its
+    contact too, so title and phones are kept)."""
+    values["name"] = contact["name"]
+    values.setdefault("kind", "person")
+    phone = contact.get("mobile") or contact.get("phone")
+    if phone and "phone" not in values:
+        values["phone"], keys["phone"] = parse_phone_key(phone)
+    if contact.get("email") and "email" not in values:
+        values["email"] = contact["email"]
+        keys["email"] = email_key(contact["email"])
+
+
+def _join_parts(
+    parts: dict[str, str], values: dict[str, Any], contact: dict[str, Any], problems: list
+) -> None:
+    """Address parts become one address (and the city); name parts the contact's name."""
+    address = {k[8:]: v for k, v in parts.items() if k.startswith("address.")}
+    if address:
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in "".join(address.values()))
+        order = ADDRESS_ZH if chinese else ADDRESS_EN
+        joined = ("" if chinese else ", ").join(address[k] for k in order if address.get(k))
+        limit = CUSTOMER["address"].limit
+        if joined and "address" not in values:
+            if limit and len(joined) > limit:
+                problems.append(Problem(None, joined, _too_long(joined, CUSTOMER["address"])))
+            else:
+                values["address"] = joined
+        city = address.get("city")
+        if city and "city" not in values and len(city) <= (CUSTOMER["city"].limit or len(city)):
+            values["city"] = city
+    name = {k[13:]: v for k, v in parts.items() if k.startswith("contact.name.")}
+    if name and "name" not in contact:
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in "".join(name.values()))
+        order = ("family", "given", "middle") if chinese else ("given", "middle", "family")
+        contact["name"] = ("" if chinese else " ").join(name[k] for k in order if name.get(k))
+
+
+def _lost_digits(raw: str) -> str:
+    return t(
+        "a number of {count} digits: Excel keeps 15, so '{value}' has lost its last digits; "
+        "format the column as text in Excel and export again",
+        count=len(raw.split(".")[0].lstrip("-")),
+        value=raw,
+    )
 
 
 def _too_long(value: str, f: FieldDef) -> str:

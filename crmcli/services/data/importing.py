@@ -104,6 +104,8 @@ class Result:
     contacts_created: int = 0
     contacts_updated: int = 0
     custom_fields: list[str] = field(default_factory=list)
+    #: owners named in the file who are not users of the book: kept as a custom field
+    unknown_owners: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: bool = False
@@ -128,6 +130,8 @@ class Result:
             "dry_run": self.dry_run,
             "contacts": {"created": self.contacts_created, "updated": self.contacts_updated},
             "custom_fields": self.custom_fields,
+            "unknown_owners": self.unknown_owners,
+            "warnings": self.warnings,
             "ignored_columns": self.ignored_columns,
         }
 
@@ -184,9 +188,11 @@ def _row_keys(row: Row, match: Sequence[str]) -> list[tuple[str, str]]:
     return keys
 
 
-def _owners(ctx: Ctx) -> Callable[[str], int]:
-    """Username or a member of staff's exact name -> user id, by the rules of ``--owner``:
-    an unknown or disabled user, or one the actor may not give records to, is Invalid."""
+def _owners(ctx: Ctx) -> Callable[[str], int | None]:
+    """Username or a member of staff's exact name -> user id, by the rules of ``--owner``;
+    None for someone who is not a user of the book (the old system's salesperson: never a
+    reason to reject a row). A disabled user, or one the actor may not give records to,
+    is Invalid."""
     from sqlalchemy import select
 
     from crmcli.models import User
@@ -202,12 +208,12 @@ def _owners(ctx: Ctx) -> Callable[[str], int]:
             disabled.add(u.id)
     anyone = permissions.changes_all(ctx)
 
-    def owner(text: str) -> int:
+    def owner(text: str) -> int | None:
         found = by_username.get(text)
         if found is None and len(by_name.get(text, [])) == 1:
             found = by_name[text][0]
         if found is None:
-            raise Invalid(t("unknown user '{value}'", value=text))
+            return None
         if found in disabled:
             raise Invalid(t("user '{value}' is disabled", value=text))
         if not anyone and found != ctx.actor.id:
@@ -284,6 +290,8 @@ def _match(ctx: Ctx, prepared: Prepared, options: Options, result: Result) -> li
     index = _Index(ctx, match)
     targets = prepared.layout.targets
     owner_of = _owners(ctx) if "owner" in targets else None
+    owner_header = targets["owner"].header if "owner" in targets else ""
+    strangers: dict[str, None] = {}
     code_header = targets["code"].header if "code" in targets else None
     in_file: dict[tuple[str, str], list[Group]] = {}
     by_target: dict[int, Group] = {}
@@ -292,13 +300,16 @@ def _match(ctx: Ctx, prepared: Prepared, options: Options, result: Result) -> li
         if row.problems:
             continue
         if owner_of is not None and "owner" in row.values:
+            name = row.values["owner"]
             try:
-                row.values["owner"] = owner_of(row.values["owner"])
+                row.values["owner"] = owner_of(name)
             except Invalid as e:
-                row.problems.append(
-                    Problem(targets["owner"].header, row.values["owner"], e.message)
-                )
+                row.problems.append(Problem(owner_header, name, e.message))
                 continue
+            if row.values["owner"] is None:  # kept under its header, to assign later
+                del row.values["owner"]
+                row.extra[owner_header] = name
+                strangers[name] = None
         keys = _row_keys(row, match)
         code = row.values.get("code")
         decides = bool(code) and "code" in match
@@ -347,6 +358,10 @@ def _match(ctx: Ctx, prepared: Prepared, options: Options, result: Result) -> li
             members = in_file.setdefault(key_value, [])  # type: ignore[arg-type]
             if group not in members:
                 members.append(group)
+    if strangers:
+        result.unknown_owners = list(strangers)
+        if owner_header not in result.custom_fields:
+            result.custom_fields.append(owner_header)
     return groups
 
 

@@ -586,7 +586,7 @@ USER = fields_by_name(USER_FIELDS)
 # as custom fields.
 
 IMPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "code": ("客户代码", "客户号", "编号", "customer code", "customer no"),
+    "code": ("客户编码", "客户代码", "客户号", "编号", "customer code", "customer no"),
     "name": (
         "公司名称",
         "单位名称",

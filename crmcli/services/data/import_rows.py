@@ -126,13 +126,15 @@ def system_headers() -> dict[str, dict[str, str]]:
 
 def recognise(headers: list[str]) -> tuple[str, dict[str, str]] | None:
     """The system whose export these headers are: the one sharing the most of them, with at
-    least two that are not headers of ours too (so our own export is never taken for one)."""
+    least two of its own fields that are not headers of ours too (so our own export, custom
+    fields and all, is never taken for one)."""
     known = known_headers()
     keys = {header_key(h) for h in headers if h.strip()}
     best: tuple[tuple[int, int], str, dict[str, str]] | None = None
     for system, table in system_headers().items():
         hits = keys & table.keys()
-        score = (len(hits - known.keys()), len(hits))
+        own = {k for k in hits - known.keys() if table[k] != "extra"}  # (not custom fields)
+        score = (len(own), len(hits))
         if score[0] >= 2 and (best is None or score > best[0]):
             best = (score, system, table)
     return (best[1], best[2]) if best else None
@@ -159,7 +161,8 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
     """Match the file's columns to fields (SPEC §4); raises :class:`Invalid` when the file
     cannot be imported as it stands (no name column, two columns for one field)."""
     known = known_headers()
-    overrides = {header_key(k): (k, v) for k, v in (mapping or {}).items()}
+    columns_given = (mapping or {}).get("columns", {})
+    overrides = {header_key(k): (k, v) for k, v in columns_given.items()}
     notes: list[str] = []
     if table.headers is not None:
         headers, header_row, data_from = table.headers, 1, 0
@@ -480,7 +483,8 @@ def prepare(
     found = layout(table, mapping)
     lines = table.rows[found.data_from : found.data_to]
     unquote = table.format == "csv"  # CSV carries neutralised formulas; XLSX plain strings
-    plan = _keep_what_does_not_parse(found, _plan(found), lines, unquote)
+    translate = _translations(found, (mapping or {}).get("values", {}))
+    plan = _keep_what_does_not_parse(found, _plan(found), lines, unquote, translate)
     name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     code_header = found.targets["code"].header if "code" in found.targets else ""
@@ -503,6 +507,8 @@ def prepare(
                 continue
             if unquote and raw[0] == "'":
                 raw = unneutralise(raw)
+            if index in translate:
+                raw = translate[index].get(raw.strip().casefold(), raw)
             if lost and kind in (_CUSTOM, _TEXT) and (number, index) in lost:
                 problems.append(Problem(header, raw, _lost_digits(raw)))
                 continue
@@ -563,8 +569,24 @@ def prepare(
     return Prepared(table, found, rows)
 
 
+def _translations(found: Layout, values: dict[str, dict[str, str]]) -> dict[int, dict[str, str]]:
+    """Column index -> {value in the file (case folded) -> ours}, from a mapping's
+    ``values:`` section (SPEC §4: an ERP's vocabulary translated once, reused)."""
+    targets = found.targets
+    out: dict[int, dict[str, str]] = {}
+    for name, table in values.items():
+        target = _target_of(name, name)
+        if target in targets:
+            out[targets[target].index] = {k.strip().casefold(): v for k, v in table.items()}
+    return out
+
+
 def _keep_what_does_not_parse(
-    found: Layout, plan: list[tuple[int, str, int, str, Any]], lines: list, unquote: bool
+    found: Layout,
+    plan: list[tuple[int, str, int, str, Any]],
+    lines: list,
+    unquote: bool,
+    translate: dict[int, dict[str, str]],
 ) -> list[tuple[int, str, int, str, Any]]:
     """A column matched only by a synonym or another system's header whose values do not
     all parse for its field is kept, whole, as a custom field, with a notice (SPEC §7:
@@ -573,7 +595,7 @@ def _keep_what_does_not_parse(
     kept = []
     for index, header, kind, name, convert in plan:
         if index in lenient and kind in (_FIELD, _PHONE, _EMAIL, _CONTACT):
-            bad = _first_bad(lines, index, convert, unquote)
+            bad = _first_bad(lines, index, convert, unquote, translate.get(index, {}))
             if bad is not None:
                 column = lenient[index]
                 column.target, column.custom = None, header
@@ -592,7 +614,9 @@ def _keep_what_does_not_parse(
     return kept
 
 
-def _first_bad(lines: list, index: int, convert: Any, unquote: bool) -> str | None:
+def _first_bad(
+    lines: list, index: int, convert: Any, unquote: bool, translate: dict[str, str]
+) -> str | None:
     seen: set[str] = set()
     for _, cells in lines:
         if index >= len(cells):
@@ -601,8 +625,9 @@ def _first_bad(lines: list, index: int, convert: Any, unquote: bool) -> str | No
         if not raw or raw.isspace() or raw in seen:
             continue
         seen.add(raw)
+        text = unneutralise(raw) if unquote and raw[0] == "'" else raw
         try:
-            convert(unneutralise(raw) if unquote and raw[0] == "'" else raw)
+            convert(translate.get(text.strip().casefold(), text))
         except Invalid:
             return raw.strip()
     return None

@@ -115,6 +115,10 @@ ZH: dict[str, str] = {
     "read past line(s) {rows} after the data: {text}": "已跳过数据之后的第 {rows} 行：{text}",
     "column '{column}' does not hold {field} values ('{value}'): kept as a custom field": "列"
     "“{column}”的值不是{field}（'{value}'），已作为自定义字段保存",
+    "the values of the mapping {file} should map, per field, a value to ours": "映射文件 {file} 的"
+    " values 应按字段把文件里的值对应到本系统的值",
+    "for example  values: {level: {A: gold, B: silver, C: regular}}": "例如  values: {level: "
+    "{A: gold, B: silver, C: regular}}",
     "a number of {count} digits: Excel keeps 15, so '{value}' has lost its last digits; "
     "format the column as text in Excel and export again": "{count} 位的数字：Excel 只保留 15 位，"
     "'{value}' 的末几位已经丢失；请在 Excel 中把这一列设为文本格式后重新导出",

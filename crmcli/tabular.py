@@ -459,7 +459,9 @@ def _read_jsonl(text: str, name: str, encoding: str) -> Table:
 
 
 def read_mapping(path: str) -> dict[str, Any]:
-    """A ``--mapping`` file (YAML, JSON or TOML by its extension): column -> field."""
+    """A ``--mapping`` file (YAML, JSON or TOML by its extension): ``column: field`` lines, or
+    the sections ``columns:`` (column -> field) and ``values:`` (field -> {value in the file
+    -> ours}, e.g. ``level: {A: gold}``), returned as ``{"columns": ..., "values": ...}``."""
     source = Path(path).expanduser()
     try:
         text = source.read_text(encoding="utf-8-sig")
@@ -491,14 +493,32 @@ def read_mapping(path: str) -> dict[str, Any]:
         raise Invalid(
             t("cannot read the mapping {file}: {error}", file=path, error=str(e).splitlines()[0])
         ) from None
-    if not isinstance(data, dict) or not all(
-        isinstance(v, (str, type(None))) for v in data.values()
+    sectioned = isinstance(data, dict) and isinstance(data.get("columns", data.get("values")), dict)
+    columns = (data.get("columns") or {}) if sectioned else data
+    values = (data.get("values") or {}) if sectioned else {}
+    if (
+        not isinstance(columns, dict)
+        or not all(isinstance(v, (str, type(None))) for v in columns.values())
+        or (sectioned and set(data) - {"columns", "values"})
     ):
         raise Invalid(
             t("the mapping {file} should map column names to field names", file=path),
             hint=t("for example  客户全称: name"),
         )
-    return {str(k): v for k, v in data.items()}
+    if not isinstance(values, dict) or not all(
+        isinstance(table, dict) and all(isinstance(v, (str, int, float)) for v in table.values())
+        for table in values.values()
+    ):
+        raise Invalid(
+            t("the values of the mapping {file} should map, per field, a value to ours", file=path),
+            hint=t("for example  values: {level: {A: gold, B: silver, C: regular}}"),
+        )
+    return {
+        "columns": {str(k): v for k, v in columns.items()},
+        "values": {
+            str(f): {str(k): str(v) for k, v in table.items()} for f, table in values.items()
+        },
+    }
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -267,6 +267,9 @@ def run(
     result.updated = sum(1 for g in matched if g.changes or g.contacts)
     result.skipped = len(matched) - result.updated
     result.contacts_created += sum(len(g.contacts) for g in created)
+    result.written = True
+    if not created and not result.updated:  # nothing to write: no empty batch to undo
+        return result
     batch = _new_batch(ctx, result)
     writer = _Writer(ctx, batch, progress)
     with big_cache(ctx.session.connection()):
@@ -275,7 +278,6 @@ def run(
         writer.finish(result)
     _finish_batch(batch, result, options)
     result.batch = None if options.dry_run else batch.id  # a dry run keeps no batch
-    result.written = True
     return result
 
 

@@ -30,7 +30,7 @@ from crmcli.i18n import t
 
 #: The Alembic revision this code works with; ``tests/test_migrations.py`` checks
 #: that it is the head of ``crmcli/migrations/versions``.
-HEAD = "i9_role_grants"
+HEAD = "i13_utf8_json"
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -70,6 +70,13 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
     except FileExistsError:
         pass
+
+
+def _json(value: Any) -> str:
+    """JSON columns as UTF-8 text: SQLite's json_extract finds a Chinese key only so."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _open_read_only(path: Path) -> Any:
@@ -121,7 +128,7 @@ class Database:
 
         if not self.is_sqlite:
             try:
-                return create_engine(self.url, pool_pre_ping=False)
+                return create_engine(self.url, pool_pre_ping=False, json_serializer=_json)
             except Exception as e:  # bad URL, missing driver
                 raise DatabaseError(
                     t("cannot open database {path}: {error}", path=self.display, error=e)
@@ -136,9 +143,13 @@ class Database:
         self.read_only = not os.access(self.path, os.W_OK)
         if self.read_only:
             path = self.path
-            engine = create_engine("sqlite://", creator=lambda: _open_read_only(path))
+            engine = create_engine(
+                "sqlite://", creator=lambda: _open_read_only(path), json_serializer=_json
+            )
         else:
-            engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(
+                self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=_json
+            )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:

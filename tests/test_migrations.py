@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -203,3 +204,24 @@ def test_help_does_not_touch_the_database(tmp_path):
         "try:\n    main()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
     )
     assert "SQLA False" in run_crm_python(code).stdout
+
+
+def test_custom_fields_are_stored_as_utf8_json_and_old_escapes_are_rewritten(
+    crm, db, db_url, backend
+):
+    crm("customer", "add", "甲", "--set", "统一社会信用代码=913301082589831982")
+    stored = db.scalar("SELECT CAST(extra AS TEXT) FROM customer")
+    assert "统一社会信用代码" in stored and "\\u" not in stored
+    if backend == "sqlite":  # what an analyst runs on the file
+        query = """SELECT json_extract(extra, '$."统一社会信用代码"') FROM customer"""
+    else:
+        query = "SELECT extra ->> '统一社会信用代码' FROM customer"
+    assert db.scalar(query) == "913301082589831982"
+    # a book written before: escaped, then upgraded by i13_utf8_json
+    escaped = json.dumps({"统一社会信用代码": "1"})
+    cast = "CAST(:v AS JSON)" if backend == "postgresql" else ":v"
+    db.execute(f"UPDATE customer SET extra = {cast}", v=escaped)
+    db.execute("UPDATE alembic_version SET version_num = 'i9_role_grants'")
+    crm("customer", "list")  # opening the book upgrades it
+    assert db.scalar("SELECT version_num FROM alembic_version") == HEAD
+    assert db.scalar("SELECT CAST(extra AS TEXT) FROM customer") == '{"统一社会信用代码": "1"}'

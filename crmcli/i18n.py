@@ -696,4 +696,35 @@ ZH: dict[str, str] = {
     "{user} ({role}) may not do this: the database refused it ({error})": (
         "{user}（{role}）无权这样做：数据库拒绝了（{error}）"
     ),
+    # vCards: crm customer import FILE.vcf, crm contact export
+    "{file} is not a vCard file: it should begin with BEGIN:VCARD (line {line}: {text})": (
+        "{file} 不是 vCard 文件：应以 BEGIN:VCARD 开头（第 {line} 行：{text}）"
+    ),
+    "{file}, line {line}: text outside any card ({text})": (
+        "{file}，第 {line} 行：这段文字不在任何名片之内（{text}）"
+    ),
+    "{file}, line {line}: the card has no END:VCARD": (
+        "{file}，第 {line} 行：这张名片没有 END:VCARD"
+    ),
+    "a card runs from BEGIN:VCARD to END:VCARD": "一张名片从 BEGIN:VCARD 开始，到 END:VCARD 结束",
+    "{file} holds no vCard (BEGIN:VCARD ... END:VCARD)": (
+        "{file} 中没有 vCard 名片（BEGIN:VCARD ... END:VCARD）"
+    ),
+    "{file}, line {line}: a card that cannot be read ({error})": (
+        "{file}，第 {line} 行：无法读取这张名片（{error}）"
+    ),
+    "the card begins at line {line}": "这张名片从第 {line} 行开始",
+    "a vCard holds contacts, not customers: crm contact export {file}": (
+        "vCard 存放的是联系人，不是客户：请用 crm contact export {file}"
+    ),
+    "give --format vcf, csv, xlsx, json or jsonl": (
+        "请用 --format 指定 vcf、csv、xlsx、json 或 jsonl"
+    ),
+    "--labels is for CSV and XLSX; a vCard's properties are its own": (
+        "--labels 只用于 CSV 和 XLSX；vCard 的属性名是固定的"
+    ),
+    "Exported {count} contacts to {file}": "已导出 {count} 个联系人到 {file}",
+    "Cards of the same customer as an earlier card (line -> earlier card's line): {pairs}": (
+        "与前面的名片属于同一客户的名片（行 -> 前面名片的行）：{pairs}"
+    ),
 }

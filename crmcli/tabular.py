@@ -1,4 +1,5 @@
-"""Tables in files: CSV (in whatever encoding Chinese Excel wrote it), XLSX, JSON and JSONL.
+"""Tables in files: CSV (in whatever encoding Chinese Excel wrote it), XLSX, JSON, JSONL and
+vCards.
 
 The one home of file formats: encodings, header matching, formula neutralising,
 calamine (reading spreadsheets) and xlsxwriter (writing them). Every cell is read as
@@ -8,7 +9,8 @@ temporary name beside the target and renamed, so a reader never sees half a file
 a device is written through once the file is whole (see :func:`atomic`).
 
 calamine, xlsxwriter and charset-normalizer are imported inside the functions that use
-them.
+them. A vCard (``.vcf``) is read and written by :mod:`crmcli.vcard`: its cards become rows
+whose headers are the importer's own targets.
 """
 
 from __future__ import annotations
@@ -49,8 +51,12 @@ EXTENSIONS = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".vcf": "vcf",
+    ".vcard": "vcf",
 }
-FORMATS = ("csv", "xlsx", "json", "jsonl")
+FORMATS = ("csv", "xlsx", "json", "jsonl", "vcf")
+#: the formats of tables (rows of fields): what ``crm customer export`` writes
+TABLE_FORMATS = ("csv", "xlsx", "json", "jsonl")
 XLSX_MAX_ROWS = 1_048_576
 
 _BOMS = [
@@ -67,9 +73,10 @@ class Table:
     """What a file holds, as text.
 
     ``rows`` are ``(row number as the user sees it, cells)``, blank rows left out: the
-    spreadsheet row or CSV line (header = 1), the JSONL line, or the position in a JSON
-    array. For CSV and spreadsheets the header is one of ``rows`` (the importer picks
-    it); for JSON ``headers`` holds the keys.
+    spreadsheet row or CSV line (header = 1), the JSONL line, the position in a JSON
+    array, or the line a vCard's card begins on. For CSV and spreadsheets the header is one
+    of ``rows`` (the importer picks it); for JSON ``headers`` holds the keys, for a vCard the
+    importer's targets.
     """
 
     name: str
@@ -87,17 +94,18 @@ class Table:
 # -- formats and encodings -----------------------------------------------------------------
 
 
-def format_of(name: str, given: str | None = None) -> str | None:
-    """The format named by ``given``, else by the file's extension (None when unknown)."""
+def format_of(name: str, given: str | None = None, formats: Sequence[str] = FORMATS) -> str | None:
+    """The format named by ``given`` (one of ``formats``), else by the file's extension (None
+    when unknown)."""
     if given:
         chosen = given.strip().lower()
-        if chosen not in FORMATS:
+        if chosen not in formats:
             raise Invalid(
                 t(
                     "unknown {what} '{value}' ({accepted})",
                     what=t("file format"),
                     value=given,
-                    accepted=", ".join(FORMATS),
+                    accepted=", ".join(formats),
                 )
             )
         return chosen
@@ -231,7 +239,11 @@ def read(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> Table:
-    """Read a CSV, spreadsheet, JSON or JSONL file (``-``: standard input) as text."""
+    """Read a CSV, spreadsheet, JSON, JSONL or vCard file (``-``: standard input) as text.
+
+    A vCard's rows are its cards, numbered by each card's first line (``BEGIN:VCARD``), under
+    the importer's targets as headers (see :func:`crmcli.vcard.read`).
+    """
     if source == "-":
         data = sys.stdin.buffer.read()
         name = "-"
@@ -256,6 +268,11 @@ def read(
     if fmt == "xlsx":
         return _read_spreadsheet(data, name, sheet)
     text, used = decode(data, encoding, name=name)
+    if fmt == "vcf":
+        from crmcli import vcard
+
+        headers, rows = vcard.read(text, name)
+        return Table(name, "vcf", rows, headers=headers, encoding=used)
     try:
         if fmt == "json":
             return _read_json(text, name, used)
@@ -275,6 +292,8 @@ def _sniff(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xlsx"
     head = data[:4096].lstrip(codecs.BOM_UTF8 + b" \t\r\n")
+    if head[:11].upper() == b"BEGIN:VCARD":
+        return "vcf"
     if head.startswith(b"["):
         return "json"
     if head.startswith(b"{"):
@@ -983,3 +1002,12 @@ def write_records(target: str, records: Iterable[dict[str, Any]], *, lines: bool
     """A JSON array or JSON lines to ``target`` (``-``: stdout)."""
     with _binary(target) as out:
         return write_json(out, records, lines=lines)
+
+
+def write_cards(target: str, cards: Iterable[Any]) -> int:
+    """vCards (:class:`crmcli.vcard.Card`) to ``target`` (``-``: stdout), UTF-8, written whole
+    or not at all; returns how many."""
+    from crmcli import vcard
+
+    with _binary(target) as out:
+        return vcard.write(out, cards)

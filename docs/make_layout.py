@@ -26,6 +26,7 @@ BENEATH = [
     "prefs.py",
     "workbook.py",
     "tabular.py",
+    "vcard.py",
     "validate.py",
     "bulk.py",
     "cells.py",

@@ -191,3 +191,9 @@ def restore(ref: Ref, customer: OfCustomer = None) -> None:
     with state.unit(write=True) as ctx:
         contact = contacts.restore(ctx, ref, customer=customer)
     render.out(t("Restored contact {name} (id {id})", name=contact.name, id=contact.id))
+
+
+# The contacts in bulk (the data room)
+from crmcli.cli.data import contact_io  # noqa: E402
+
+app.command()(contact_io.export)

@@ -1,1 +1,2 @@
-"""Commands of data in and out: ``crm customer import`` and ``crm customer export``."""
+"""Commands of data in and out: ``crm customer import``, ``crm customer export`` and
+``crm contact export``."""

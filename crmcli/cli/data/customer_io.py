@@ -33,7 +33,8 @@ def import_(
     file: Annotated[
         Optional[str],
         typer.Argument(
-            metavar="FILE", help="A CSV, XLSX, JSON or JSONL file; - reads standard input."
+            metavar="FILE",
+            help="A CSV, XLSX, JSON, JSONL or vCard (.vcf) file; - reads standard input.",
         ),
     ] = None,
     mapping: Annotated[
@@ -60,7 +61,8 @@ def import_(
         typer.Option(
             metavar="KEYS",
             help="What makes a row an existing customer: code, phone, email, name "
-            "(default: code,phone,email).",
+            "(default: code,phone,email; for a vCard code,phone,email,name, as a company's "
+            "cards share only its name).",
         ),
     ] = None,
     on_duplicate: Annotated[
@@ -84,7 +86,8 @@ def import_(
         typer.Option(
             metavar="FILE",
             help="Write the bad rows, with a reason column, to FILE to fix and import again "
-            "(just the header when none is bad).",
+            "(just the header when none is bad); in the input's format, and as CSV for a "
+            "vCard (one row per rejected card, its columns the fields it gives).",
         ),
     ] = None,
     dry_run: Annotated[
@@ -105,7 +108,12 @@ def import_(
     ] = None,
     output: SummaryFormatOpt = None,
 ) -> None:
-    """Import customers from Excel, CSV, JSON (客户信息导入): all or nothing, duplicates merged."""
+    """Import customers from Excel, CSV, JSON, vCard (客户信息导入): all or nothing, duplicates
+    merged.
+
+    A vCard's card with ORG is a company customer (ORG's first component) with the person as
+    its contact; a card without ORG, a person customer. Errors name a card by its first line.
+    """
     from crmcli import render, tabular
     from crmcli.bulk import paused_gc
     from crmcli.errors import CrmError
@@ -123,7 +131,7 @@ def import_(
     if file is None:
         raise typer.BadParameter(t("give a FILE to import, or --undo BATCH"))
     options = importing.Options(
-        match=importing.parse_match(match) if match is not None else importing.Options.match,
+        match=importing.parse_match(match) if match is not None else (),
         on_duplicate=ON_DUPLICATE.parse(on_duplicate) if on_duplicate else "update",
         skip_invalid=skip_invalid,
         dry_run=dry_run,
@@ -131,6 +139,7 @@ def import_(
     rules = tabular.read_mapping(mapping) if mapping else None
     with paused_gc():
         table = tabular.read(file, encoding=encoding, sheet=sheet)
+        options.match = options.match or importing.default_match(table.format)
         data_rows = len(table.rows) - (1 if table.headers is None else 0)  # less the header
         with render.progress(t("Importing"), 2 * data_rows) as advance:
             prepared = import_rows.prepare(table, mapping=rules, progress=advance)
@@ -162,12 +171,15 @@ def import_(
 
 def _write_rejects(target: str, prepared: Any, result: Any) -> None:
     """The rejected rows as the file had them, plus the reason, in the input's format (or the
-    one FILE's extension names); a CSV keeps the input's encoding."""
+    one FILE's extension names); a CSV keeps the input's encoding. A vCard's rejects are a
+    CSV of the fields its cards gave (the importer's own headers: it reads them back)."""
     from crmcli import tabular
     from crmcli.i18n import pick
 
     table = prepared.table
     fmt = tabular.format_of(target) or table.format
+    if fmt == "vcf":
+        fmt = "csv"
     header = [c.header for c in prepared.layout.columns] + [pick("error", "错误原因")]
     width = len(prepared.layout.columns)
 
@@ -228,12 +240,18 @@ def _show_result(result: Any, output: str) -> None:
     if result.duplicates:
         pairs = ", ".join(f"{d['row']} -> {d['same_as_row']}" for d in result.duplicates[:20])
         more = " ..." if len(result.duplicates) > 20 else ""
-        render.out(
-            t(
+        if result.format == "vcf":  # the cards of a company's people: one customer
+            message = t(
+                "Cards of the same customer as an earlier card (line -> earlier card's line): "
+                "{pairs}",
+                pairs=pairs + more,
+            )
+        else:
+            message = t(
                 "Rows repeating an earlier row, merged into it (row -> earlier row): {pairs}",
                 pairs=pairs + more,
             )
-        )
+        render.out(message)
     if result.custom_fields:
         render.out(t("Custom fields kept: {fields}", fields=", ".join(result.custom_fields)))
     if result.unknown_owners:
@@ -347,28 +365,12 @@ def export(
 ) -> None:
     """Export customers to Excel, CSV, JSON (客户信息导出), from one consistent snapshot."""
     from crmcli import render, tabular
-    from crmcli.errors import Invalid
-    from crmcli.i18n import normalise_lang, t
+    from crmcli.i18n import t
     from crmcli.validate import parse_datetime
 
-    chosen = tabular.format_of(file, format) or ("csv" if file == "-" else None)
-    if chosen is None:
-        raise Invalid(
-            t("cannot tell the format of {file} from its name", file=file),
-            hint=t("give --format csv, xlsx, json or jsonl"),
-        )
-    language = normalise_lang(labels) if labels else "en"
-    if language is None:
-        raise Invalid(t("invalid labels '{value}' (en, zh)", value=labels))
-    if chosen != "csv" and (bom or encoding):
-        raise Invalid(t("--bom and --encoding are for CSV files, not {format}", format=chosen))
-    if chosen in ("json", "jsonl") and language == "zh":
-        raise Invalid(
-            t("--labels is for CSV and XLSX; JSON keys are always the English field names")
-        )
-    codec = tabular.codec(encoding) if encoding else "utf-8"
-    if bom and codec != "utf-8":
-        raise Invalid(t("--bom is for UTF-8; {encoding} has none", encoding=codec))
+    chosen, language, codec = file_options(
+        file, format, labels, bom, encoding, tabular.TABLE_FORMATS
+    )
     changed_since = parse_datetime(since) if since else None
     filters = {
         "search": search,
@@ -385,13 +387,56 @@ def export(
     try:
         count = _export(file, chosen, language, codec, bom, filters)
     except BrokenPipeError:  # crm customer export - | head
-        _quiet_stdout()
+        quiet_stdout()
         raise typer.Exit(141) from None
     message = t("Exported {count} customers to {file}", count=count, file=file)
     if to_stdout:
         render.notice(message)
     else:
         render.out(message)
+
+
+def file_options(
+    file: str,
+    format: str | None,
+    labels: str | None,
+    bom: bool,
+    encoding: str | None,
+    formats: tuple[str, ...],
+) -> tuple[str, str, str]:
+    """An export's format (one of ``formats``; from FILE's extension unless given; csv for
+    ``-``), its headers' language and the CSV's encoding, each checked against the others."""
+    from crmcli import tabular
+    from crmcli.errors import Invalid
+    from crmcli.i18n import normalise_lang, t
+
+    chosen = tabular.format_of(file, format, formats) or ("csv" if file == "-" else None)
+    if chosen == "vcf" and "vcf" not in formats:
+        raise Invalid(
+            t("a vCard holds contacts, not customers: crm contact export {file}", file=file)
+        )
+    if chosen is None:
+        raise Invalid(
+            t("cannot tell the format of {file} from its name", file=file),
+            hint=t("give --format vcf, csv, xlsx, json or jsonl")
+            if "vcf" in formats
+            else t("give --format csv, xlsx, json or jsonl"),
+        )
+    language = normalise_lang(labels) if labels else "en"
+    if language is None:
+        raise Invalid(t("invalid labels '{value}' (en, zh)", value=labels))
+    if chosen != "csv" and (bom or encoding):
+        raise Invalid(t("--bom and --encoding are for CSV files, not {format}", format=chosen))
+    if chosen in ("json", "jsonl", "vcf") and language == "zh":
+        raise Invalid(
+            t("--labels is for CSV and XLSX; JSON keys are always the English field names")
+            if chosen != "vcf"
+            else t("--labels is for CSV and XLSX; a vCard's properties are its own")
+        )
+    codec = tabular.codec(encoding) if encoding else "utf-8"
+    if bom and codec != "utf-8":
+        raise Invalid(t("--bom is for UTF-8; {encoding} has none", encoding=codec))
+    return chosen, language, codec
 
 
 def _export(
@@ -420,7 +465,7 @@ def _export(
         )
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """After the reader of stdout hung up: send what is left nowhere."""
     import os
     import sys

@@ -41,14 +41,14 @@ def custom_keys(ctx: Ctx, q: Any) -> list[str]:
     from crmcli.models import Customer as C
 
     keys: dict[str, None] = {}
-    for (extra,) in _stream(ctx, q.with_only_columns(C.extra).where(C.extra.is_not(None))):
+    for (extra,) in stream(ctx, q.with_only_columns(C.extra).where(C.extra.is_not(None))):
         keys.update(dict.fromkeys(extra or {}))
     return list(keys)
 
 
-def _stream(ctx: Ctx, q: Any) -> Iterator[Any]:
+def stream(ctx: Ctx, q: Any) -> Iterator[Any]:
     """Rows straight off the database cursor, a few at a time: memory stays flat however
-    many customers there are (an ORM result would hold them all)."""
+    many customers (or contacts) there are (an ORM result would hold them all)."""
     result = ctx.session.connection().execute(q.execution_options(yield_per=2000))
     return iter(result)
 
@@ -56,7 +56,7 @@ def _stream(ctx: Ctx, q: Any) -> Iterator[Any]:
 def records(ctx: Ctx, q: Any) -> Iterator[dict[str, Any]]:
     """Customer records as ``customer list -f json`` gives them (for JSON and JSON lines)."""
     fields = customers.JSON_FIELDS
-    for r in _stream(ctx, q):
+    for r in stream(ctx, q):
         m = r._mapping
         yield {k: m[k] for k in fields}
 
@@ -90,7 +90,7 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
     converted = [(i, c) for i, c in enumerate(converters) if c is not None]
 
     def rows() -> Iterator[list[Any]]:
-        for r in _stream(ctx, q):
+        for r in stream(ctx, q):
             row = [r[i] for i in picks]
             for i, convert in converted:
                 row[i] = convert(row[i])

@@ -38,7 +38,13 @@ CONTACT_TARGETS = {
     "contact.phone": CONTACT["phone"],
     "contact.email": CONTACT["email"],
     "contact.wechat": CONTACT["wechat"],
+    "contact.birthday": CONTACT["birthday"],
+    "contact.notes": CONTACT["notes"],
 }
+#: Customer fields a row fills only where the customer has none (the first row of the file
+#: that gives one, for a new customer): a vCard's address, fax and web site of a person at
+#: a company are the company's only when it has none of its own.
+FILL_TARGETS = {f"fill.{name}": CUSTOMER[name] for name in ("address", "city", "fax", "website")}
 #: Fields compared (and changed) when a row matches a customer; ``code`` is the match itself.
 UPDATABLE = [f.name for f in FIELDS if f.name not in ("code", "created_at", "extra")]
 CHUNK = 1000
@@ -105,7 +111,7 @@ def known_headers() -> dict[str, str]:
                 if key not in _KNOWN and i < 3:
                     _OWN.add(key)
                 _KNOWN.setdefault(key, f.name)
-        for target in CONTACT_TARGETS:
+        for target in [*CONTACT_TARGETS, *FILL_TARGETS]:
             for i, word in enumerate((target, *IMPORT_SYNONYMS.get(target, ()))):
                 key = header_key(word)
                 if key not in _KNOWN and i == 0:
@@ -343,6 +349,7 @@ class Row:
     contact: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     keys: dict[str, str | None] = field(default_factory=dict)  # phone_key, email_key
+    fills: dict[str, Any] = field(default_factory=dict)  # see FILL_TARGETS
 
 
 @dataclass
@@ -436,7 +443,7 @@ def _custom_object(raw: str) -> dict[str, str]:
 
 
 # what a column's cells become (see :func:`prepare`)
-_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA, _PART = range(8)
+_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA, _PART, _FILL = range(9)
 #: the order an address's parts are joined in: Chinese from the country down, without
 #: separators; others from the street up, with commas
 ADDRESS_ZH = ("country", "state", "city", "street", "street2")
@@ -457,6 +464,9 @@ def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
             plan.append((c.index, c.header, _CUSTOM, c.custom or c.header, None))
         elif c.target.startswith(("address.", "contact.name.")):  # a part, joined per row
             plan.append((c.index, c.header, _PART, c.target, CUSTOMER["address"]))
+        elif c.target in FILL_TARGETS:
+            f = FILL_TARGETS[c.target]
+            plan.append((c.index, c.header, _FILL, f.name, _converter(f)))
         elif c.target.startswith("contact."):
             f = CONTACT_TARGETS[c.target]
             plan.append((c.index, c.header, _CONTACT, f.name, _converter(f)))
@@ -499,6 +509,7 @@ def prepare(
         keys: dict[str, str | None] = {}
         problems: list[Problem] = []
         parts: dict[str, str] = {}
+        fills: dict[str, Any] = {}
         for index, header, kind, name, convert in plan:
             if index >= width:
                 continue
@@ -541,6 +552,8 @@ def prepare(
                 keys["email"] = email_key(value)
             elif kind == _CONTACT:
                 contact[name] = value
+            elif kind == _FILL:
+                fills[name] = value
             else:
                 extra = {**value, **extra}
         if parts:
@@ -561,7 +574,7 @@ def prepare(
                 values["code"] = code_shape(values["code"], CUSTOMER["code"].label)
             except Invalid as e:
                 problems.append(Problem(code_header, values.pop("code"), e.message))
-        rows.append(Row(number, cells, values, extra, contact or None, problems, keys))
+        rows.append(Row(number, cells, values, extra, contact or None, problems, keys, fills))
         if progress and done % CHUNK == 0:
             progress(CHUNK)
     if progress:

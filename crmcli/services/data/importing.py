@@ -51,6 +51,16 @@ class Options:
     dry_run: bool = False
 
 
+#: a vCard's cards of one company share only its name, so a vCard is matched by it too
+VCARD_MATCH = ("code", "phone", "email", "name")
+
+
+def default_match(fmt: str) -> tuple[str, ...]:
+    """The ``--match`` keys when none are given: ``code,phone,email`` (SPEC §4), and ``name``
+    too for a vCard (the cards of a company's people match the company by its name)."""
+    return VCARD_MATCH if fmt == "vcf" else Options.match
+
+
 def parse_match(text: str) -> tuple[str, ...]:
     """``code,phone`` (or 编号,电话) -> ('code', 'phone')."""
     import re
@@ -71,6 +81,8 @@ class Group:
     extra: dict[str, str] = field(default_factory=dict)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: dict[str, str | None] = field(default_factory=dict)
+    #: fields filled only where the customer has none (``fill.<field>``), the first row's
+    fills: dict[str, Any] = field(default_factory=dict)
     skip: bool = False
     id: int | None = None
     now: dict[str, Any] = field(default_factory=dict)  # the matched customer as it is
@@ -80,6 +92,8 @@ class Group:
         self.values.update(row.values)
         self.keys.update(row.keys)
         self.extra.update(row.extra)
+        for name, value in row.fills.items():
+            self.fills.setdefault(name, value)
         if row.contact:
             key = fold(row.contact["name"])
             self.contacts[key] = {**self.contacts.get(key, {}), **row.contact}
@@ -547,7 +561,7 @@ def _compare(ctx: Ctx, matched: list[Group], result: Result) -> None:
     wanted = [g for g in matched if not g.skip]
     names: set[str] = set()
     for g in wanted:
-        names.update(g.values)
+        names.update(g.values, g.fills)
         if g.extra:
             names.add("extra")
     names = {"owner_id" if n == "owner" else n for n in names} - {"created_at"}
@@ -565,6 +579,9 @@ def _compare(ctx: Ctx, matched: list[Group], result: Result) -> None:
             old = now[column]
             if old != value:  # the same types: a cell is converted as the column stores it
                 changes[column] = [old, value]
+        for name, value in g.fills.items():
+            if name not in g.values and now[name] in (None, ""):
+                changes[name] = [now[name], value]
         if g.extra:
             old_extra = now["extra"] or {}
             new_extra = {**old_extra, **g.extra}
@@ -681,7 +698,7 @@ class _Writer:
             code = v.get("code") or codes.pop()
             phone, email = v.get("phone"), v.get("email")
             key = g.keys.get("phone")
-            record = {**EMPTY, **v}
+            record = {**EMPTY, **g.fills, **v}
             record.pop("owner", None)
             record.update(
                 code=code,
@@ -708,7 +725,9 @@ class _Writer:
             return record
 
         table = self.customers
-        given_fields = set().union(*(g.values for g in groups), DEFAULTS)
+        given_fields = set().union(
+            *(g.values for g in groups), *(g.fills for g in groups), DEFAULTS
+        )
         used: list[str] = []
         created: list[str] = []  # the codes, in the groups' order
         for chunk in chunks(groups, CHUNK * 5):  # built a chunk at a time: memory stays low

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from crmcli.cli.common import state
+from crmcli.cli.data.customer_io import BomOpt, EncodingOpt, LabelsOpt
 
 
 def export(
@@ -37,21 +38,9 @@ def export(
             "from FILE's extension; csv for -).",
         ),
     ] = None,
-    labels: Annotated[
-        Optional[str],
-        typer.Option(
-            metavar="en|zh",
-            help="CSV and XLSX headers: field names (en, the default) or Chinese labels (zh; "
-            "enum values in Chinese too).",
-        ),
-    ] = None,
-    bom: Annotated[
-        bool, typer.Option("--bom", help="Start a UTF-8 CSV with a byte-order mark (for Excel).")
-    ] = False,
-    encoding: Annotated[
-        Optional[str],
-        typer.Option(metavar="ENC", help="The CSV's encoding, e.g. gb18030 for old Excel."),
-    ] = None,
+    labels: LabelsOpt = None,
+    bom: BomOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Export contacts to vCard (for phones and mail programs), Excel, CSV, JSON (联系人导出)."""
     from crmcli import render, tabular

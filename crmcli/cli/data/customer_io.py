@@ -24,6 +24,23 @@ from crmcli.cli.customer_filters import (
     filter_query,
 )
 
+# The file options of every export (customers here, contacts in contact_io.py).
+LabelsOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="en|zh",
+        help="CSV and XLSX headers: field names (en, the default) or Chinese labels (zh; "
+        "enum values in Chinese too).",
+    ),
+]
+BomOpt = Annotated[
+    bool, typer.Option("--bom", help="Start a UTF-8 CSV with a byte-order mark (for Excel).")
+]
+EncodingOpt = Annotated[
+    Optional[str],
+    typer.Option(metavar="ENC", help="The CSV's encoding, e.g. gb18030 for old Excel."),
+]
+
 
 class _RollBack(Exception):
     """Leave the write transaction without committing (a dry run, a refused import)."""
@@ -331,21 +348,9 @@ def export(
             help="csv, xlsx, json or jsonl (default: from FILE's extension; csv for -).",
         ),
     ] = None,
-    labels: Annotated[
-        Optional[str],
-        typer.Option(
-            metavar="en|zh",
-            help="Headers: field names (en, the default) or Chinese labels (zh; enum values "
-            "in Chinese too).",
-        ),
-    ] = None,
-    bom: Annotated[
-        bool, typer.Option("--bom", help="Start a UTF-8 CSV with a byte-order mark (for Excel).")
-    ] = False,
-    encoding: Annotated[
-        Optional[str],
-        typer.Option(metavar="ENC", help="The CSV's encoding, e.g. gb18030 for old Excel."),
-    ] = None,
+    labels: LabelsOpt = None,
+    bom: BomOpt = False,
+    encoding: EncodingOpt = None,
     since: Annotated[
         Optional[str],
         typer.Option(

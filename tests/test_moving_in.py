@@ -186,3 +186,24 @@ def test_an_import_that_changes_nothing_records_no_batch(crm, db, tmp_path):
     again, _ = imported(crm, path)
     assert first["batch"] == 1 and (again["batch"], again["skipped"]) == (None, 1)
     assert [b["id"] for b in crm.json("db", "imports")] == [1]
+
+
+def test_one_dry_run_lists_every_problem_of_a_row(crm, db, tmp_path):
+    crm("customer", "add", "旧客户", "--code", "01001", "--phone", "0571-8888 0001")
+    crm("customer", "add", "另一家", "--email", "a@b.example.cn")
+    crm("customer", "delete", "01001", "--yes")
+    crm("user", "add", "boss", "--role", "admin")
+    crm("--user", "boss", "user", "add", "gone", "--role", "sales")
+    crm("--user", "boss", "user", "disable", "gone")
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "客户编号,客户名称,客户等级,负责人,电话,邮箱\n"
+        "01001,甲,钻石,gone,,\n"  # a bad level, a disabled owner, a deleted customer's code
+        ",乙,Z,,0571-8888 0009,a@b.example.cn\n",  # a bad level; phone new, e-mail known
+        "utf-8",
+    )
+    before = db.dump()
+    out = crm("--user", "boss", "customer", "import", str(path), "--dry-run", "-f", "json", code=1)
+    found = sorted((e["row"], e["column"] or "") for e in json.loads(out.stdout)["errors"])
+    assert found == [(2, "客户等级"), (2, "客户编号"), (2, "负责人"), (3, "客户等级")]
+    assert db.dump() == before

@@ -300,7 +300,8 @@ def _match(ctx: Ctx, prepared: Prepared, options: Options, result: Result) -> li
 
     A code names its customer: a row with a code is matched by it alone (when ``code`` is
     a match key), other rows by their other keys. A row whose keys name two customers is
-    a problem (ambiguous), never a guess.
+    a problem (ambiguous), never a guess. A row with bad values is checked all the same
+    (owner, code, ambiguity), so that one run, a ``--dry-run`` say, lists every problem.
     """
     match = options.match
     index = _Index(ctx, match)
@@ -312,20 +313,18 @@ def _match(ctx: Ctx, prepared: Prepared, options: Options, result: Result) -> li
     in_file: dict[tuple[str, str], list[Group]] = {}
     by_target: dict[int, Group] = {}
     groups: list[Group] = []
-    for row in prepared.rows:
-        if row.problems:
-            continue
+    for row in prepared.rows:  # a bad row is still checked, so one run tells everything
         if owner_of is not None and "owner" in row.values:
             name = row.values["owner"]
             try:
                 row.values["owner"] = owner_of(name)
             except Invalid as e:
                 row.problems.append(Problem(owner_header, name, e.message))
-                continue
-            if row.values["owner"] is None:  # kept under its header, to assign later
-                del row.values["owner"]
-                row.extra[owner_header] = name
-                strangers[name] = None
+            else:
+                if row.values["owner"] is None:  # kept under its header, to assign later
+                    del row.values["owner"]
+                    row.extra[owner_header] = name
+                    strangers[name] = None
         keys = _row_keys(row, match)
         code = row.values.get("code")
         decides = bool(code) and "code" in match
@@ -350,10 +349,9 @@ def _match(ctx: Ctx, prepared: Prepared, options: Options, result: Result) -> li
                     found.setdefault(("c", target), (None, target, key))
         if not found and code and not decides:
             _code_taken(row, code, code_header, index, in_file)
-        if row.problems:
-            continue
         if len(found) > 1:
             row.problems.append(Problem(None, None, _ambiguous(found.values(), index)))
+        if row.problems:  # (a bad row joins no customer: the rows after it never match it)
             continue
         if found:
             group, target, key = next(iter(found.values()))

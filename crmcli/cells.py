@@ -8,6 +8,7 @@ One home for both directions: :mod:`crmcli.tabular` reads and writes files with 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -15,6 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+CJK = re.compile(r"[\u3400-\u9fff]")
+#: an address's parts in the order they are joined: Chinese from the country down without
+#: separators (no postcode), others from the street up with commas
+ADDRESS_ZH = ("country", "state", "city", "street", "street2", "box")
+ADDRESS_EN = ("box", "street", "street2", "city", "state", "postcode", "country")
 
 
 def json_value(value: Any) -> Any:
@@ -84,3 +90,24 @@ def display_width(text: str) -> int:
         0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         for ch in text
     )
+
+
+def chinese(text: str) -> bool:
+    """Text holding Chinese characters (so names and addresses are joined the Chinese way)."""
+    return bool(CJK.search(text))
+
+
+def person_name(given: str, middle: str, family: str) -> str:
+    """A name from its parts: family name first and without spaces for a Chinese name (李 娜
+    -> 李娜), else given middle family."""
+    if chinese(given + middle + family):
+        return family + given + middle
+    return " ".join(p for p in (given, middle, family) if p)
+
+
+def join_address(parts: dict[str, str]) -> str:
+    """One address from its parts (keys of :data:`ADDRESS_EN`), as a Chinese or a Western
+    address is written."""
+    if chinese("".join(parts.values())):
+        return "".join(parts[k] for k in ADDRESS_ZH if parts.get(k))
+    return ", ".join(parts[k] for k in ADDRESS_EN if parts.get(k))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from crmcli.cells import chinese, join_address, person_name
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 
@@ -64,7 +65,6 @@ COLUMNS = (
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BEGIN = re.compile(r"begin\s*:\s*vcard", re.I)
 _END = re.compile(r"end\s*:\s*vcard", re.I)
-_CJK = re.compile(r"[\u3400-\u9fff]")
 #: TEL types (lower case) of a mobile, a fax, a pager; of a phone (work, voice, untyped)
 _MOBILE = {"cell", "mobile", "iphone"}
 _FAX = {"fax"}
@@ -247,37 +247,26 @@ def _clean(text: str) -> str:
     return _LINE_BREAK.sub("\n", text).strip()
 
 
-def _chinese(text: str) -> bool:
-    return bool(_CJK.search(text))
-
-
 def _person_name(n: list[str]) -> str:
     """N joined: family name first and no space for a Chinese name, else given middle family."""
     family, given, middle = ([*n, "", "", ""])[:3]
     family, given, middle = (p.replace(",", " ").strip() for p in (family, given, middle))
-    if _chinese(family + given + middle):
-        return family + given + middle
-    return " ".join(p for p in (given, middle, family) if p)
+    return person_name(given, middle, family)
 
 
 def _address(parts: list[str]) -> tuple[str, str, str]:
-    """ADR's components as one address, its city and the postcode a Chinese address leaves
-    out. Chinese addresses run from the country down without separators, others from the
-    street up with commas (as the importer joins an address's columns); a component the
-    street already holds is not repeated."""
+    """ADR's components as one address (:func:`crmcli.cells.join_address`), its city and the
+    postcode a Chinese address leaves out; a component the street already holds is not
+    repeated."""
     box, extended, street, city, region, postcode, country = ([*parts, *[""] * 7])[:7]
     street = street.replace("\n", " ").strip()
-    others = {"box": box, "extended": extended, "city": city, "region": region}
+    others = {"box": box, "street2": extended, "city": city, "state": region}
     others |= {"postcode": postcode, "country": country}
     kept = {k: v.replace("\n", " ").strip() for k, v in others.items()}
     kept = {k: v for k, v in kept.items() if v and v not in street}
-    if _chinese("".join([street, *kept.values()])):
-        order = [kept.get("country"), kept.get("region"), kept.get("city"), street]
-        order += [kept.get("extended"), kept.get("box")]
-        return "".join(p for p in order if p), city.strip(), kept.get("postcode", "")
-    order = [kept.get("box"), street, kept.get("extended"), kept.get("city")]
-    order += [kept.get("region"), kept.get("postcode"), kept.get("country")]
-    return ", ".join(p for p in order if p), city.strip(), ""
+    joined = join_address({"street": street, **kept})
+    left_out = kept.get("postcode", "") if chinese(joined) else ""
+    return joined, city.strip(), left_out
 
 
 def _phone(value: str) -> str:
@@ -468,7 +457,7 @@ def name_parts(name: str) -> tuple[str, str]:
     """(family, given) of a full name: a Chinese name's first character (or two, for the
     compound family names) is the family name; otherwise the last word is."""
     name = name.strip()
-    if _chinese(name) and " " not in name:
+    if chinese(name) and " " not in name:
         family = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
         return family, name[len(family) :]
     if " " in name:

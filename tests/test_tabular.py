@@ -100,3 +100,15 @@ def test_display_width_counts_wide_characters_twice_and_marks_not_at_all():
     assert display_width("杭州明远科技") == 12
     assert display_width("ＡＢ ¥12") == 8  # full-width letters, a narrow yen sign
     assert display_width("e\u0301") == 1  # e and a combining acute accent
+
+
+def test_names_and_addresses_are_joined_the_chinese_or_the_western_way():
+    from crmcli.cells import join_address, person_name
+
+    assert person_name("娜", "", "李") == "李娜"
+    assert person_name("Jenny", "", "Wu") == "Jenny Wu"
+    parts = {"street": "江南大道 3588 号", "city": "杭州", "state": "浙江省", "postcode": "310052"}
+    assert join_address({**parts, "country": "中国"}) == "中国浙江省杭州江南大道 3588 号"
+    assert join_address({"street": "1 Main St", "city": "Leeds", "postcode": "LS1"}) == (
+        "1 Main St, Leeds, LS1"
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from crmcli.cells import join_address, person_name
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.services.codes import code_shape
@@ -444,10 +445,6 @@ def _custom_object(raw: str) -> dict[str, str]:
 
 # what a column's cells become (see :func:`prepare`)
 _CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA, _PART, _FILL = range(9)
-#: the order an address's parts are joined in: Chinese from the country down, without
-#: separators; others from the street up, with commas
-ADDRESS_ZH = ("country", "state", "city", "street", "street2")
-ADDRESS_EN = ("street", "street2", "city", "state", "postcode", "country")
 #: exports of people, not companies: a row with no company is a person customer (SPEC §4)
 ADDRESS_BOOKS = ("Outlook", "Google Contacts")
 #: at most this many footer lines end a report's export (Salesforce writes five)
@@ -665,9 +662,7 @@ def _join_parts(
     """Address parts become one address (and the city); name parts the contact's name."""
     address = {k[8:]: v for k, v in parts.items() if k.startswith("address.")}
     if address:
-        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in "".join(address.values()))
-        order = ADDRESS_ZH if chinese else ADDRESS_EN
-        joined = ("" if chinese else ", ").join(address[k] for k in order if address.get(k))
+        joined = join_address(address)
         limit = CUSTOMER["address"].limit
         if joined and "address" not in values:
             if limit and len(joined) > limit:
@@ -679,9 +674,9 @@ def _join_parts(
             values["city"] = city
     name = {k[13:]: v for k, v in parts.items() if k.startswith("contact.name.")}
     if name and "name" not in contact:
-        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in "".join(name.values()))
-        order = ("family", "given", "middle") if chinese else ("given", "middle", "family")
-        contact["name"] = ("" if chinese else " ").join(name[k] for k in order if name.get(k))
+        contact["name"] = person_name(
+            name.get("given", ""), name.get("middle", ""), name.get("family", "")
+        )
 
 
 def _lost_digits(raw: str) -> str:

@@ -72,11 +72,18 @@ def _prepare_sqlite_file(path: Path) -> None:
         pass
 
 
-def _json(value: Any) -> str:
-    """JSON columns as UTF-8 text: SQLite's json_extract finds a Chinese key only so."""
-    import json
+_encode: Any = None
 
-    return json.dumps(value, ensure_ascii=False)
+
+def _json(value: Any) -> str:
+    """JSON columns as UTF-8 text: SQLite's json_extract finds a Chinese key only so. (One
+    encoder for every value: ``json.dumps`` with an option builds a new one each call.)"""
+    global _encode
+    if _encode is None:
+        import json
+
+        _encode = json.JSONEncoder(ensure_ascii=False).encode
+    return _encode(value)
 
 
 def _open_read_only(path: Path) -> Any:

@@ -122,6 +122,9 @@ ZH: dict[str, str] = {
     "a number of {count} digits: Excel keeps 15, so '{value}' has lost its last digits; "
     "format the column as text in Excel and export again": "{count} 位的数字：Excel 只保留 15 位，"
     "'{value}' 的末几位已经丢失；请在 Excel 中把这一列设为文本格式后重新导出",
+    "a formula the file holds no value for (it was never computed); open the file in "
+    "Excel or LibreOffice, save it, and import again": "公式没有计算结果（文件中只有公式）；"
+    "请用 Excel 或 LibreOffice 打开并保存该文件后重新导入",
     "database {path} is read-only: it can be read, not changed": "数据库 {path} 是只读的：可以查看，"
     "不能修改",
     "copy it to a folder you may write, or ask for write access to it": "请把它复制到可写的文件夹，"

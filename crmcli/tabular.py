@@ -27,11 +27,11 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from crmcli.cells import FORMULA_START, neutralise, text_value
 from crmcli.cells import unneutralise as unneutralise  # the one pair, shared with render
@@ -81,14 +81,20 @@ class Table:
 
     name: str
     format: str
-    rows: list[tuple[int, list[str]]]
+    #: a list, or (from :func:`stream`) rows read as they are iterated
+    rows: Iterable[tuple[int, list[str]]]
     headers: list[str] | None = None
     encoding: str | None = None
     delimiter: str = ","
     sheet: str | None = None
     #: (row number, column index) of number cells of 16 digits or more before the point:
-    #: Excel keeps 15 significant digits, so theirs are already lost (SPEC §4)
-    lost_digits: frozenset[tuple[int, int]] = frozenset()
+    #: Excel keeps 15 significant digits, so theirs are already lost (SPEC §4); and of
+    #: formula cells the file holds no value for. Filled as the rows are read.
+    lost_digits: set[tuple[int, int]] = field(default_factory=set)
+    unvalued: set[tuple[int, int]] = field(default_factory=set)
+    #: how much there is to read (bytes, rows) and how much has been: for a progress bar
+    size: int = 0
+    position: Callable[[], int] | None = None
 
 
 # -- formats and encodings -----------------------------------------------------------------
@@ -123,57 +129,85 @@ def codec(name: str) -> str:
         ) from None
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+#: how much of a file is read at a time (checking its encoding, sniffing its format)
+BLOCK = 1 << 20
 
 
-def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple[str, str]:
-    """Text and the encoding it was in: the one given, else a byte-order mark, else strict
-    UTF-8, else strict GB18030 (what Chinese Excel writes), else charset-normalizer's
-    best guess. Bytes that do not decode are an error, never a silent U+FFFD.
-    """
+def _undecodable(f: BinaryIO, chosen: str) -> tuple[int, bytes] | None:
+    """None when every byte of ``f`` decodes as ``chosen``; else the line and the bytes of
+    the first that does not. Reads a block at a time: memory stays flat on any size."""
+    f.seek(0)
+    decoder = codecs.getincrementaldecoder(chosen)("strict")
+    lines = 0  # newlines in the blocks before this one
+    while True:
+        block = f.read(BLOCK)
+        pending = decoder.getstate()[0]  # a character's first bytes, from the block before
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as e:
+            data = pending + block
+            line = lines - pending.count(b"\n") + data.count(b"\n", 0, e.start) + 1
+            return line, data[e.start : e.end]
+        if not block:
+            return None
+        lines += block.count(b"\n")
+
+
+def _not_encoded(name: str, chosen: str, bad: tuple[int, bytes]) -> Invalid:
+    return Invalid(
+        t(
+            "{file} is not {encoding}: line {line} holds bytes that do not decode ({bytes})",
+            file=name,
+            encoding=chosen,
+            line=bad[0],
+            bytes=bad[1].hex(" "),
+        )
+    )
+
+
+def encoding_of(f: BinaryIO, encoding: str | None = None, *, name: str = "") -> str:
+    """The encoding ``f`` is in: the one given, else a byte-order mark, else strict UTF-8,
+    else strict GB18030 (what Chinese Excel writes), else charset-normalizer's best guess.
+    Bytes that do not decode are an error, never a silent U+FFFD."""
     if encoding:
         chosen = codec(encoding)
-        try:
-            return data.decode(chosen), chosen
-        except UnicodeDecodeError as e:
-            raise Invalid(
-                t(
-                    "{file} is not {encoding}: line {line} holds bytes that do not decode ({bytes})",
-                    file=name,
-                    encoding=chosen,
-                    line=_line_of(data, e.start),
-                    bytes=data[e.start : e.end].hex(" "),
-                )
-            ) from None
+        bad = _undecodable(f, chosen)
+        if bad is not None:
+            raise _not_encoded(name, chosen, bad)
+        return chosen
+    f.seek(0)
+    head = f.read(4)
     for bom, chosen in _BOMS:
-        if data.startswith(bom):
-            return decode(data, chosen, name=name)
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as e:
-        not_utf8 = e
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and not _unlike_chinese(text):
-        return text, "gb18030"
-    guess = _guess(data)
+        if head.startswith(bom):
+            return encoding_of(f, chosen, name=name)
+    not_utf8 = _undecodable(f, "utf-8")
+    if not_utf8 is None:
+        return "utf-8"
+    chinese = _undecodable(f, "gb18030") is None
+    f.seek(0)
+    if chinese and not _unlike_chinese(f.read(65536).decode("gb18030", "ignore")):
+        return "gb18030"
+    guess = _guess(f)
     if guess is not None:
         return guess
-    if text is not None:
-        return text, "gb18030"
+    if chinese:
+        return "gb18030"
     raise Invalid(
         t(
             "cannot tell the encoding of {file}: it is neither UTF-8 (line {line}: bytes {bytes}) "
             "nor GB18030",
             file=name,
-            line=_line_of(data, not_utf8.start),
-            bytes=data[not_utf8.start : not_utf8.end].hex(" "),
+            line=not_utf8[0],
+            bytes=not_utf8[1].hex(" "),
         ),
         hint=t("give the encoding with --encoding, e.g. --encoding big5"),
     )
+
+
+def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple[str, str]:
+    """Text and the encoding it was in (see :func:`encoding_of`)."""
+    chosen = encoding_of(io.BytesIO(data), encoding, name=name)
+    return data.decode(chosen), chosen
 
 
 def _unlike_chinese(text: str) -> bool:
@@ -194,18 +228,16 @@ def _unlike_chinese(text: str) -> bool:
     return rare > 0.3 * len(han)
 
 
-def _guess(data: bytes) -> tuple[str, str] | None:
-    """charset-normalizer's best guess, if it decodes every byte."""
+def _guess(f: BinaryIO) -> str | None:
+    """charset-normalizer's best guess from the first blocks, if it decodes every byte."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    f.seek(0)
+    best = from_bytes(f.read(4 * BLOCK)).best()
     if best is None or not best.encoding:
         return None
     chosen = codec(best.encoding)
-    try:
-        return data.decode(chosen), chosen
-    except UnicodeDecodeError:
-        return None
+    return None if _undecodable(f, chosen) else chosen
 
 
 # -- headers ---------------------------------------------------------------------------------
@@ -239,48 +271,94 @@ def read(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> Table:
-    """Read a CSV, spreadsheet, JSON, JSONL or vCard file (``-``: standard input) as text.
+    """The whole of a table file (see :func:`stream`), its rows in a list."""
+    with stream(source, format=format, encoding=encoding, sheet=sheet) as table:
+        table.rows = list(table.rows)
+    return table
 
-    A vCard's rows are its cards, numbered by each card's first line (``BEGIN:VCARD``), under
-    the importer's targets as headers (see :func:`crmcli.vcard.read`).
+
+@contextmanager
+def stream(
+    source: str,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Iterator[Table]:
+    """Open a CSV, spreadsheet, JSON, JSONL or vCard file (``-``: standard input) as text.
+
+    A CSV's and a spreadsheet's rows are read as they are iterated, so memory stays flat
+    on a file of any size; the file is open until the ``with`` block ends. A vCard's rows
+    are its cards, numbered by each card's first line (``BEGIN:VCARD``), under the
+    importer's targets as headers (see :func:`crmcli.vcard.read`).
     """
-    if source == "-":
-        data = sys.stdin.buffer.read()
-        name = "-"
-    else:
-        path = Path(source).expanduser()
-        name = source
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise Invalid(t("no file '{file}'", file=source)) from None
-        except IsADirectoryError:
-            raise Invalid(t("'{file}' is a folder, not a file", file=source)) from None
-        except OSError as e:
-            raise FileError.reading(e, source) from None
-    fmt = format_of(name, format) or _sniff(data)
-    if not data.strip():
-        raise Invalid(t("{file} is empty", file=name))
-    if sheet is not None and fmt != "xlsx":
-        raise Invalid(t("--sheet is for spreadsheets; {file} is {format}", file=name, format=fmt))
-    if encoding is not None and fmt == "xlsx":
-        raise Invalid(t("--encoding is for CSV files; {file} is {format}", file=name, format=fmt))
-    if fmt == "xlsx":
-        return _read_spreadsheet(data, name, sheet)
-    text, used = decode(data, encoding, name=name)
-    if fmt == "vcf":
-        from crmcli import vcard
+    with _opened(source) as (f, name):
+        head = f.read(4096)
+        fmt = format_of(name, format) or _sniff(head)
+        if not _holds_anything(f, head):
+            raise Invalid(t("{file} is empty", file=name))
+        if sheet is not None and fmt != "xlsx":
+            raise Invalid(
+                t("--sheet is for spreadsheets; {file} is {format}", file=name, format=fmt)
+            )
+        if encoding is not None and fmt == "xlsx":
+            raise Invalid(
+                t("--encoding is for CSV files; {file} is {format}", file=name, format=fmt)
+            )
+        if fmt == "xlsx":
+            yield _read_spreadsheet(f, name, sheet)
+            return
+        used = encoding_of(f, encoding, name=name)
+        f.seek(0)
+        if fmt == "csv":
+            yield _read_csv(f, name, used, tab=Path(name).suffix.lower() == ".tsv")
+            return
+        text = f.read().decode(used)
+        if fmt == "vcf":
+            from crmcli import vcard
 
-        headers, rows = vcard.read(text, name)
-        return Table(name, "vcf", rows, headers=headers, encoding=used)
+            headers, rows = vcard.read(text, name)
+            yield Table(name, "vcf", rows, headers=headers, encoding=used)
+            return
+        try:
+            yield _read_json(text, name, used) if fmt == "json" else _read_jsonl(text, name, used)
+        except RecursionError:  # [[[[…]]]] a hundred thousand deep
+            raise Invalid(_too_deep(name)) from None
+
+
+@contextmanager
+def _opened(source: str) -> Iterator[tuple[BinaryIO, str]]:
+    """The file (standard input copied to a temporary file first: it is read twice) and its
+    name, open for reading bytes."""
+    if source == "-":
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryFile() as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+            f.seek(0)
+            yield f, "-"
+        return
     try:
-        if fmt == "json":
-            return _read_json(text, name, used)
-        if fmt == "jsonl":
-            return _read_jsonl(text, name, used)
-    except RecursionError:  # [[[[…]]]] a hundred thousand deep
-        raise Invalid(_too_deep(name)) from None
-    return _read_csv(text, name, used, tab=Path(name).suffix.lower() == ".tsv")
+        f = open(Path(source).expanduser(), "rb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        raise Invalid(t("no file '{file}'", file=source)) from None
+    except IsADirectoryError:
+        raise Invalid(t("'{file}' is a folder, not a file", file=source)) from None
+    except OSError as e:
+        raise FileError.reading(e, source) from None
+    with f:
+        yield f, source
+
+
+def _holds_anything(f: BinaryIO, head: bytes) -> bool:
+    """Does the file hold more than white space?"""
+    block = head
+    while block:
+        if block.strip():
+            return True
+        block = f.read(BLOCK)
+    return False
 
 
 def _too_deep(name: str) -> str:
@@ -309,15 +387,31 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _read_csv(text: str, name: str, encoding: str, *, tab: bool = False) -> Table:
-    delimiter = "\t" if tab else _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
+def _read_csv(f: BinaryIO, name: str, encoding: str, *, tab: bool = False) -> Table:
+    """A CSV's rows, read as they are iterated (``f`` at its start)."""
+    size = f.seek(0, io.SEEK_END)
+    f.seek(0)
+    delimiter = "\t" if tab else _delimiter(f.read(65536).decode(encoding, "ignore"))
+    f.seek(0)
+    text = io.TextIOWrapper(f, encoding=encoding, newline="")
+    return Table(
+        name,
+        "csv",
+        _csv_rows(text, name, delimiter),
+        encoding=encoding,
+        delimiter=delimiter,
+        size=size,
+        position=f.tell,
+    )
+
+
+def _csv_rows(text: Any, name: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(text, delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append((line, cells))
+            if "".join(cells).strip():
+                yield line, cells
             line = reader.line_num + 1
     except csv.Error as e:
         raise Invalid(
@@ -328,7 +422,9 @@ def _read_csv(text: str, name: str, encoding: str, *, tab: bool = False) -> Tabl
                 error=e,
             )
         ) from None
-    return Table(name, "csv", rows, encoding=encoding, delimiter=delimiter)
+    finally:
+        with suppress(ValueError):
+            text.detach()  # the file stays open (its position tells the progress) till closed
 
 
 def _cell_text(value: Any) -> str:
@@ -357,11 +453,14 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_spreadsheet(data: bytes, name: str, sheet: str | None) -> Table:
+def _read_spreadsheet(f: BinaryIO, name: str, sheet: str | None) -> Table:
+    """A spreadsheet's first visible sheet (or ``sheet``), its rows made text as they are
+    iterated."""
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        f.seek(0)
+        book = CalamineWorkbook.from_filelike(f)
         names = list(book.sheet_names)
         if sheet is None:
             visible = [
@@ -386,8 +485,8 @@ def _read_spreadsheet(data: bytes, name: str, sheet: str | None) -> Table:
         if chosen is None:
             raise Invalid(t("{file} has no sheets", file=name))
         found = book.get_sheet_by_name(chosen)
-        cells = found.to_python(skip_empty_area=True)
-        top, left = found.start or (0, 0)
+        start = found.start or (0, 0)
+        cells = iter(found.iter_rows())
     except Invalid:
         raise
     except Exception as e:  # calamine: not a spreadsheet, damaged, password-protected
@@ -398,18 +497,30 @@ def _read_spreadsheet(data: bytes, name: str, sheet: str | None) -> Table:
                 error=str(e) or type(e).__name__,
             )
         ) from None
-    rows = []
-    lost = set()
-    for i, raw in enumerate(cells):
+    from crmcli.formula_cells import unvalued
+
+    table = Table(name, "xlsx", [], sheet=chosen, size=(found.end or (0, 0))[0] + 1)
+    table.unvalued = unvalued(f, names.index(chosen))
+    done = [0]
+    table.position = lambda: done[0]
+    table.rows = _spreadsheet_rows(cells, start[1], table.lost_digits, done)
+    return table
+
+
+def _spreadsheet_rows(
+    cells: Iterator[list[Any]], left: int, lost: set[tuple[int, int]], done: list[int]
+) -> Iterator[tuple[int, list[str]]]:
+    """Rows from the sheet's first (calamine's rows begin at row 1, its cells at the first
+    column used: ``left`` empty cells go before them)."""
+    pad = [""] * left
+    for number, raw in enumerate(cells, 1):
+        done[0] = number
         texts = [v if type(v) is str else _cell_text(v) for v in raw]
-        if any(c.strip() for c in texts):
-            rows.append((top + i + 1, [""] * left + texts))
-            lost.update(
-                (top + i + 1, left + j)
-                for j, v in enumerate(raw)
-                if type(v) is float and abs(v) >= 1e15
-            )
-    return Table(name, "xlsx", rows, sheet=chosen, lost_digits=frozenset(lost))
+        if "".join(texts).strip():
+            for j, v in enumerate(raw):
+                if type(v) is float and (v >= 1e15 or v <= -1e15):
+                    lost.add((number, left + j))
+            yield number, pad + texts if left else texts
 
 
 def _json_text(value: Any) -> str:

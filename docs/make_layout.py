@@ -27,6 +27,7 @@ BENEATH = [
     "workbook.py",
     "tabular.py",
     "vcard.py",
+    "formula_cells.py",
     "validate.py",
     "bulk.py",
     "cells.py",

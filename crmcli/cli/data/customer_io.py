@@ -154,15 +154,21 @@ def import_(
         dry_run=dry_run,
     )
     rules = tabular.read_mapping(mapping) if mapping else None
-    with paused_gc():
-        table = tabular.read(file, encoding=encoding, sheet=sheet)
+    with paused_gc(), tabular.stream(file, encoding=encoding, sheet=sheet) as table:
         options.match = options.match or importing.default_match(table.format)
-        data_rows = len(table.rows) - (1 if table.headers is None else 0)  # less the header
-        with render.progress(t("Importing"), 2 * data_rows) as advance:
-            prepared = import_rows.prepare(table, mapping=rules, progress=advance)
+        prepared = import_rows.prepare(table, mapping=rules)
+        with render.progress(t("Importing"), table.size or 1) as advance:
+            where = table.position or (lambda: table.size)
+            done = [0]
+
+            def moved() -> None:
+                now = where()
+                advance(now - done[0])
+                done[0] = now
+
             try:
                 with state.unit(write=True) as ctx:
-                    result = importing.run(ctx, prepared, options, progress=advance)
+                    result = importing.run(ctx, prepared, options, progress=moved)
                     if rejects:  # written every time: it always tells of this run
                         _write_rejects(rejects, prepared, result)
                     if dry_run or not result.written:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain, islice
 from typing import Any
 
 from crmcli.cells import join_address, person_name
@@ -48,7 +50,11 @@ CONTACT_TARGETS = {
 FILL_TARGETS = {f"fill.{name}": CUSTOMER[name] for name in ("address", "city", "fax", "website")}
 #: Fields compared (and changed) when a row matches a customer; ``code`` is the match itself.
 UPDATABLE = [f.name for f in FIELDS if f.name not in ("code", "created_at", "extra")]
-CHUNK = 1000
+#: rows converted, matched and written at a time (memory holds a chunk, not the file)
+CHUNK = 5000
+#: rows read before the columns are settled: the header is one of the first ten, and a
+#: column matched only by a synonym is judged by its values in the rest (SPEC §7)
+HEAD = 2000
 #: a new customer's fields before the row's values go in
 EMPTY = dict.fromkeys(n for n in UPDATABLE if n != "owner")
 #: what a new customer is when the file does not say (as ``crm customer add``)
@@ -78,10 +84,13 @@ class Column:
 class Layout:
     columns: list[Column]
     header_row: int  # as the user sees it
-    data_from: int = 0  # the first row of data in ``Table.rows``
-    data_to: int | None = None  # past the last row of data (footer lines after it)
+    data_from: int = 0  # the first row of data in the head of ``Table.rows``
     warnings: list[str] = field(default_factory=list)
     system: str | None = None  # the CRM or ERP whose export the headers show
+    #: a header of two cells or more: footer lines of one cell can be told from the data
+    footers: bool = False
+    #: columns without a header that the first rows leave empty, given a value further on
+    late: dict[str, None] = field(default_factory=dict)
 
     @property
     def targets(self) -> dict[str, Column]:
@@ -89,7 +98,7 @@ class Layout:
 
     @property
     def custom_fields(self) -> list[str]:
-        return [c.custom for c in self.columns if c.custom and not c.ignored]
+        return [c.custom for c in self.columns if c.custom and not c.ignored] + list(self.late)
 
     @property
     def ignored(self) -> list[str]:
@@ -164,9 +173,13 @@ def _target_of(spec: str, column: str) -> str:
     return target
 
 
-def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
-    """Match the file's columns to fields (SPEC §4); raises :class:`Invalid` when the file
-    cannot be imported as it stands (no name column, two columns for one field)."""
+def layout(
+    table: Table, head: list[tuple[int, list[str]]], mapping: dict[str, Any] | None = None
+) -> Layout:
+    """Match the file's columns to fields (SPEC §4), from the ``head`` of its rows (the
+    header is one of the first ten; the rest are a sample of the data); raises
+    :class:`Invalid` when the file cannot be imported as it stands (no name column, two
+    columns for one field)."""
     known = known_headers()
     columns_given = (mapping or {}).get("columns", {})
     overrides = {header_key(k): (k, v) for k, v in columns_given.items()}
@@ -174,15 +187,12 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
     if table.headers is not None:
         headers, header_row, data_from = table.headers, 1, 0
     else:
-        start = _header_index(table.rows, known, overrides)
-        header_row, headers = table.rows[start] if table.rows else (1, [])
+        start = _header_index(head, known, overrides)
+        header_row, headers = head[start] if head else (1, [])
         data_from = start + 1
         if start:
-            notes.append(_read_past("above the header", table.rows[:start]))
-    data_to = _footer_start(table.rows, data_from)
-    if data_to is not None:
-        notes.append(_read_past("after the data", table.rows[data_to:]))
-    data = table.rows[data_from:data_to]
+            notes.append(_read_past("above the header", head[:start]))
+    data = head[data_from:]
     width = max([len(headers), *(len(cells) for _, cells in data)])
     headers = [*headers, *[""] * (width - len(headers))]
     ignored_keys = {header_key(w) for w in IMPORT_IGNORED}
@@ -225,7 +235,8 @@ def layout(table: Table, mapping: dict[str, Any] | None = None) -> Layout:
         else:
             column.custom = header
         columns.append(column)
-    found = Layout(columns, header_row, data_from, data_to, system=system)
+    footers = data_from > 0 and sum(1 for c in headers if c.strip()) >= 2
+    found = Layout(columns, header_row, data_from, system=system, footers=footers)
     if system:
         notes.insert(0, t("the columns are those of an export from {system}", system=system))
     found.warnings = notes + [
@@ -271,19 +282,33 @@ def _header_index(rows: list[tuple[int, list[str]]], known: dict[str, str], over
     return best[1] if best else 0
 
 
-def _footer_start(rows: list[tuple[int, list[str]]], data_from: int) -> int | None:
-    """Where footer lines begin: after the first blank line that follows the data, lines of
-    one cell each (a report's name, "Generated By", copyright, confidentiality, the
-    organisation: SPEC §4). None when there are none. (Blank lines are not in ``rows``:
-    a gap in the line numbers is one.)"""
-    if data_from == 0 or sum(1 for c in rows[data_from - 1][1] if c.strip()) < 2:
-        return None  # (a file of one column: every line is one cell)
-    for i in range(max(data_from + 1, len(rows) - FOOTER_LINES), len(rows)):
-        if rows[i][0] > rows[i - 1][0] + 1:  # a blank line before this one
-            rest = rows[i:]
-            if all(sum(1 for c in cells if c.strip()) <= 1 for _, cells in rest):
-                return i
-    return None
+def _without_footer(rows: Iterator[tuple[int, list[str]]], found: Layout) -> Iterator[Any]:
+    """The data rows, less the footer lines that end a report's export: after a blank line
+    that follows the data, lines of one cell each (a report's name, "Generated By",
+    copyright, confidentiality, the organisation: SPEC §4), reported in the layout's
+    warnings. Rows are passed on ``FOOTER_LINES`` behind, to tell. (Blank lines are not in
+    the rows: a gap in the line numbers is one.)"""
+    if not found.footers:  # (a file of one column: every line is one cell)
+        yield from rows
+        return
+    tail: deque[tuple[int, list[str]]] = deque()
+    last = None  # the number of the last row passed on
+    for row in rows:
+        tail.append(row)
+        if len(tail) > FOOTER_LINES:
+            passed = tail.popleft()
+            last = passed[0]
+            yield passed
+    end = list(tail)
+    for i, (number, _) in enumerate(end):
+        before = end[i - 1][0] if i else last
+        if before is None or number <= before + 1:  # the first data row, or no blank line
+            continue
+        if all(sum(1 for c in cells if c.strip()) <= 1 for _, cells in end[i:]):
+            found.warnings.append(_read_past("after the data", end[i:]))
+            end = end[:i]
+            break
+    yield from end
 
 
 def _read_past(where: str, lines: list[tuple[int, list[str]]]) -> str:
@@ -357,7 +382,8 @@ class Row:
 class Prepared:
     table: Table
     layout: Layout
-    rows: list[Row]
+    #: the data rows, converted, a chunk at a time as the file is read
+    chunks: Iterator[list[Row]]
 
 
 class _Bad:
@@ -402,6 +428,7 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
     return cached
 
 
+_BREAKS = re.compile("[\t\r\n]").search
 #: an Excel serial day number (45000 = 2023-03-15), with the time of day as its fraction
 SERIAL = re.compile(r"\d{1,7}(\.\d+)?")
 
@@ -444,7 +471,7 @@ def _custom_object(raw: str) -> dict[str, str]:
 
 
 # what a column's cells become (see :func:`prepare`)
-_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA, _PART, _FILL = range(9)
+_CUSTOM, _TEXT, _FIELD, _PHONE, _EMAIL, _CONTACT, _EXTRA, _PART, _FILL, _LATE = range(10)
 #: exports of people, not companies: a row with no company is a person customer (SPEC §4)
 ADDRESS_BOOKS = ("Outlook", "Google Contacts")
 #: at most this many footer lines end a report's export (Salesforce writes five)
@@ -455,6 +482,8 @@ def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
     """Per column: (index, header, kind, field or custom name, converter or length limit)."""
     plan: list[tuple[int, str, int, str, Any]] = []
     for c in found.columns:
+        if c.ignored and not c.header:  # no header, empty in the head: named if it fills
+            plan.append((c.index, c.header, _LATE, f"column {column_letter(c.index)}", None))
         if c.ignored:
             continue
         if c.target is None:
@@ -480,25 +509,44 @@ def _plan(found: Layout) -> list[tuple[int, str, int, str, Any]]:
     return plan
 
 
-def prepare(
-    table: Table,
-    *,
-    mapping: dict[str, Any] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Prepared:
-    """Map the columns and convert every cell; bad cells become :class:`Problem`s."""
-    found = layout(table, mapping)
-    lines = table.rows[found.data_from : found.data_to]
+def prepare(table: Table, *, mapping: dict[str, Any] | None = None) -> Prepared:
+    """Map the columns (from the first :data:`HEAD` rows) and convert every cell as the rows
+    are read, :data:`CHUNK` rows at a time; bad cells become :class:`Problem`s."""
+    rows = iter(table.rows)
+    head = list(islice(rows, HEAD))
+    found = layout(table, head, mapping)
+    sample = head[found.data_from :]
     unquote = table.format == "csv"  # CSV carries neutralised formulas; XLSX plain strings
     translate = _translations(found, (mapping or {}).get("values", {}))
-    plan = _keep_what_does_not_parse(found, _plan(found), lines, unquote, translate)
+    plan = _keep_what_does_not_parse(found, _plan(found), sample, unquote, translate)
+    data = _without_footer(chain(sample, rows), found)
+    converted = _converted(data, table, found, plan, unquote, translate)
+    return Prepared(table, found, _chunked(converted))
+
+
+def _chunked(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while chunk := list(islice(rows, CHUNK)):
+        yield chunk
+
+
+def _converted(
+    lines: Iterator[tuple[int, list[str]]],
+    table: Table,
+    found: Layout,
+    plan: list[tuple[int, str, int, str, Any]],
+    unquote: bool,
+    translate: dict[int, dict[str, str]],
+) -> Iterator[Row]:
     name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     code_header = found.targets["code"].header if "code" in found.targets else ""
     lost = table.lost_digits
+    unvalued: dict[int, list[int]] = {}
+    for number, index in sorted(table.unvalued):
+        unvalued.setdefault(number, []).append(index)
     people = found.system in ADDRESS_BOOKS
-    rows = []
-    for done, (number, cells) in enumerate(lines, 1):
+    planned = len(found.columns)
+    for number, cells in lines:
         width = len(cells)
         values: dict[str, Any] = {}
         extra: dict[str, str] = {}
@@ -507,6 +555,9 @@ def prepare(
         problems: list[Problem] = []
         parts: dict[str, str] = {}
         fills: dict[str, Any] = {}
+        for index in unvalued.get(number, ()):
+            header = found.columns[index].header if index < planned else ""
+            problems.append(Problem(header or column_letter(index), "", _no_value()))
         for index, header, kind, name, convert in plan:
             if index >= width:
                 continue
@@ -517,11 +568,15 @@ def prepare(
                 raw = unneutralise(raw)
             if index in translate:
                 raw = translate[index].get(raw.strip().casefold(), raw)
-            if lost and kind in (_CUSTOM, _TEXT) and (number, index) in lost:
+            if lost and kind in (_CUSTOM, _TEXT, _LATE) and (number, index) in lost:
                 problems.append(Problem(header, raw, _lost_digits(raw)))
                 continue
             if kind == _CUSTOM:
                 extra[name] = raw.strip()
+                continue
+            if kind == _LATE:
+                extra[name] = raw.strip()
+                found.late[name] = None
                 continue
             if kind == _PART:
                 parts[name] = raw.strip()
@@ -557,7 +612,7 @@ def prepare(
             _join_parts(parts, values, contact, problems)
         if people and "name" not in values and contact.get("name"):
             _person(values, contact, keys)
-        if any(ch in values.get("name", "") for ch in "\t\r\n"):
+        if _BREAKS(values.get("name", "")):
             one_line = t("{field} is one line, without tabs", field=CUSTOMER["name"].label)
             problems.append(Problem(name_header, values.pop("name"), one_line))
         elif "name" not in values and not any(p.column == name_header for p in problems):
@@ -571,12 +626,13 @@ def prepare(
                 values["code"] = code_shape(values["code"], CUSTOMER["code"].label)
             except Invalid as e:
                 problems.append(Problem(code_header, values.pop("code"), e.message))
-        rows.append(Row(number, cells, values, extra, contact or None, problems, keys, fills))
-        if progress and done % CHUNK == 0:
-            progress(CHUNK)
-    if progress:
-        progress(len(rows) % CHUNK)
-    return Prepared(table, found, rows)
+        if width > planned:  # cells beyond the header's columns: kept, named by column
+            for index in range(planned, width):
+                if cells[index].strip():
+                    name = f"column {column_letter(index)}"
+                    extra[name] = cells[index].strip()
+                    found.late[name] = None
+        yield Row(number, cells, values, extra, contact or None, problems, keys, fills)
 
 
 def _translations(found: Layout, values: dict[str, dict[str, str]]) -> dict[int, dict[str, str]]:
@@ -677,6 +733,13 @@ def _join_parts(
         contact["name"] = person_name(
             name.get("given", ""), name.get("middle", ""), name.get("family", "")
         )
+
+
+def _no_value() -> str:
+    return t(
+        "a formula the file holds no value for (it was never computed); open the file in "
+        "Excel or LibreOffice, save it, and import again"
+    )
 
 
 def _lost_digits(raw: str) -> str:

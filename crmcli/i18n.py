@@ -730,4 +730,22 @@ ZH: dict[str, str] = {
     "Cards of the same customer as an earlier card (line -> earlier card's line): {pairs}": (
         "与前面的名片属于同一客户的名片（行 -> 前面名片的行）：{pairs}"
     ),
+    # usage errors
+    "no such command '{name}'": "没有命令 '{name}'",
+    "no such option '{option}'": "没有选项 '{option}'",
+    "did you mean {suggestions}?": "您是不是指 {suggestions}？",
+    "{option} is an option of '{command}': give it right after '{command}'": (
+        "{option} 是 '{command}' 的选项：请紧跟在 '{command}' 之后给出"
+    ),
+    "see the commands with: {command}": "查看可用命令：{command}",
+    "see the options with: {command}": "查看可用选项：{command}",
+    "missing argument {name}": "缺少参数 {name}",
+    "missing option {option}": "缺少选项 {option}",
+    "missing command": "缺少命令",
+    "usage: {usage}": "用法：{usage}",
+    "option {option} needs a value": "选项 {option} 需要一个值",
+    "option {option} takes no value": "选项 {option} 不接受值",
+    "invalid value for {param}: {message}": "{param} 的值无效：{message}",
+    "unexpected extra arguments: {args}": "多余的参数：{args}",
+    "and {count} more": "等另外 {count} 个",
 }

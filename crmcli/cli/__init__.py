@@ -5,14 +5,15 @@ Each noun lives in its own module, in the room of its area (``crmcli/cli/archive
 ``crm --help`` costs what Typer costs. Every
 :class:`~crmcli.errors.CrmError` raised below ends here as one ``Error: ...`` line
 and exit code 1, and so does an ``OSError`` no command caught (its file and why, in the
-user's language); Click's usage errors keep exit code 2; ``CRM_DEBUG=1`` shows the
-traceback.
+user's language); a usage error (an unknown command or option, a missing argument) is
+one ``Error: ...`` line too, in the user's language and with a "did you mean"
+(:mod:`crmcli.cli.usage`), and exit code 2; ``CRM_DEBUG=1`` shows the traceback.
 """
 
 import importlib
 import os
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -45,11 +46,20 @@ class LazyGroup(TyperGroup):
         finally:
             self._listing = False
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        argv = list(args)  # Click's parser consumes the list it is given
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except _click_exceptions().UsageError as e:  # the root's own options
+            _usage_error(e, argv=argv)
+
     def invoke(self, ctx: Any) -> Any:
         from crmcli.errors import CrmError
 
         try:
             return super().invoke(ctx)
+        except _click_exceptions().UsageError as e:  # a command, an option, an argument
+            _usage_error(e, lang=ctx.params.get("lang"))
         except CrmError as e:
             if debug():
                 raise
@@ -57,7 +67,7 @@ class LazyGroup(TyperGroup):
 
             render.error(e.message, e.hint)
             raise typer.Exit(e.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.BadParameter):
+        except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -81,12 +91,28 @@ class LazyGroup(TyperGroup):
             state.close()
 
 
-def _is_click_exception(e: Exception) -> bool:
+def _click_exceptions() -> Any:
+    """Click's exceptions module (Typer's own copy of Click, where it has one)."""
     try:
-        from typer._click.exceptions import ClickException
+        from typer._click import exceptions
     except ImportError:  # Typer before it vendored Click
-        from click.exceptions import ClickException  # type: ignore[no-redef]
-    return isinstance(e, ClickException)
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
+def _is_click_exception(e: Exception) -> bool:
+    return isinstance(e, _click_exceptions().ClickException)
+
+
+def _usage_error(e: Exception, *, argv: Any = (), lang: Optional[str] = None) -> NoReturn:
+    """A usage error as one line in the user's language (see :mod:`crmcli.cli.usage`),
+    exit code 2; a group called without a command shows its help, as Click does."""
+    if type(e).__name__ == "NoArgsIsHelpError":
+        raise e
+    from crmcli.cli import usage
+
+    usage.report(e, argv, lang)
+    raise typer.Exit(2) from None
 
 
 def _quiet_stdout() -> None:
@@ -116,6 +142,37 @@ def _unexpected(e: Exception) -> None:
             t("run again with CRM_DEBUG=1 to see the traceback"),
         )
 
+
+def _plain_help() -> None:
+    """Help that reads like the rest of crmcli: Typer labels every parameter with its
+    Python type (``--yes <bool>``, ``REF <str>``) and braces a required argument in the
+    usage line (``crm customer show [OPTIONS] {REF}``). A flag takes no value, and a
+    metavar already says what a value is, so neither gets a type label; a required
+    argument is written bare and an optional one in brackets (once), as Click does."""
+    core = typer.core
+    option_type = getattr(core.TyperOption, "display_type_rich", None)
+    if option_type is not None:
+
+        def option_display(self: Any, ctx: Any) -> Optional[str]:
+            if self.is_flag or self.count:
+                return None
+            return option_type(self, ctx)
+
+        core.TyperOption.display_type_rich = option_display  # type: ignore[method-assign]
+    if hasattr(core.TyperArgument, "display_type_rich"):
+        core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+    if hasattr(core.TyperArgument, "_usage_display_name"):
+
+        def usage_name(self: Any) -> str:
+            name = self.metavar or self.name.upper()
+            if not self.required and not name.startswith("["):
+                name = f"[{name}]"
+            return name + ("..." if self.nargs != 1 else "")
+
+        core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_help()
 
 app = typer.Typer(
     cls=LazyGroup,

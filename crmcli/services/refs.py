@@ -3,7 +3,9 @@
 Digits name a record by its code when one has that code (an ERP's ``01001``), else by id.
 
 An ambiguous name is an error that lists each candidate by code and name, so the
-user can pick one.
+user can pick one; a name that matches none exactly suggests, the same way, the records
+whose name contains it (``华晨`` → ``C000001 深圳市华晨电子有限公司``), among those the
+user may see.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def resolve(
     q = select(model)
     if where is not None:
         q = q.where(where)
+    visible = q
     if lock and ctx.write:
         q = q.with_for_update(of=model)
     code = text.upper()
@@ -79,6 +82,13 @@ def resolve(
             )
         found = matching
     if not found:
+        near, count = (
+            ([], 0)
+            if text.isdigit() or not text
+            else containing(ctx, visible, model, text, name_attr=name_attr, deleted=deleted)
+        )
+        if near:  # 华晨 for 深圳市华晨电子有限公司: say which ones, by code and name
+            hint = "; ".join(h for h in (_did_you_mean(near, count, name_attr), hint) if h)
         raise NotFound(
             t("no {what} '{ref}'", what=label, ref=ref),
             hint=hint
@@ -99,3 +109,40 @@ def resolve(
             hint=t("name them by code or id"),
         )
     return found[0]
+
+
+#: how many records a name that matches none exactly suggests
+SUGGESTED = 5
+
+
+def containing(
+    ctx: Ctx, q: Any, model: Any, text: str, *, name_attr: str, deleted: bool | None
+) -> tuple[list[Any], int]:
+    """The first :data:`SUGGESTED` records whose name contains ``text`` (any case),
+    oldest first, and how many there are. ``q`` selects the records the actor may see,
+    so a salesperson is not told about another's customers; ``deleted`` as in
+    :func:`resolve`."""
+    from sqlalchemy import func, select
+
+    near = q.where(getattr(model, name_attr).icontains(text, autoescape=True))
+    if deleted is not None and hasattr(model, "deleted_at"):
+        near = near.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
+    records = list(ctx.session.execute(near.order_by(model.id).limit(SUGGESTED + 1)).scalars())
+    count = len(records)
+    if count > SUGGESTED:
+        count = ctx.session.execute(select(func.count()).select_from(near.subquery())).scalar_one()
+    return records[:SUGGESTED], count
+
+
+def _did_you_mean(records: list[Any], count: int, name_attr: str) -> str:
+    shown = ", ".join(_named(r, name_attr) for r in records)
+    if count > len(records):
+        shown += " " + t("and {count} more", count=count - len(records))
+    return t("did you mean {suggestions}?", suggestions=shown)
+
+
+def _named(record: Any, name_attr: str) -> str:
+    """``C000001 深圳市华晨电子有限公司``: the code (else the id) and the name."""
+    key = str(getattr(record, "code", None) or record.id)
+    name = getattr(record, name_attr)
+    return key if name == key else f"{key} {name}"

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from crmcli.cli.common import FormatOpt, fmt, new_app, state
+from crmcli.cli.common import FormatOpt, SummaryFormatOpt, fmt, new_app, state
 
 app = new_app("report")
 
@@ -405,20 +405,39 @@ def service(output: FormatOpt = None) -> None:
     )
 
 
+SectionLimit = Annotated[
+    Optional[str],
+    typer.Option(
+        "--limit",
+        "-n",
+        metavar="N",
+        help="At most N rows per list: follow-ups, customers, receivables, tickets "
+        "(8 by default; every row by default in json).",
+    ),
+]
+
+
 @app.command()
-def dashboard() -> None:
+def dashboard(limit: SectionLimit = None, output: SummaryFormatOpt = None) -> None:
     """The morning screen (工作台): today's follow-ups, the pipeline, this month's orders,
     drifting gold customers, overdue receivables and tickets."""
     from datetime import date
 
     from crmcli import render
+    from crmcli.cli.common import limit as parse_limit
     from crmcli.cli.relationship.followup import due_table
     from crmcli.cli.relationship.ticket import for_table
     from crmcli.i18n import pick, t
     from crmcli.services.analysis import dashboard as board_service
 
+    output = fmt(output, ("table", "json"))
+    asked = parse_limit(limit)
+    shown = board_service.SHOWN if asked is None and output == "table" else asked
     with state.unit() as ctx:
-        board = board_service.collect(ctx, today=date.today())
+        board = board_service.collect(ctx, today=date.today(), limit=shown)
+    if output == "json":
+        render.out(render.to_json(board_service.sections(board, limit=shown)))
+        return
     weekday = pick(f"{board.today:%A}", "星期" + "一二三四五六日"[board.today.weekday()])
     render.out(t("crm dashboard · {day} {weekday}", day=board.today.isoformat(), weekday=weekday))
     due = board.due
@@ -460,7 +479,7 @@ def dashboard() -> None:
     )
     if board.drifting:
         render.rows(
-            board.drifting[: board_service.SHOWN],
+            board.drifting[:shown],
             _cols(
                 ("customer_code", "Code", "客户编号"),
                 ("customer_name", "Customer", "客户", "text", None, 24),
@@ -475,7 +494,7 @@ def dashboard() -> None:
     if board.receivables:
         owed = sum((r["outstanding"] for r in board.receivables), Decimal("0.00"))
         render.rows(
-            board.receivables[: board_service.SHOWN],
+            board.receivables[:shown],
             _cols(
                 ("customer_name", "Customer", "客户", "text", None, 24),
                 ("contract_code", "Contract", "合同"),
@@ -492,9 +511,10 @@ def dashboard() -> None:
             ),
         )
     if due.tickets:
+        tickets = due.tickets if asked is None else due.tickets[:asked]
         render.table(
-            due.tickets,
-            for_table(due.tickets),
+            tickets,
+            for_table(tickets),
             title=t("Overdue tickets ({count})", count=len(due.tickets)),
         )
 

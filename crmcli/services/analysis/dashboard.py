@@ -64,9 +64,11 @@ def open_pipeline(ctx: Ctx) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def collect(ctx: Ctx, *, today: date) -> Dashboard:
+def collect(ctx: Ctx, *, today: date, limit: int | None = SHOWN) -> Dashboard:
+    """Every section; the follow-ups due are the first ``limit`` (None: all), with their
+    count (the other lists are whole: the caller shows as many as it wants)."""
     board = Dashboard(
-        today=today, due=followup_due.due(ctx, on=today, limit=SHOWN, count=True, tickets=True)
+        today=today, due=followup_due.due(ctx, on=today, limit=limit, count=True, tickets=True)
     )
     board.stages = open_pipeline(ctx)
     board.months = analytics.monthly_orders(ctx, months=2, today=today)
@@ -74,3 +76,22 @@ def collect(ctx: Ctx, *, today: date) -> Dashboard:
     board.drifting.sort(key=lambda d: -d["days_since_contact"])
     board.receivables = contracts.receivables(ctx, as_of=today, overdue=True)
     return board
+
+
+def sections(board: Dashboard, *, limit: int | None = None) -> dict[str, Any]:
+    """The dashboard as one object, a key per section (``report dashboard -f json``):
+    the pipeline's stages and the months whole, the other lists their first ``limit``
+    rows (None: every row)."""
+
+    def first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return rows if limit is None else rows[:limit]
+
+    return {
+        "date": board.today,
+        "followups_due": first(board.due.rows),
+        "pipeline": board.stages,
+        "orders_by_month": board.months,
+        "drifting_gold": first(board.drifting),
+        "overdue_receivables": first(board.receivables),
+        "overdue_tickets": first(board.due.tickets),
+    }

@@ -730,6 +730,10 @@ ZH: dict[str, str] = {
     "Cards of the same customer as an earlier card (line -> earlier card's line): {pairs}": (
         "与前面的名片属于同一客户的名片（行 -> 前面名片的行）：{pairs}"
     ),
+    # tables that fit
+    "Hidden to fit: {columns} (widen the terminal or use -f json)": (
+        "宽度不够，未显示：{columns}（加宽终端或用 -f json 查看）"
+    ),
     # usage errors
     "no such command '{name}'": "没有命令 '{name}'",
     "no such option '{option}'": "没有选项 '{option}'",

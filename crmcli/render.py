@@ -21,13 +21,47 @@ from crmcli.vocab import FieldDef, Vocab
 
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_ROWS = 50
-#: column kinds short enough never to wrap in a table; the rest (names, text, phones,
-#: usernames) fold when a table is wider than the terminal, so no column is cropped or lost
+#: column kinds a table always shows whole, on one line (codes, phones, dates, amounts,
+#: numbers, labels); other text is cut with "…" when the terminal is too narrow for it
 KEEP_WHOLE = frozenset(
-    {"enum", "money", "int", "percent", "share", "bar", "date", "datetime", "when", "bool"}
+    {
+        "enum",
+        "label",
+        "stage",
+        "money",
+        "int",
+        "decimal",
+        "percent",
+        "share",
+        "bar",
+        "date",
+        "datetime",
+        "when",
+        "bool",
+        "phone",
+    }
 )
-#: the narrowest a folding column gets (in cells): room for four Chinese characters
-FOLD_MIN = 8
+#: the narrowest a text column gets (in cells) before columns are left out: room for
+#: five Chinese characters and the "…"
+FLEX_MIN = 12
+#: how much a column matters when a table must fit the terminal, by key: 0 is never left
+#: out, and the highest numbers go first (a column's own ``priority`` wins; codes are 1,
+#: anything else 2)
+PRIORITIES = {
+    **dict.fromkeys(("id", "code", "name", "who", "case"), 0),
+    **dict.fromkeys(
+        ("phone", "mobile", "customer_name", "title", "status", "state", "stage", "due"), 1
+    ),
+    **dict.fromkeys(("amount", "total", "due_at", "due_on", "next_due_on"), 1),
+    **dict.fromkeys(
+        ("city", "role", "email", "probability", "source", "industry", "kind", "channel"), 3
+    ),
+    **dict.fromkeys(("last_interaction_summary", "opportunity", "opportunity_code"), 3),
+    **dict.fromkeys(("owner", "note", "notes", "tags", "address", "description", "extra"), 4),
+    **dict.fromkeys(("website", "fax", "created_at", "updated_at"), 4),
+}
+#: table borders and padding around the columns: an edge each side, three cells between
+EDGES, GAP = 2, 3
 
 
 class Col(NamedTuple):
@@ -42,15 +76,36 @@ class Col(NamedTuple):
     kind: str = "text"
     vocab: Vocab | None = None
     max_width: int | None = None
+    #: 0 is never left out of a narrow table, higher numbers go first (see PRIORITIES)
+    priority: int | None = None
+    #: the narrowest a text column gets (a line of it that must stay whole, say)
+    min_width: int | None = None
 
     @property
     def header(self) -> str:
         return pick(self.en, self.zh)
 
+    @property
+    def rank(self) -> int:
+        if self.priority is not None:
+            return self.priority
+        return PRIORITIES.get(self.key, 1 if self.key.endswith("code") else 2)
 
-def col(f: FieldDef, *, key: str | None = None, max_width: int | None = None) -> Col:
+    @property
+    def whole(self) -> bool:
+        """Shown whole or not at all: never cut, never wrapped."""
+        return self.kind in KEEP_WHOLE or self.key == "id" or self.key.endswith("code")
+
+
+def col(
+    f: FieldDef,
+    *,
+    key: str | None = None,
+    max_width: int | None = None,
+    priority: int | None = None,
+) -> Col:
     """A column for a field of :mod:`crmcli.vocab`."""
-    return Col(key or f.name, f.en, f.zh, f.type, f.vocab, max_width)
+    return Col(key or f.name, f.en, f.zh, f.type, f.vocab, max_width, priority)
 
 
 def cell(value: Any, c: Col) -> str:
@@ -200,33 +255,140 @@ def write_csv(
 def table(
     data: Sequence[dict[str, Any]], columns: Sequence[Col], *, title: str | None = None
 ) -> None:
-    if not data:
+    """Rows as a table that fits the terminal, one line per line of each value.
+
+    Columns empty in every row are left out; when the rest is wider than the terminal,
+    the least important columns go (one line says which) and text columns are cut with
+    "…"; codes, phones, dates and amounts are never cut or wrapped.
+    """
+    if not data or not columns:
         return
     from rich import box
-    from rich.cells import cell_len
     from rich.table import Table
 
+    con = console()
+    cells = [[_cell_or_bar(record.get(c.key), c) for c in columns] for record in data]
+    shown, left_out = fit(columns, cells, con.width)
     tbl = Table(
         box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold", pad_edge=False
     )
-    cells = [[_cell_or_bar(record.get(c.key), c) for c in columns] for record in data]
-    for i, c in enumerate(columns):
-        numeric = c.kind in ("money", "int", "percent", "share")
-        keep_whole = c.kind in KEEP_WHOLE or c.key == "id" or c.key.endswith("code")
-        widest = max(
-            [cell_len(c.header), *(cell_len(row[i]) for row in cells if isinstance(row[i], str))]
-        )
+    for i, width in shown:
+        c = columns[i]
+        numeric = c.kind in ("money", "int", "decimal", "percent", "share")
         tbl.add_column(
             c.header,
             justify="right" if numeric else "left",
-            max_width=c.max_width,
-            overflow="fold",
-            no_wrap=keep_whole,
-            min_width=None if keep_whole else min(widest, FOLD_MIN),
+            width=width,
+            no_wrap=True,
+            overflow="ellipsis",
         )
     for row in cells:
-        tbl.add_row(*row)
-    console().print(tbl)
+        tbl.add_row(*(cut(row[i], width) for i, width in shown))
+    con.print(tbl)
+    if left_out:
+        out(
+            t(
+                "Hidden to fit: {columns} (widen the terminal or use -f json)",
+                columns=pick(", ", "、").join(c.header for c in left_out),
+            )
+        )
+
+
+def cut(value: Any, width: int) -> Any:
+    """Each line of a text cut to ``width`` cells, ending in "…" where something was cut."""
+    if not isinstance(value, str) or width_of(value) <= width:
+        return value
+    from rich.cells import cell_len
+
+    lines = []
+    for line in value.split("\n"):
+        if cell_len(line) > width:
+            kept, used = [], 0
+            for char in line:
+                used += cell_len(char)
+                if used > width - 1:
+                    break
+                kept.append(char)
+            line = "".join(kept).rstrip() + "…"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def width_of(text: str) -> int:
+    """How many terminal cells the widest line of ``text`` takes (Chinese: 2 each)."""
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def fit(
+    columns: Sequence[Col], cells: Sequence[Sequence[Any]], room: int
+) -> tuple[list[tuple[int, int]], list[Col]]:
+    """Which columns a table of ``cells`` shows in ``room`` cells, and how wide.
+
+    Returns ``(index, width)`` of the columns shown, in order, and the columns left out
+    that had something to show. Columns empty in every row are left out silently; then,
+    while the narrowest the rest can be is wider than ``room``, the least important
+    column goes (the rightmost of equals). The room left widens the text columns towards
+    their ``max_width``, then towards their widest value, each in proportion to what it
+    lacks.
+    """
+    least: dict[int, int] = {}
+    wanted: dict[int, int] = {}  # as wide as max_width allows
+    widest: dict[int, int] = {}
+    for i, c in enumerate(columns):
+        values = [row[i] for row in cells]
+        if all(v == "" for v in values):
+            continue
+        head = width_of(c.header)
+        if c.kind == "bar":
+            least[i] = wanted[i] = widest[i] = max(head, c.max_width or 12)
+            continue
+        widest[i] = max([head, *(width_of(v) for v in values if isinstance(v, str))])
+        wanted[i] = min(widest[i], max(head, c.max_width or widest[i]))
+        least[i] = wanted[i] if c.whole else min(wanted[i], max(FLEX_MIN, head, c.min_width or 0))
+    if not least:  # nothing in any column: show the headers
+        least = wanted = widest = {i: width_of(c.header) for i, c in enumerate(columns)}
+
+    def needed(keys: Iterable[int]) -> int:
+        keys = list(keys)
+        return sum(least[i] for i in keys) + EDGES + GAP * (len(keys) - 1)
+
+    kept = sorted(least)
+    left_out: list[Col] = []
+    while len(kept) > 1 and needed(kept) > room:
+        droppable = [i for i in kept if columns[i].rank > 0]
+        if not droppable:
+            break
+        drop = max(droppable, key=lambda i: (columns[i].rank, i))
+        kept.remove(drop)
+        left_out.append(columns[drop])
+    widths = {i: least[i] for i in kept}
+    spare = room - needed(kept)
+    for target in (wanted, widest):
+        spare -= _widen(widths, target, spare, key=lambda i: (columns[i].rank, i))
+    return [(i, widths[i]) for i in kept], sorted(left_out, key=columns.index)
+
+
+def _widen(widths: dict[int, int], target: dict[int, int], spare: int, key: Any) -> int:
+    """Share ``spare`` cells among the ``widths`` short of their ``target``, in proportion
+    to what each lacks (the odd cells to the first by ``key``); returns the cells given."""
+    lacking = {i: target[i] - w for i, w in widths.items() if target[i] > w}
+    total = sum(lacking.values())
+    if spare <= 0 or not total:
+        return 0
+    if spare >= total:
+        widths.update({i: target[i] for i in lacking})
+        return total
+    given = 0
+    for i, lack in lacking.items():
+        widths[i] += spare * lack // total
+        given += spare * lack // total
+    for i in sorted(lacking, key=key):
+        if given < spare and widths[i] < target[i]:
+            widths[i] += 1
+            given += 1
+    return given
 
 
 def _cell_or_bar(value: Any, c: Col) -> Any:

@@ -33,6 +33,7 @@ LIST_COLUMNS = [
     "mobile",
     "email",
 ]
+PRIORITY = {"title": 3}
 
 Customer = Annotated[
     str, typer.Argument(metavar="CUSTOMER", help="Customer id, code or exact name.")
@@ -57,7 +58,10 @@ def columns() -> list[Any]:
         "customer_code": Col("customer_code", "Customer", "客户编号"),
         "customer_name": Col("customer_name", "Customer name", "客户名称", max_width=24),
     }
-    return [extra[n] if n in extra else col(CONTACT[n]) for n in LIST_COLUMNS]
+    # a narrow terminal keeps who the contact is and their numbers; title goes first
+    return [
+        extra[n] if n in extra else col(CONTACT[n], priority=PRIORITY.get(n)) for n in LIST_COLUMNS
+    ]
 
 
 def _done(ctx: Any, contact: Any, message: str, output: str) -> None:

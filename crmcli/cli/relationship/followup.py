@@ -315,7 +315,9 @@ def due_table(rows: list[dict[str, Any]], day: Any) -> list[Any]:
     shown = DUE_COLUMNS
     if render.console().width >= WIDE:
         shown = [*DUE_COLUMNS[:-1], "note", DUE_COLUMNS[-1]]
-    return columns(shown)
+    # the contact's line, with the phone, is never cut
+    person = max((render.width_of(row["who"].partition("\n")[2]) for row in rows), default=0)
+    return [c._replace(min_width=person) if c.key == "who" else c for c in columns(shown)]
 
 
 def _touch(row: dict[str, Any]) -> str:

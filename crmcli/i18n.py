@@ -730,6 +730,12 @@ ZH: dict[str, str] = {
     "Cards of the same customer as an earlier card (line -> earlier card's line): {pairs}": (
         "与前面的名片属于同一客户的名片（行 -> 前面名片的行）：{pairs}"
     ),
+    # ui and timeline
+    "events": "事件",
+    "Logged a contact with {code} {name}": "已记录与 {code} {name} 的接触",
+    "Follow-up {id} done": "跟进 {id} 已完成",
+    "next touch on {due}": "下次跟进：{due}",
+    "Moved {code} to {stage}": "已将 {code} 移到 {stage}",
     # tables that fit
     "Hidden to fit: {columns} (widen the terminal or use -f json)": (
         "宽度不够，未显示：{columns}（加宽终端或用 -f json 查看）"

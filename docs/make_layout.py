@@ -3,9 +3,9 @@
     python docs/make_layout.py          # rewrites the table between the layout markers
 
 Every package and module of ``crmcli`` down to the rooms, in the order of the layers (the
-commands, the services and their rooms, then what lies beneath), each with the first
-sentence of its docstring; a room lists its modules. ``tests/test_docs.py``
-fails while the table differs from the tree.
+commands, the full-screen app, the services and their rooms, then what lies beneath),
+each with the first sentence of its docstring; a room lists its modules.
+``tests/test_docs.py`` fails while the table differs from the tree.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def rooms(package: Path) -> list[Path]:
 
 def rows() -> list[tuple[str, str]]:
     out = []
-    for layer in ("cli", "services"):
+    for layer in ("cli", "ui", "services"):
         package = PACKAGE / layer
         out.append((f"crmcli/{layer}/", summary(package)))
         for module in modules(package):

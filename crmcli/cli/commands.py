@@ -81,4 +81,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Staff and their roles (员工): add, list, edit, disable.",
     ),
+    "ui": (
+        "crmcli.cli.ui",
+        "app",
+        "The full-screen app: morning screen, finder, customer card, pipeline board.",
+    ),
 }

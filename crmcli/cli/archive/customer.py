@@ -309,8 +309,10 @@ def assign(
 
 # The archive in bulk (import, export: the data room) and its duplicates (dedupe, merge)
 # live in their own modules; their commands join this app, after the archive's own.
-from crmcli.cli.archive import dedupe  # noqa: E402
+from crmcli.cli.archive import dedupe, timeline  # noqa: E402
 from crmcli.cli.data import customer_io  # noqa: E402
+
+app.command()(timeline.timeline)
 
 app.command("import")(customer_io.import_)
 app.command()(customer_io.export)

@@ -899,9 +899,9 @@ def write_csv(
                     [
                         ""
                         if v is None
-                        else v
-                        if type(v) is str and not v.startswith(_DEFUSED)
-                        else _csv_text(v)
+                        else (v if not v.startswith(_DEFUSED) else neutralise(v))
+                        if type(v) is str
+                        else _CSV_TEXT.get(type(v), _csv_text)(v)
                         for v in row
                     ]
                 )
@@ -919,6 +919,21 @@ _DEFUSED = (*FORMULA_START, "'")
 
 def _csv_text(value: Any) -> str:
     return neutralise(text_value(value))
+
+
+def _number(value: Any) -> str:
+    text = str(value)
+    return "'" + text if text[0] == "-" else text  # (a minus starts a formula: neutralised)
+
+
+#: the common types' CSV text, as :func:`_csv_text` gives it, without its round of checks
+_CSV_TEXT: dict[type, Callable[[Any], str]] = {
+    int: _number,
+    float: _number,
+    Decimal: _number,
+    date: date.isoformat,
+    datetime: lambda v: v.isoformat(timespec="seconds"),
+}
 
 
 #: column kind -> xlsxwriter number format (others are written as text)

@@ -114,6 +114,54 @@ def test_kill_9_at_any_moment_leaves_the_database_as_it_was(crm, tmp_path, crm_e
     assert after["integrity"] == [("ok",)] and after["foreign_keys"] == []
 
 
+@pytest.mark.postgresql_only(reason="watches the server's activity to time the kills")
+def test_kill_9_mid_stream_leaves_a_postgresql_book_as_it_was(crm, db, tmp_path):
+    crm("customer", "add", "原有客户", "--phone", "0571-10000005", "--city", "宁波")
+    source = big_file(tmp_path / "big.csv")
+    tables = ("customer", "contact", "audit_entry", "import_batch", "code_counter")
+
+    def state() -> dict[str, object]:
+        found: dict[str, object] = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in tables}
+        found["customers"] = db.rows("SELECT * FROM customer ORDER BY id")
+        return found
+
+    def writing(statement: str) -> bool:  # the import's connection runs this statement now
+        return bool(
+            db.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND query LIKE :q",
+                q=f"{statement}%",
+            )
+        )
+
+    before = state()
+    # as the first chunk's customers go in, then a chunk's audit entries, then later on
+    moments = [
+        ("first customers", lambda started: writing("INSERT INTO customer")),
+        ("audit entries", lambda started: writing("INSERT INTO audit_entry")),
+        ("later chunks", lambda started: time.monotonic() - started > 4),
+    ]
+    for label, due in moments:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "CRM_LANG": "en"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crmcli", "customer", "import", str(source)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        started = time.monotonic()
+        while process.poll() is None and not due(started):
+            time.sleep(0.01)
+        assert process.poll() is None, f"the import ended before the {label!r} moment"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30  # the server notices the lost client and rolls back
+        while writing("INSERT") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert state() == before, label
+    assert crm.json("customer", "import", str(source))["created"] == ROWS - 1
+
+
 TEXT = st.text(
     alphabet=st.sampled_from(
         [*"ab 甲乙,\"'\n\r\t=+-@;0123456789.:/年月日@#金牌银", "\x00", "é", "𠮷"]

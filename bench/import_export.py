@@ -253,7 +253,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         started = time.perf_counter()
-        csv_path, xlsx_path = write_files(make_rows(n), work)
+        csv_path, xlsx_path = write_files(list(make_rows(n)), work)
         print(
             f"generated {n:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB CSV, "
             f"{xlsx_path.stat().st_size / 1e6:.1f} MB XLSX) in {time.perf_counter() - started:.1f} s"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
 
 import pytest
 
@@ -14,6 +16,38 @@ def test_name_key_folds_forms_and_company_suffixes():
     assert name_key("杭州明远科技") == name_key("杭州明远科技股份有限公司")
     assert name_key("ＡＣＭＥ Co., Ltd.") == name_key("Acme Limited") == "acme"
     assert name_key("有限公司") and name_key("Co.") == "co"  # never empty
+
+
+def test_alike_names_share_at_least_the_bigrams_the_blocking_counts_on():
+    """The prefix filter's promise, on random names and random changes to them."""
+    from collections import Counter
+
+    from rapidfuzz.distance import Indel
+
+    from crmcli.services.archive.dedupe import min_shared_bigrams
+
+    def bigrams(text: str) -> Counter:
+        return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+    rnd = random.Random(13)
+    for _ in range(3000):
+        a = "".join(rnd.choice("华东精工机械") for _ in range(rnd.randrange(1, 14)))
+        b = list(a)
+        for _ in range(rnd.randrange(1, 4)):
+            at = rnd.randrange(len(b) + 1)
+            change = rnd.choice(("drop", "add", "swap"))
+            if change == "drop" and at < len(b):
+                del b[at]
+            elif change == "swap" and at + 1 < len(b):
+                b[at], b[at + 1] = b[at + 1], b[at]
+            else:
+                b.insert(at, rnd.choice("华东精工机械"))
+        b = "".join(b)
+        shared = sum((bigrams(a) & bigrams(b)).values())
+        for cutoff in (0.6, 0.75, 0.8, 0.85, 0.9, 0.95):
+            if Indel.normalized_similarity(a, b) >= cutoff:
+                assert shared >= min_shared_bigrams(len(a), cutoff), (a, b, cutoff)
+                assert shared >= min_shared_bigrams(len(b), cutoff), (a, b, cutoff)
 
 
 def test_the_demo_books_two_pairs_are_found_with_their_evidence(crm):
@@ -197,3 +231,62 @@ def test_a_contact_on_both_becomes_one(pair, db):
     assert db.scalar("SELECT contact_id FROM interaction") == 2  # now the kept 王 芳
     shown = pair.json("customer", "show", "C000001")["contacts"]
     assert [c["name"] for c in shown] == ["王 芳", "赵六"]
+
+
+def _bulk_customers(crm, db, names: list[str]) -> None:
+    """A book of ``names`` (codes C000001 ...), inserted in one go."""
+    from sqlalchemy import text
+
+    crm("init")
+    rows = [
+        {"code": f"C{i:06d}", "name": name, "kind": "company", "level": "regular", "status": "lead"}
+        for i, name in enumerate(names, 1)
+    ]
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO customer (code, name, kind, level, status) "
+                "VALUES (:code, :name, :kind, :level, :status)"
+            ),
+            rows,
+        )
+
+
+def test_names_made_only_of_common_words_are_still_compared(crm, db):
+    """Every character pair of 华东精工机械制造 is shared by more than BLOCK_LIMIT names
+    (科技, 贸易 on a big book); its near duplicates are found all the same, and names
+    that merely share words with them are not listed."""
+    from crmcli.services.archive.dedupe import BLOCK_LIMIT
+
+    words = [
+        "".join(w)
+        for w in itertools.product("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥", repeat=2)
+    ]
+    words = words[: BLOCK_LIMIT + 50]
+    names = [f"华东精工{w}有限公司" for w in words]  # 华东, 东精, 精工
+    names += [f"{w}精工机械科技有限公司" for w in words]  # 精工, 工机, 机械, 械科, 科技
+    names += [f"{w}机械制造科技有限公司" for w in words]  # 机械, 械制, 制造, 造科, 科技
+    names += ["华东精工机械制造有限公司", "华东精工机械制造厂", "华东精工机械制造集团有限公司"]
+    _bulk_customers(crm, db, names)
+    a, b, c = (f"C{i:06d}" for i in range(len(names) - 2, len(names) + 1))
+    found = crm.json("customer", "dedupe")
+    assert [(p["a"], p["b"], p["reasons"], p["score"]) for p in found] == [
+        (a, c, ["name"], 100),  # the same name once folded
+        (a, b, ["name"], 94),  # a character more
+        (b, c, ["name"], 94),
+    ]
+
+
+def test_names_sharing_words_are_not_pairs(crm):
+    for name in (
+        "明远贸易有限公司",
+        "明远精密仪器制造有限公司",
+        "杭州明远",
+        "上海贸易商行",
+        "远明贸易",
+    ):
+        crm("customer", "add", name)
+    assert crm.json("customer", "dedupe") == []
+    assert [(p["a"], p["b"]) for p in crm.json("customer", "dedupe", "--threshold", "60")] == [
+        ("C000001", "C000005")  # 明远贸易 / 远明贸易: 75
+    ]

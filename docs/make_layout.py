@@ -38,6 +38,7 @@ BENEATH = [
     "models",
     "vocab.py",
     "errors.py",
+    "searching.py",
     "i18n.py",
 ]
 

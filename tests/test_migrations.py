@@ -186,7 +186,8 @@ def test_fast_paths_import_no_heavy_modules(crm, args):
         "import sys; from crmcli.cli import main\n"
         f"sys.argv = ['crm', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'openpyxl', 'alembic', 'xlsxwriter', 'python_calamine', 'numpy')"
+        "heavy = [m for m in ('pandas', 'openpyxl', 'alembic', 'xlsxwriter', 'python_calamine', 'numpy',"
+        " 'pypinyin')"
         " if m in sys.modules]\n"
         "print('HEAVY', heavy)"
     )

@@ -8,13 +8,12 @@ those validators); this module applies the business rules, keeps the matching ke
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
+from crmcli.searching import search_needles, search_text
 from crmcli.services.codes import check_code, next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
@@ -153,25 +152,6 @@ def _apply(customer: Any, values: dict[str, Any]) -> None:
         setattr(customer, name, value)
     customer.phone_key = phone_key(customer.phone)
     customer.email_key = email_key(customer.email)
-
-
-def fold_search(text: str) -> str:
-    """The form ``--search`` compares: full-width folded, case folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def search_text(
-    *,
-    code: str | None,
-    name: str | None,
-    phone: str | None,
-    phone_key: str | None,
-    email: str | None,
-    contacts: Iterable[str] = (),
-) -> str:
-    """What ``--search`` looks in, folded: code, name, phone, e-mail, live contact names."""
-    parts = [code, name, phone, phone_key, email, *contacts]
-    return fold_search("\n".join(p for p in parts if p))
 
 
 def refresh_search(ctx: Ctx, customer: Any) -> None:
@@ -403,8 +383,12 @@ def query(
     if since is not None:
         q = q.where(C.updated_at >= since)
     if search:
-        needle = fold_search(search.strip())
+        # the text, its digits when it looks like a phone number, pinyin run together:
+        # each a substring of the search text (which spells Chinese names in pinyin too)
+        needle, *spelled = search_needles(search)
         found = C.search_text.contains(needle, autoescape=True)
+        for other in spelled:
+            found = found | C.search_text.contains(other, autoescape=True)
         digits = "".join(ch for ch in needle if ch.isdigit())
         if digits != needle and len(digits) >= 3 and _PHONE_LIKE.fullmatch(needle):
             # "0755 8960" finds 0755-8960 6110: the phone's digits are in the search text

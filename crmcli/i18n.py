@@ -758,4 +758,35 @@ ZH: dict[str, str] = {
     "invalid value for {param}: {message}": "{param} 的值无效：{message}",
     "unexpected extra arguments: {args}": "多余的参数：{args}",
     "and {count} more": "等另外 {count} 个",
+    # churn and needs
+    "--reason and --note are for a customer set to lost (--status lost)": (
+        "--reason 和 --note 用于设为流失的客户（--status lost）"
+    ),
+    "a list of reasons, each {key, en, zh}": "原因列表，每项为 {key, en, zh}",
+    "reason key '{value}' must be lower-case letters, digits and _": (
+        "原因的 key '{value}' 只能由小写字母、数字和 _ 组成"
+    ),
+    "reason keys must be unique": "原因的 key 不能重复",
+    "{days} days (every {interval})": "{days} 天（应每 {interval} 天）",
+    "{first} and {more} more": "{first} 等 {more} 个",
+    "Customer churn {since} - {until}": "客户流失 {since} 至 {until}",
+    "Why customers were lost": "客户流失原因",
+    "Course: the shares the course gives for each cause of losing a business customer "
+    "(企业客户流失); it gives none for other reasons.": (
+        "课程数据：课程给出的企业客户流失各项原因所占比例；“其他”课程未给出比例。"
+    ),
+    "customers at risk": "有流失风险的客户",
+    "Customers at risk now (orders: {before} against {last})": (
+        "当前有流失风险的客户（订单：{last} 对比 {before}）"
+    ),
+    "needs records": "需求记录",
+    "Needs by product": "按产品的需求",
+    "Needs by category": "按类别的需求",
+    "Needs by urgency": "按紧迫程度的需求",
+    "Needs by customer level": "按客户等级的需求",
+    "{records} needs records: {opportunities} became opportunities, {orders} orders "
+    "({linked} linked to an opportunity; the others matched by customer and date)": (
+        "需求记录 {records} 条：{opportunities} 条转为销售机会，{orders} 条转为订单"
+        "（{linked} 条关联了销售机会，其余按同一客户、需求日期之后匹配）"
+    ),
 }

@@ -237,6 +237,23 @@ DEFAULT_STAGES = [
     {"key": "lost", "en": "Lost", "zh": "输单", "probability": 0},
 ]
 
+# Why customers are lost (客户流失), the course's list (000: 企业客户流失 客户因素); the
+# database setting ``churn.reasons`` can change it.
+DEFAULT_CHURN_REASONS = [
+    {"key": "death", "en": "Customer deceased", "zh": "客户去世"},
+    {"key": "price", "en": "Product price", "zh": "产品价格"},
+    {"key": "competitor", "en": "Competitors' activity", "zh": "竞争对手的活动"},
+    {"key": "lost_contact", "en": "Lost contact", "zh": "失去联络"},
+    {"key": "complaint", "en": "Complaint badly handled", "zh": "处理投诉事务不当"},
+    {"key": "influence", "en": "Influence of people around them", "zh": "客户周围人员的影响"},
+    {
+        "key": "communication",
+        "en": "Poor communication, needs not grasped",
+        "zh": "缺乏沟通技巧/没有掌握客户需求",
+    },
+    {"key": "other", "en": "Other", "zh": "其他"},
+]
+
 
 class FieldDef(NamedTuple):
     """One field of an entity: its JSON name, labels, value type and limits.
@@ -294,6 +311,10 @@ CUSTOMER_FIELDS = [
     F("extra", "Custom fields", "自定义字段", "extra"),
     F("created_at", "Created at", "创建时间", "datetime"),
     F("updated_at", "Updated at", "修改时间", "datetime"),
+    # 客户流失 (set by customer edit --status lost --reason; null unless lost)
+    F("lost_at", "Lost at", "流失时间", "datetime"),
+    F("lost_reason", "Lost reason", "流失原因", limit=40),
+    F("lost_note", "Lost note", "流失说明", limit=1000),
 ]
 
 CONTACT_FIELDS = [

@@ -37,6 +37,9 @@ SPEC_FIELDS = [
     "extra",
     "created_at",
     "updated_at",
+    "lost_at",
+    "lost_reason",
+    "lost_note",
 ]
 
 

@@ -83,6 +83,10 @@ class Customer(SoftDeleted, table=True):
     email_key: Optional[str] = text(254, index=True)
     search_text: Optional[str] = Field(default=None, sa_type=Text)
     import_batch_id: Optional[int] = fk("import_batch.id")
+    # 客户流失: when and why the customer was lost (a key of the churn.reasons setting)
+    lost_at: Optional[datetime] = moment()
+    lost_reason: Optional[str] = text(40)
+    lost_note: Optional[str] = text(1000)
 
 
 class Contact(SoftDeleted, table=True):

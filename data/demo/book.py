@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from .archive import finish_customer, force_birthdays, link_duplicates, make_customer
 from .catalog import COMPETITORS, PRODUCTS, SUPPLIERS, supplier
+from .churn import mark_lost
 from .common import ANCHOR, iso
 from .contracts import CONTRACTS, make_contract
 from .customers import CUSTOMERS
@@ -56,6 +57,7 @@ def build() -> dict:
     # interactions
     for cust in customers:
         cust["interactions"] = interactions_for(cust, memory.get(cust["name"]))
+    mark_lost(customers)
 
     make_followups(customers, memory)
 
@@ -105,6 +107,9 @@ CUSTOMER_KEYS = [
     "points",
     "tags",
     "notes",
+    "lost_at",
+    "lost_reason",
+    "lost_note",
     "extra",
     "contacts",
     "interactions",

@@ -90,6 +90,7 @@ def expo_for(cust: dict, at: datetime) -> tuple[str, str]:
 
 def render_interaction(cust: dict, ev: dict) -> dict:
     fields = dict(ev["fields"])
+    deal = fields.pop("opp", None)
     code = fields.pop("prod_code", None) or rng.choice(cust["_products"] or ["P0001"])
     soft = code in SOFT_PRODUCTS
     channel, summary, result, next_step, _ = choose_template(cust, ev["phase"], soft)
@@ -137,7 +138,7 @@ def render_interaction(cust: dict, ev: dict) -> dict:
             place = rng.choice(["客户公司会议室", "客户公司会议室", ONLINE])
     elif channel == "exhibition":
         place = venue
-    return {
+    record = {
         "at": ev["at"],
         "channel": channel,
         "contact": contact["name"] if contact else None,
@@ -147,6 +148,22 @@ def render_interaction(cust: dict, ev: dict) -> dict:
         "next_step": next_step.format(**values) if next_step else None,
         "user": ev["user"],
     }
+    asked = any(w in summary for w in NOT_NEEDS)
+    heard = "需求" in summary and not asked
+    if deal and (heard or (ev["phase"] in NEEDS_PHASES and not asked)):
+        # a needs record (实训5-2), linked to the deal it became
+        record.update(kind="needs", opportunity=deal)
+    elif not deal and heard and "{prod}" not in summary:
+        # a need heard on a routine touch, not (yet) a deal
+        record["kind"] = "needs"
+    return record
+
+
+#: the phases of a deal whose touches learn the customer's needs: a new need raised by a
+#: customer, and the qualifying talks (需求确认)
+NEEDS_PHASES = ("expand", "qualified")
+#: touches that speak of needs without learning any (asking, or fixing a meeting)
+NOT_NEEDS = ("询问", "确认需求沟通会")
 
 
 BASELINE_GAP = {  # days between routine touches
@@ -204,7 +221,7 @@ def opportunity_events(story: Story, opp: dict, skip_created: bool) -> None:
     """A touch when the deal appeared and one or two around each stage move."""
     cust = story.cust
     amount = Decimal(opp["amount"])
-    base = {"prod_code": opp["product"]}
+    base = {"prod_code": opp["product"], "opp": opp["title"]}
     if opp["competitor"]:
         base["comp"] = COMP_SHORT[opp["competitor"]]
     if not skip_created:

@@ -405,6 +405,207 @@ def service(output: FormatOpt = None) -> None:
     )
 
 
+#: the signals of a customer at risk, as a table shows them
+RISK_SIGNALS = {
+    "no_contact": ("No contact", "久未联系"),
+    "open_complaint": ("Open complaint", "投诉未结"),
+    "orders_falling": ("Orders falling", "订单下降"),
+}
+
+
+@app.command()
+def churn(
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="DATE",
+            help="From this day on (default: this month and the 11 before, or this quarter "
+            "and the 3 before).",
+        ),
+    ] = None,
+    until: Until = None,
+    by: Annotated[
+        str, typer.Option(metavar="month|quarter", help="One row per month or per quarter.")
+    ] = "month",
+    output: FormatOpt = None,
+) -> None:
+    """Customer churn (客户流失): lost per period and the churn rate, why (beside the
+    course's shares), and the customers at risk now with their signals."""
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.errors import Invalid
+    from crmcli.i18n import pick, t
+    from crmcli.services.analysis import churn as churn_report
+    from crmcli.services.desk import churn as churn_reasons
+    from crmcli.vocab import LEVEL, fold
+
+    output = fmt(output)
+    per = fold(by)
+    if per not in churn_report.BY:
+        raise Invalid(
+            t(
+                "unknown {what} '{value}' ({accepted})",
+                what="--by",
+                value=by,
+                accepted="month, quarter",
+            )
+        )
+    with state.unit() as ctx:
+        data = churn_report.churn(
+            ctx, since=_day(since), until=_day(until), by=per, today=date.today()
+        )
+        known = churn_reasons.reasons(ctx)
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output in ("csv", "jsonl"):
+        render.rows(data["periods"], [], output)
+        return
+    render.rows(
+        _with_bars(data["periods"], "lost"),
+        _cols(
+            ("period", "Period", "期间"),
+            ("active_at_start", "Active at start", "期初客户", "int"),
+            ("lost", "Lost", "流失", "int"),
+            ("churn_rate", "Churn rate", "流失率", "share"),
+            ("bar", "", "", "bar"),
+        ),
+        output,
+        what=t("customers"),
+        title=t("Customer churn {since} - {until}", since=data["since"], until=data["until"]),
+    )
+    unspecified = pick("(no reason given)", "（未填原因）")
+    reasons = [
+        {**r, "label": churn_reasons.label(known, r["reason"]) or unspecified}
+        for r in data["reasons"]
+    ]
+    render.rows(
+        reasons,
+        _cols(
+            ("label", "Reason", "流失原因"),
+            ("count", "Customers", "客户数", "int"),
+            ("share", "Share", "占比", "share"),
+            ("course_share", "Course", "课程数据", "share"),
+        ),
+        output,
+        what=t("customers"),
+        title=t("Why customers were lost"),
+    )
+    render.out(
+        t(
+            "Course: the shares the course gives for each cause of losing a business "
+            "customer (企业客户流失); it gives none for other reasons."
+        )
+    )
+    risky = [
+        {
+            **r,
+            "signal_lines": "\n".join(
+                f"{pick(*RISK_SIGNALS[s])}: {d}"
+                for s, d in zip(r["signals"], r["details"], strict=True)
+            ),
+        }
+        for r in data["at_risk"]
+    ]
+    render.rows(
+        risky,
+        _cols(
+            ("code", "Code", "客户编号"),
+            ("name", "Name", "客户名称", "text", None, 16),
+            ("level", "Level", "等级", "enum", LEVEL),
+            ("signal_lines", "Signals", "风险信号"),
+        ),
+        output,
+        what=t("customers at risk"),
+        title=t(
+            "Customers at risk now (orders: {before} against {last})",
+            before=data["orders_compared"][0],
+            last=data["orders_compared"][1],
+        ),
+    )
+
+
+@app.command()
+def needs(
+    since: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Needs recorded from this day on.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Needs recorded up to this day.")
+    ] = None,
+    output: FormatOpt = None,
+) -> None:
+    """Customer needs analysis (实训3-1 客户需求分析报告): the needs records by product and
+    category, urgency and customer level, and which became opportunities and orders."""
+    from crmcli import render
+    from crmcli.i18n import pick, t
+    from crmcli.services.analysis import needs as needs_report
+    from crmcli.vocab import LEVEL, URGENCY
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        data = needs_report.needs(ctx, since=_day(since), until=_day(until))
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output in ("csv", "jsonl"):
+        render.rows(data["by_product"], [], output)
+        return
+    counts = [
+        ("records", "Needs", "需求数", "int"),
+        ("to_opportunities", "To opportunities", "转为机会", "int"),
+        ("to_orders", "To orders", "转为订单", "int"),
+    ]
+    none = pick("(none)", "（无）")
+    render.rows(
+        [
+            {**r, "product": r["product"] or none, "category": r["category"] or none}
+            for r in data["by_product"]
+        ],
+        _cols(
+            ("product_code", "Code", "产品编号"),
+            ("product", "Product", "产品", "text", None, 24),
+            ("category", "Category", "类别"),
+            *counts,
+        ),
+        output,
+        what=t("needs records"),
+        title=t("Needs by product"),
+    )
+    if not data["by_product"]:
+        return
+    render.rows(
+        [{**r, "category": r["category"] or none} for r in data["by_category"]],
+        _cols(("category", "Category", "类别"), *counts),
+        output,
+        title=t("Needs by category"),
+    )
+    render.rows(
+        [{**r, "urgency": r["urgency"] or none} for r in data["by_urgency"]],
+        _cols(("urgency", "Urgency", "紧迫程度", "enum", URGENCY), *counts),
+        output,
+        title=t("Needs by urgency"),
+    )
+    render.rows(
+        data["by_level"],
+        _cols(("level", "Level", "客户等级", "enum", LEVEL), *counts),
+        output,
+        title=t("Needs by customer level"),
+    )
+    c = data["converted"]
+    render.out(
+        t(
+            "{records} needs records: {opportunities} became opportunities, {orders} orders "
+            "({linked} linked to an opportunity; the others matched by customer and date)",
+            records=c["records"],
+            opportunities=c["to_opportunities"],
+            orders=c["to_orders"],
+            linked=c["linked"],
+        )
+    )
+
+
 SectionLimit = Annotated[
     Optional[str],
     typer.Option(

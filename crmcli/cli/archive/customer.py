@@ -33,8 +33,12 @@ from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS
 
 app = new_app("customer")
 
+#: the churn fields are set by edit --status lost --reason/--note, not by options of their own
+CHURN_FIELDS = ("lost_at", "lost_reason", "lost_note")
 EDITABLE_FIELDS = [
-    f for f in CUSTOMER_FIELDS if f.name not in ("owner", "extra", "created_at", "updated_at")
+    f
+    for f in CUSTOMER_FIELDS
+    if f.name not in ("owner", "extra", "created_at", "updated_at", *CHURN_FIELDS)
 ]
 ADD_FIELDS = [f for f in EDITABLE_FIELDS if f.name != "name"]
 LIST_COLUMNS = ["code", "name", "level", "status", "city", "phone", "owner"]
@@ -157,7 +161,13 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     with state.unit() as ctx:
         data = card.card(ctx, ref)
         stages = pipeline.pipeline(ctx)  # their labels are a database setting
-    fields = [f.name for f in CUSTOMER_FIELDS if f.name not in ("code", "name")]
+        if output == "table" and data.get("lost_reason"):  # the label, in the user's language
+            from crmcli.services.desk import churn
+
+            data = {**data, "lost_reason": churn.label(churn.reasons(ctx), data["lost_reason"])}
+    fields = [f.name for f in CUSTOMER_FIELDS if f.name not in ("code", "name", *CHURN_FIELDS)]
+    at = fields.index("status") + 1
+    fields[at:at] = CHURN_FIELDS  # why and when lost, beside the status
     title = f"{data['code']} {data['name']}"
     if data.get("deleted_at"):
         title += pick(" (deleted)", "（已删除）")
@@ -222,10 +232,23 @@ def edit(
         Optional[list[str]],
         typer.Option("--unset", metavar="KEY", help="Remove a custom field (repeatable)."),
     ] = None,
+    reason: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="REASON",
+            help="With --status lost: why the customer was lost (流失原因), a key or label of "
+            "the churn.reasons setting (crm config show).",
+        ),
+    ] = None,
+    note: Annotated[
+        Optional[str],
+        typer.Option(metavar="TEXT", help="With --status lost: a note on the loss (流失说明)."),
+    ] = None,
     output: SummaryFormatOpt = None,
     values: Optional[dict[str, Any]] = None,
 ) -> None:
-    """Change a customer's fields; every change goes to the audit log."""
+    """Change a customer's fields; every change goes to the audit log. Losing a customer
+    (--status lost) records when and, with --reason, why."""
     from crmcli.errors import Invalid
     from crmcli.i18n import t
     from crmcli.services.archive import customers
@@ -233,13 +256,15 @@ def edit(
 
     output = fmt(output, ("table", "json"))
     extra = key_values(custom)
-    if not values and not extra and not unset:
+    if not values and not extra and not unset and reason is None and note is None:
         raise Invalid(
             t("no changes given"),
             hint=t("give at least one field option, --set KEY=VALUE or --unset KEY"),
         )
     with state.unit(write=True) as ctx:
-        saved = changes.edit_customer(ctx, ref, values=values, set_extra=extra, unset_extra=unset)
+        saved = changes.edit_customer(
+            ctx, ref, values=values, set_extra=extra, unset_extra=unset, reason=reason, note=note
+        )
         saved.data = customers.as_dict(ctx, saved.customer)
     c = saved.customer
     message = (

@@ -298,7 +298,76 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
             Chart("column", _h("Tickets by kind and status", "工单数"), 0, "kind_label", "count"),
         )
     )
+    book.sheets.append(_needs_sheet(ctx, as_of))
     return book
+
+
+def _needs_sheet(ctx: Ctx, as_of: date) -> Sheet:
+    """实训3-1 客户需求分析报告: the needs records up to the as-of day (see :mod:`.needs`)."""
+    from crmcli.services.analysis import needs as needs_report
+    from crmcli.vocab import LEVEL, URGENCY
+
+    data = needs_report.needs(ctx, until=as_of)
+    none = _h("(none)", "（无）")
+    counts = [
+        ("records", _h("Needs", "需求数"), "int"),
+        ("to_opportunities", _h("To opportunities", "转为机会"), "int"),
+        ("to_orders", _h("To orders", "转为订单"), "int"),
+    ]
+    c = data["converted"]
+    return Sheet(
+        _h("Needs", "客户需求"),
+        [
+            Table(
+                _h("Needs by product", "按产品的需求"),
+                [
+                    ("product_code", _h("Code", "产品编号"), "text"),
+                    ("product", _h("Product", "产品"), "text"),
+                    ("category", _h("Category", "类别"), "text"),
+                    *counts,
+                ],
+                [{**r, "product": r["product"] or none} for r in data["by_product"]],
+            ),
+            Table(
+                _h("Needs by category", "按类别的需求"),
+                [("category", _h("Category", "类别"), "text"), *counts],
+                [{**r, "category": r["category"] or none} for r in data["by_category"]],
+            ),
+            Table(
+                _h("Needs by urgency", "按紧迫程度的需求"),
+                [("urgency", _h("Urgency", "紧迫程度"), "text"), *counts],
+                [
+                    {**r, "urgency": URGENCY.label(r["urgency"]) if r["urgency"] else none}
+                    for r in data["by_urgency"]
+                ],
+            ),
+            Table(
+                _h("Needs by customer level", "按客户等级的需求"),
+                [("level", _h("Level", "客户等级"), "text"), *counts],
+                [{**r, "level": LEVEL.label(r["level"])} for r in data["by_level"]],
+            ),
+            Table(
+                _h("Conversion", "转化情况"),
+                [
+                    ("metric", _h("Measure", "指标"), "text"),
+                    ("value", _h("Value", "数值"), "int"),
+                ],
+                [
+                    {"metric": _h("Needs records", "需求记录"), "value": c["records"]},
+                    {
+                        "metric": _h("Became opportunities", "转为销售机会"),
+                        "value": c["to_opportunities"],
+                    },
+                    {"metric": _h("Became orders", "转为订单"), "value": c["to_orders"]},
+                    {
+                        "metric": _h("Linked to an opportunity", "已关联销售机会"),
+                        "value": c["linked"],
+                    },
+                ],
+            ),
+        ],
+        Chart("bar", _h("Needs by product", "各产品需求数"), 0, "product", "records"),
+    )
 
 
 def _label(key: str) -> str:

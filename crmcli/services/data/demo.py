@@ -169,6 +169,8 @@ def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: da
                 at=ctx.at,
                 next_step=item.get("next_step"),
                 user=item["user"] if item.get("user") in staff else None,
+                kind=item.get("kind"),  # needs records (实训5-2) name the deal they became
+                opportunity=str(deals[item["opportunity"]]) if item.get("opportunity") else None,
             )
             logged[item["at"]] = done.interaction
             counts["interactions"] += 1

@@ -86,9 +86,12 @@ def run(
     matcher = Matcher(ctx, found, options, result)
     writer = Writer(ctx)
     created = 0
+    churned = _churn_reasons(ctx, found)
     with big_cache(ctx.session.connection()):
         for rows in prepared.chunks:
             result.read += len(rows)
+            if churned is not None:
+                _lost_why(ctx, rows, *churned)
             groups = matcher.chunk(rows)
             for row in rows:
                 if row.problems:
@@ -122,6 +125,36 @@ def run(
     if writer.batch is not None and not options.dry_run:  # a dry run keeps no batch
         result.batch = writer.batch.id
     return result
+
+
+def _churn_reasons(ctx: Ctx, found: Any) -> tuple[list[dict[str, Any]], str] | None:
+    """The churn reasons and the column's header, when the file has a lost-reason column."""
+    column = found.targets.get("lost_reason")
+    if column is None:
+        return None
+    from crmcli.services.desk import churn
+
+    return churn.reasons(ctx), column.header
+
+
+def _lost_why(ctx: Ctx, rows: list[Row], reasons: list[dict[str, Any]], header: str) -> None:
+    """A lost reason (key or label) as its key, else a problem; a lost row that gives a reason
+    and no time was lost at the import's time."""
+    from crmcli.services.data.import_rows import Problem
+    from crmcli.services.desk import churn
+
+    for row in rows:
+        raw = row.values.get("lost_reason")
+        if raw is None:
+            continue
+        try:
+            row.values["lost_reason"] = churn.parse_reason(reasons, raw)
+        except Invalid as e:
+            del row.values["lost_reason"]
+            row.problems.append(Problem(header, raw, e.message))
+            continue
+        if row.values.get("status") == "lost" and not row.values.get("lost_at"):
+            row.values["lost_at"] = ctx.at
 
 
 def _reject(row: Row, result: Result) -> None:

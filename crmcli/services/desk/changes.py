@@ -28,8 +28,15 @@ def edit_customer(
     values: dict[str, Any] | None = None,
     set_extra: dict[str, str] | None = None,
     unset_extra: list[str] | None = None,
+    reason: str | None = None,
+    note: str | None = None,
 ) -> customers.Saved:
-    """:func:`customers.edit`; a customer lost now has its pending touches cancelled."""
+    """:func:`customers.edit`; a customer lost now has its pending touches cancelled and
+    records when and why (``reason``, ``note``: :mod:`.churn`); won back, those are cleared."""
+    from crmcli.services.desk import churn
+
+    customer = customers.find(ctx, ref, lock=True)
+    values = churn.churn_values(ctx, customer, values or {}, reason=reason, note=note)
     saved = customers.edit(ctx, ref, values=values, set_extra=set_extra, unset_extra=unset_extra)
     if saved.changes.get("status", [None, None])[1] == "lost":
         followups.cancel_pending(ctx, customer_id=saved.customer.id)

@@ -19,7 +19,7 @@ from crmcli.errors import Invalid
 from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
 from crmcli.services.team import audit, permissions
-from crmcli.vocab import DEFAULT_STAGES, LEVEL, PRIORITY
+from crmcli.vocab import DEFAULT_CHURN_REASONS, DEFAULT_STAGES, LEVEL, PRIORITY
 
 OFFSET_RE = re.compile(r"^\+?(\d+)\s*([dwmy])$")
 
@@ -122,6 +122,28 @@ def _text_or_labels(v: Any) -> bool:
     )
 
 
+def _reasons(value: Any) -> None:
+    """churn.reasons: a list of {key, en, zh}, keys lower-case and unique."""
+    if not isinstance(value, list) or not value:
+        raise SettingError(t("a list of reasons, each {key, en, zh}"))
+    keys = []
+    for reason in value:
+        if not isinstance(reason, dict) or not isinstance(reason.get("key"), str):
+            raise SettingError(t("a list of reasons, each {key, en, zh}"))
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", reason["key"]):
+            raise SettingError(
+                t(
+                    "reason key '{value}' must be lower-case letters, digits and _",
+                    value=reason["key"],
+                )
+            )
+        if not all(isinstance(reason.get(k, ""), str) for k in ("en", "zh")):
+            raise SettingError(t("a list of reasons, each {key, en, zh}"))
+        keys.append(reason["key"])
+    if len(set(keys)) != len(keys):
+        raise SettingError(t("reason keys must be unique"))
+
+
 def _text(value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise SettingError(t("a non-empty text"))
@@ -191,6 +213,13 @@ DEFS = {
             _per(PRIORITY, _whole(8760), "a whole number of hours from 1 to 8760"),
             "Resolution target per ticket priority, in hours",
             "各优先级工单的解决时限（小时）",
+        ),
+        SettingDef(
+            "churn.reasons",
+            DEFAULT_CHURN_REASONS,
+            _reasons,
+            "Why customers are lost (default: the course's list)",
+            "客户流失原因（默认为课程所列）",
         ),
     ]
 }

@@ -758,6 +758,55 @@ ZH: dict[str, str] = {
     "invalid value for {param}: {message}": "{param} 的值无效：{message}",
     "unexpected extra arguments: {args}": "多余的参数：{args}",
     "and {count} more": "等另外 {count} 个",
+    # letters and e-mail
+    "invalid SMTP URL '{value}'": "无效的 SMTP 地址 '{value}'",
+    "invalid e-mail address '{value}'": "无效的邮件地址 '{value}'",
+    "use smtp://user:password@host:port (add ?starttls=1) or smtps://...": (
+        "格式：smtp://用户名:密码@主机:端口（可加 ?starttls=1）或 smtps://..."
+    ),
+    "cannot send through {server}: {error}": "无法通过 {server} 发送：{error}",
+    "check CRM_SMTP_URL (smtp://user:password@host:port, smtps://...)": (
+        "请检查 CRM_SMTP_URL（smtp://用户名:密码@主机:端口，smtps://...）"
+    ),
+    "unknown letter template '{name}'": "没有信函模板 '{name}'",
+    "templates: {names} (crm letter templates)": "可用模板：{names}（crm letter templates）",
+    "template {path}, line {line}: {error}": "模板 {path} 第 {line} 行：{error}",
+    "template {path}: {error}": "模板 {path}：{error}",
+    "--to needs customer codes or a segment": "--to 需要客户编号或客户分组",
+    "unknown letter kind '{value}' ({accepted})": "未知的信函类型 '{value}'（可用：{accepted}）",
+    "a promotion needs recipients": "促销信需要指定收件客户",
+    "sent to {to}": "已发送至 {to}",
+    "no template file {path}": "没有模板文件 {path}",
+    "see the names a template may use in: crm letter template --help": (
+        "模板可用的变量见：crm letter template --help"
+    ),
+    "the first line must be 'Subject: ...'": "第一行必须是 'Subject: ...'（邮件主题）",
+    "--to {kind}: needs a value, e.g. {kind}:{example}": "--to {kind}: 需要一个值，例如 {kind}:{example}",
+    "give --to CODES or a segment (level:gold, rfm:KEY, abc:A), or a filter": (
+        "请用 --to 给出客户编号或分组（level:gold、rfm:分类、abc:A），或给出筛选条件"
+    ),
+    "no e-mail for {name}": "{name} 没有邮箱",
+    "template {path} is not UTF-8 text": "模板 {path} 不是 UTF-8 文本",
+    "opted out of marketing": "已退订营销信息",
+    "no e-mail": "没有邮箱",
+    "no order to thank for": "没有可致谢的订单",
+    "nothing overdue": "没有逾期款项",
+    "not sent: {error}": "未发送：{error}",
+    "No letters: nobody to write to.": "没有信要写：没有符合条件的收信人。",
+    "Dry run: nothing written or sent.": "试运行：未写入文件，也未发送。",
+    "Wrote {count} letters to {dir}": "已写入 {count} 封信到 {dir}",
+    "Sent {count} letters": "已发送 {count} 封信",
+    "skipped {code}: {reason}": "跳过 {code}：{reason}",
+    "Wrote {path}": "已写入 {path}",
+    "--send needs an SMTP server": "--send 需要邮件服务器",
+    "set CRM_SMTP_URL, e.g. smtp://user:password@mail.example.com:587?starttls=1": (
+        "请设置 CRM_SMTP_URL，例如 smtp://用户名:密码@mail.example.com:587?starttls=1"
+    ),
+    "{path} exists already": "{path} 已存在",
+    "edit it, or delete it first to start again from the built-in one": (
+        "直接修改它，或先删除它再从内置模板重新复制"
+    ),
+    "unknown segment '{value}'": "未知的客户群“{value}”",
     # churn and needs
     "--reason and --note are for a customer set to lost (--status lost)": (
         "--reason 和 --note 用于设为流失的客户（--status lost）"

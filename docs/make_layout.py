@@ -28,6 +28,7 @@ BENEATH = [
     "tabular.py",
     "vcard.py",
     "formula_cells.py",
+    "mail.py",
     "validate.py",
     "bulk.py",
     "cells.py",
@@ -37,8 +38,8 @@ BENEATH = [
     "grants.py",
     "models",
     "vocab.py",
-    "errors.py",
     "searching.py",
+    "errors.py",
     "i18n.py",
 ]
 

@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Customer care (客户关怀): drifting, birthdays, anniversaries.",
     ),
+    "letter": (
+        "crmcli.cli.relationship.letter",
+        "app",
+        "Letters and e-mail (感谢信, 催款, 促销, 生日祝福): render, send, templates.",
+    ),
     "ticket": (
         "crmcli.cli.relationship.ticket",
         "app",

@@ -8,7 +8,7 @@ Enum columns hold the English keys of :mod:`crmcli.vocab`; labels live there.
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, false
 
 from crmcli.models.base import (
     Decimal,
@@ -79,6 +79,8 @@ class Customer(SoftDeleted, table=True):
     tags: Optional[list[str]] = Field(default=None, sa_type=TagList)
     notes: Optional[str] = text(4000)
     extra: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
+    # opted out of marketing (crm customer edit --no-marketing): no promotion letters
+    marketing_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     phone_key: Optional[str] = text(30, index=True)
     email_key: Optional[str] = text(254, index=True)
     search_text: Optional[str] = Field(default=None, sa_type=Text)

@@ -50,6 +50,20 @@ SetOpt = Annotated[
     Optional[list[str]],
     typer.Option("--set", metavar="KEY=VALUE", help="Set a custom field (repeatable)."),
 ]
+MarketingOpt = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--marketing/--no-marketing",
+        help="--no-marketing: the customer wants no promotions (crm letter promotion).",
+    ),
+]
+
+
+def _marketing(values: Optional[dict[str, Any]], marketing: Optional[bool]) -> dict[str, Any]:
+    values = dict(values or {})
+    if marketing is not None:
+        values["marketing_opt_out"] = not marketing
+    return values
 
 
 def _columns(names: list[str]) -> list[Any]:
@@ -77,6 +91,7 @@ def add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Customer name (客户名称).")],
     custom: SetOpt = None,
     owner: OwnerOpt = None,
+    marketing: MarketingOpt = None,
     output: SummaryFormatOpt = None,
     values: Optional[dict[str, Any]] = None,
 ) -> None:
@@ -85,6 +100,7 @@ def add(
     from crmcli.services.archive import customers
 
     output = fmt(output, ("table", "json"))
+    values = _marketing(values, marketing)
     with state.unit(write=True) as ctx:
         saved = customers.add(ctx, name=name, values=values, extra=key_values(custom), owner=owner)
         saved.data = customers.as_dict(ctx, saved.customer)
@@ -244,6 +260,7 @@ def edit(
         Optional[str],
         typer.Option(metavar="TEXT", help="With --status lost: a note on the loss (流失说明)."),
     ] = None,
+    marketing: MarketingOpt = None,
     output: SummaryFormatOpt = None,
     values: Optional[dict[str, Any]] = None,
 ) -> None:
@@ -255,6 +272,7 @@ def edit(
     from crmcli.services.desk import changes
 
     output = fmt(output, ("table", "json"))
+    values = _marketing(values, marketing)
     extra = key_values(custom)
     if not values and not extra and not unset and reason is None and note is None:
         raise Invalid(

@@ -180,6 +180,7 @@ def refresh_search(ctx: Ctx, customer: Any) -> None:
 def snapshot(ctx: Ctx, customer: Any) -> dict[str, Any]:
     """The customer's fields as the audit log compares them (the owner by username)."""
     data = {name: getattr(customer, name) for name in [*EDITABLE, "extra"]}
+    data["marketing_opt_out"] = customer.marketing_opt_out or None  # shown once opted out
     data["owner"] = usernames(ctx, {customer.owner_id}).get(customer.owner_id)
     return data
 

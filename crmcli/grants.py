@@ -91,6 +91,10 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "followup": _under("followup"),
     "ticket": _under("ticket"),
     "ticket_event": _under("ticket_event", update=()),
+    # call lists (``crm call``): built by those who change customers; a call's outcome is
+    # recorded by service staff too (rows of call_entry: RLS, as under customers)
+    "call_list": _rule(insert=CHANGE_CUSTOMERS, update=CHANGE_CUSTOMERS, delete=PURGERS),
+    "call_entry": _rule(insert=CHANGE_CUSTOMERS, update=EVERYONE, delete=PURGERS),
     "opportunity": _under("opportunity"),
     "stage_change": _under("stage_change", update=()),
     "sales_order": _under("sales_order"),

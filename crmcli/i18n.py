@@ -838,4 +838,62 @@ ZH: dict[str, str] = {
         "需求记录 {records} 条：{opportunities} 条转为销售机会，{orders} 条转为订单"
         "（{linked} 条关联了销售机会，其余按同一客户、需求日期之后匹配）"
     ),
+    # who and call lists
+    "nobody has the number {number}": "没有客户或联系人使用号码 {number}",
+    "the number {number} belongs to several customers: {customers}": (
+        "号码 {number} 属于多个客户：{customers}"
+    ),
+    "pick one with --customer CODE": "用 --customer 客户编号 指定一个",
+    "Inbound call from {number}": "来电 {number}",
+    "Logged the call with {code} {name} (record {id})": (
+        "已记录与 {code} {name} 的通话（接触记录 {id}）"
+    ),
+    "--summary, --outcome, --customer and --next go with --log": (
+        "--summary、--outcome、--customer 和 --next 要与 --log 一起使用"
+    ),
+    "Outbound call ({list})": "外呼（{list}）",
+    "call back ({list})": "回电（{list}）",
+    "call lists": "呼叫清单",
+    "calls": "呼叫",
+    "a call list needs a name": "呼叫清单需要名称",
+    "{field} is at most {n} characters": "{field}最多 {n} 个字符",
+    "a call list named '{name}' exists": "名为“{name}”的呼叫清单已存在",
+    "no customers to call in {segment}": "{segment} 中没有要呼叫的客户",
+    "no open call list": "没有进行中的呼叫清单",
+    "build one with: crm call new NAME ...": "用 crm call new 名称 ... 建立一份",
+    "several call lists are open: {names}": "有多份进行中的呼叫清单：{names}",
+    "name one: crm call next LIST": "请指定一份：crm call next 清单",
+    "no call list '{ref}'": "没有呼叫清单“{ref}”",
+    "see them with: crm call list": "查看全部：crm call list",
+    "build call lists": "建立呼叫清单",
+    "assign calls": "分配呼叫",
+    "assign calls to others": "把呼叫分配给他人",
+    "close call lists": "关闭呼叫清单",
+    "no such customer you may see": "没有这个客户，或无权查看",
+    "lost customer": "已流失客户",
+    "{code} {name} is on no open call list": "{code} {name} 不在任何进行中的呼叫清单上",
+    "{code} {name} is on several call lists": "{code} {name} 在多份呼叫清单上",
+    "name the list with --list LIST": "用 --list 清单 指定",
+    "a call back needs its day: --at DATE": "约定回电需要日期：--at 日期",
+    "--at {date} is in the past": "--at {date} 已经过去",
+    "--at goes with --outcome callback": "--at 只用于 --outcome callback（约定回电）",
+    "give either --segment SEGMENT or --file CODES.csv": (
+        "请给出 --segment 客户群 或 --file 客户编号.csv（二选一）"
+    ),
+    "use level:gold, rfm:KEY, abc:A, care, codes:C000001,C000002 or --file CODES.csv": (
+        "可用 level:gold、rfm:类别、abc:A、care、codes:C000001,C000002 或 --file 客户编号.csv"
+    ),
+    "Built call list {name} ({segment}): {count} customers to call": (
+        "已建立呼叫清单 {name}（{segment}）：待呼叫客户 {count} 个"
+    ),
+    "Dealt {count} calls of {name} to {callers}": "已把 {name} 的 {count} 个呼叫分配给 {callers}",
+    "Closed call list {name}": "已关闭呼叫清单 {name}",
+    "No more calls to make on this list for now.": "这份清单暂时没有要呼叫的客户了。",
+    "Record the outcome with: crm call done {code} --outcome {outcomes}": (
+        "记录呼叫结果：crm call done {code} --outcome {outcomes}"
+    ),
+    "Recorded the call to {code} {name}: {outcome} (contact record {id})": (
+        "已记录对 {code} {name} 的呼叫：{outcome}（接触记录 {id}）"
+    ),
+    "Call back on {date}: follow-up {id}": "约定 {date} 回电：跟进 {id}",
 }

@@ -44,6 +44,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Customer care (客户关怀): drifting, birthdays, anniversaries.",
     ),
+    "who": (
+        "crmcli.cli.relationship.who",
+        "app",
+        "Who is calling (来电识别): find a caller by number; --log the call.",
+    ),
+    "call": (
+        "crmcli.cli.relationship.call",
+        "app",
+        "Call lists (呼叫中心): build from a segment, assign, next, outcome, progress.",
+    ),
     "letter": (
         "crmcli.cli.relationship.letter",
         "app",

@@ -5,7 +5,8 @@ a command that lists customers does not pay for building the sales tables.
 :func:`load_all` imports everything (migrations, ``create_all``, purge).
 
 - :mod:`crmcli.models.core`: User, Customer, Contact
-- :mod:`crmcli.models.activity`: Interaction, Followup, Ticket, TicketEvent
+- :mod:`crmcli.models.activity`: Interaction, Followup, Ticket, TicketEvent, CallList,
+  CallEntry
 - :mod:`crmcli.models.sales`: Supplier, Product, Competitor, Opportunity, StageChange,
   SalesOrder, OrderLine, Contract, PaymentPlan, Receipt
 - :mod:`crmcli.models.system`: Setting, AuditEntry, ImportBatch, CodeCounter
@@ -26,6 +27,8 @@ _WHERE = {
     "Followup": "activity",
     "Ticket": "activity",
     "TicketEvent": "activity",
+    "CallList": "activity",
+    "CallEntry": "activity",
     "Supplier": "sales",
     "Product": "sales",
     "Competitor": "sales",
@@ -42,7 +45,14 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
-    from crmcli.models.activity import Followup, Interaction, Ticket, TicketEvent
+    from crmcli.models.activity import (
+        CallEntry,
+        CallList,
+        Followup,
+        Interaction,
+        Ticket,
+        TicketEvent,
+    )
     from crmcli.models.core import Contact, Customer, User
     from crmcli.models.sales import (
         Competitor,
@@ -77,6 +87,8 @@ def load_all() -> Any:
 
 __all__ = [
     "AuditEntry",
+    "CallEntry",
+    "CallList",
     "CodeCounter",
     "Competitor",
     "Contact",

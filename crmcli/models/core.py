@@ -83,6 +83,10 @@ class Customer(SoftDeleted, table=True):
     marketing_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     phone_key: Optional[str] = text(30, index=True)
     email_key: Optional[str] = text(254, index=True)
+    # the last 7 digits of the phone's and the fax's key: ``crm who`` finds a caller by
+    # them (crmcli/services/archive/phones.py)
+    phone_tail: Optional[str] = text(20, index=True)
+    fax_tail: Optional[str] = text(20, index=True)
     search_text: Optional[str] = Field(default=None, sa_type=Text)
     import_batch_id: Optional[int] = fk("import_batch.id")
     # 客户流失: when and why the customer was lost (a key of the churn.reasons setting)
@@ -111,3 +115,6 @@ class Contact(SoftDeleted, table=True):
     relation_level: Optional[int] = None
     notes: Optional[str] = text(4000)
     import_batch_id: Optional[int] = fk("import_batch.id")
+    # the last 7 digits of the mobile's and the phone's key (``crm who``)
+    mobile_tail: Optional[str] = text(20, index=True)
+    phone_tail: Optional[str] = text(20, index=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.services.archive import customers
+from crmcli.services.archive import customers, phones
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
 from crmcli.services.team import audit, permissions
@@ -50,6 +50,12 @@ def _name(name: str | None) -> str:
     return text
 
 
+def set_tails(contact: Any) -> None:
+    """The indexed tails ``crm who`` finds a caller's number by."""
+    contact.mobile_tail = phones.tail(contact.mobile)
+    contact.phone_tail = phones.tail(contact.phone)
+
+
 def _snapshot(contact: Any) -> dict[str, Any]:
     return {name: getattr(contact, name) for name in EDITABLE}
 
@@ -73,6 +79,7 @@ def add(
     for key, value in (values or {}).items():
         setattr(contact, key, value)
     contact.name = name
+    set_tails(contact)
     ctx.session.add(contact)
     ctx.session.flush()
     customers.refresh_search(ctx, owner)
@@ -98,6 +105,7 @@ def edit(
     before = _snapshot(contact)
     for key, value in values.items():
         setattr(contact, key, value)
+    set_tails(contact)
     changes = audit.diff(before, _snapshot(contact))
     if "name" in changes:
         ctx.session.flush()

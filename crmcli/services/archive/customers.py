@@ -14,6 +14,7 @@ from typing import Any
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.searching import search_needles, search_text
+from crmcli.services.archive import phones
 from crmcli.services.codes import check_code, next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
@@ -152,6 +153,8 @@ def _apply(customer: Any, values: dict[str, Any]) -> None:
         setattr(customer, name, value)
     customer.phone_key = phone_key(customer.phone)
     customer.email_key = email_key(customer.email)
+    customer.phone_tail = phones.tail(customer.phone)  # crm who
+    customer.fax_tail = phones.tail(customer.fax)
 
 
 def refresh_search(ctx: Ctx, customer: Any) -> None:

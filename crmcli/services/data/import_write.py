@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmcli.bulk import chunks, insert_many, update_rows
+from crmcli.services.archive import phones
 from crmcli.services.context import Ctx
 from crmcli.services.data.import_match import Group
 from crmcli.services.data.import_result import Options, Result
@@ -69,6 +70,8 @@ class Writer:
         record = {n[8:]: person.get(n[8:]) for n in CONTACT_TARGETS}
         record.update(
             customer_id=customer_id,
+            mobile_tail=phones.tail(record.get("mobile")),  # crm who
+            phone_tail=phones.tail(record.get("phone")),
             import_batch_id=self.batch.id,
             created_at=self.ctx.at,
             updated_at=self.ctx.at,
@@ -114,6 +117,8 @@ class Writer:
                 extra=g.extra or None,
                 phone_key=key,
                 email_key=g.keys.get("email"),
+                phone_tail=key[-phones.TAIL :] if key else None,  # crm who
+                fax_tail=phones.tail(v.get("fax")),
                 search_text=search_text(
                     code=code,
                     name=v["name"],
@@ -163,6 +168,8 @@ class Writer:
             for person in g.contacts.values():
                 if "_id" in person:
                     values = {f: change[1] for f, change in person["_changes"].items()}
+                    for number in {"mobile", "phone"} & set(values):  # crm who
+                        values[f"{number}_tail"] = phones.tail(values[number])
                     contact_changes.append((person["_id"], {**values, "updated_at": at}))
                     self._audit("update", "contact", person["_id"], None, person["_changes"])
                 else:
@@ -183,6 +190,9 @@ class Writer:
             values = {f: change[1] for f, change in g.changes.items()}
             if "phone" in values:
                 values["phone_key"] = phone_key(values["phone"])
+                values["phone_tail"] = phones.tail(values["phone"])
+            if "fax" in values:
+                values["fax_tail"] = phones.tail(values["fax"])
             if "email" in values:
                 values["email_key"] = email_key(values["email"])
             if g.id in searched:

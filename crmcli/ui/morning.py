@@ -18,6 +18,9 @@ from crmcli.ui.keys import localise
 from crmcli.ui.tables import col, fill, selected
 from crmcli.vocab import FOLLOWUP_KIND, PRIORITY, TICKET_STATUS
 
+#: rows shown on a tab (its label counts them all): a big book's morning opens at once
+SHOWN = 200
+
 
 def due_columns() -> list[Any]:
     return [
@@ -75,12 +78,23 @@ class MorningScreen(Screen[None]):
         session = self.app.session
         day = session.today()
         with session.unit() as ctx:
-            due = followup_due.due(ctx, on=day).rows
+            report = followup_due.due(ctx, on=day, limit=SHOWN, count=True)
             owed = contracts.receivables(ctx, as_of=day, overdue=True)
             q = tickets.query(ctx, statuses=list(tickets.OPEN))
-            open_tickets = tickets.rows(ctx, q, limit=50)
+            open_tickets = tickets.rows(ctx, q, limit=SHOWN)
+            open_count = len(open_tickets)
+            if open_count >= SHOWN:
+                open_count = tickets.count(ctx, q)
             drifting = [d for d in care.drifting(ctx, on=day) if d["level"] == "gold"]
+        due = report.rows
         drifting.sort(key=lambda d: -d["days_since_contact"])
+        totals = {
+            "due-tab": report.total,
+            "receivables-tab": len(owed),
+            "tickets-tab": open_count,
+            "drifting-tab": len(drifting),
+        }
+        owed, drifting = owed[:SHOWN], drifting[:SHOWN]
         for row in due:
             row["touch"] = touch(row)
         self.customer_of = {}
@@ -132,13 +146,13 @@ class MorningScreen(Screen[None]):
             "customer_code",
         )
         tabs = self.query_one(TabbedContent)
-        for pane, label, data in (
-            ("due-tab", pick("Due", "待跟进"), due),
-            ("receivables-tab", pick("Receivables", "逾期应收"), owed),
-            ("tickets-tab", pick("Tickets", "工单"), open_tickets),
-            ("drifting-tab", pick("Drifting", "久未联系"), drifting),
+        for pane, label in (
+            ("due-tab", pick("Due", "待跟进")),
+            ("receivables-tab", pick("Receivables", "逾期应收")),
+            ("tickets-tab", pick("Tickets", "工单")),
+            ("drifting-tab", pick("Drifting", "久未联系")),
         ):
-            tabs.get_tab(pane).label = f"{label} ({len(data)})"
+            tabs.get_tab(pane).label = f"{label} ({totals[pane]})"
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         name = event.data_table.id

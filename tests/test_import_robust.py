@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -134,12 +135,22 @@ def test_kill_9_mid_stream_leaves_a_postgresql_book_as_it_was(crm, db, tmp_path)
             )
         )
 
+    def next_chunk() -> Any:
+        """True once customers go in again after a chunk's audit entries: a later chunk."""
+        seen = {"audit": False}
+
+        def due(started: float) -> bool:
+            seen["audit"] = seen["audit"] or writing("INSERT INTO audit_entry")
+            return seen["audit"] and writing("INSERT INTO customer")
+
+        return due
+
     before = state()
-    # as the first chunk's customers go in, then a chunk's audit entries, then later on
+    # as the first chunk's customers go in, then a chunk's audit entries, then a later chunk
     moments = [
         ("first customers", lambda started: writing("INSERT INTO customer")),
         ("audit entries", lambda started: writing("INSERT INTO audit_entry")),
-        ("later chunks", lambda started: time.monotonic() - started > 4),
+        ("a later chunk", next_chunk()),
     ]
     for label, due in moments:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CRM_LANG": "en"}

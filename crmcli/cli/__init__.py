@@ -172,7 +172,32 @@ def _plain_help() -> None:
         core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
 
 
+def _plain_values() -> None:
+    """Text and flags as they come, without pydantic: Typer 0.29 converts every parameter
+    through a pydantic TypeAdapter, and importing pydantic for it costs some 45 ms on each
+    command. Click already gives a ``str`` option text and a flag a bool, and crm checks
+    every value itself (SPEC §1), so those two pass through; other types take Typer's way."""
+    core = typer.core
+    build = getattr(core, "build_runtime_param", None)
+    try:
+        from typer._coercion import PassThroughRuntimeParam
+    except ImportError:  # another Typer: its own way for every value
+        return
+    if build is None:
+        return
+
+    def build_plain(descriptor: Any) -> Any:
+        if descriptor.file_annotation is None and descriptor.annotation in (str, bool):
+            return PassThroughRuntimeParam(
+                annotation=descriptor.annotation, parameter_info=descriptor.parameter_info
+            )
+        return build(descriptor)
+
+    core.build_runtime_param = build_plain
+
+
 _plain_help()
+_plain_values()
 
 app = typer.Typer(
     cls=LazyGroup,

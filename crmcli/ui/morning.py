@@ -85,16 +85,18 @@ class MorningScreen(Screen[None]):
             open_count = len(open_tickets)
             if open_count >= SHOWN:
                 open_count = tickets.count(ctx, q)
-            drifting = [d for d in care.drifting(ctx, on=day) if d["level"] == "gold"]
+            drifting = care.drifting(ctx, on=day, level="gold", limit=SHOWN)
+            drifting_count = len(drifting)
+            if drifting_count >= SHOWN:
+                drifting_count = care.drifting_count(ctx, on=day, level="gold")
         due = report.rows
-        drifting.sort(key=lambda d: -d["days_since_contact"])
         totals = {
             "due-tab": report.total,
             "receivables-tab": len(owed),
             "tickets-tab": open_count,
-            "drifting-tab": len(drifting),
+            "drifting-tab": drifting_count,
         }
-        owed, drifting = owed[:SHOWN], drifting[:SHOWN]
+        owed = owed[:SHOWN]
         for row in due:
             row["touch"] = touch(row)
         self.customer_of = {}

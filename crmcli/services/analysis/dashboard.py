@@ -72,7 +72,7 @@ def collect(ctx: Ctx, *, today: date, limit: int | None = SHOWN) -> Dashboard:
     )
     board.stages = open_pipeline(ctx)
     board.months = analytics.monthly_orders(ctx, months=2, today=today)
-    board.drifting = [d for d in care.drifting(ctx, on=today) if d["level"] == "gold"]
+    board.drifting = care.drifting(ctx, on=today, level="gold")
     board.drifting.sort(key=lambda d: -d["days_since_contact"])
     board.receivables = contracts.receivables(ctx, as_of=today, overdue=True)
     return board

@@ -84,15 +84,16 @@ def _visible(q: Any, ctx: Ctx) -> Any:
     return q.where(scope) if scope is not None else q
 
 
-def drifting(ctx: Ctx, *, on: date) -> list[dict[str, Any]]:
+def _lapsed(ctx: Ctx, on: date, level: str | None) -> tuple[Any, Any, Any, dict[str, int]]:
+    """The last contact of each customer (a subquery), the day a customer's wait counts
+    from, and the condition of having waited past the level's interval (None: no level
+    to look at)."""
     from sqlalchemy import and_, func, or_, select
 
-    from crmcli.models import Contact as K
     from crmcli.models import Customer as C
     from crmcli.models import Interaction as I
 
     intervals: dict[str, int] = settings.get(ctx, "care.intervals")
-    actions = settings.get(ctx, "care.actions")
     last = (
         select(I.customer_id, func.max(I.occurred_at).label("last_at"))
         .where(I.deleted_at.is_(None))
@@ -101,9 +102,40 @@ def drifting(ctx: Ctx, *, on: date) -> list[dict[str, Any]]:
     )
     since = func.coalesce(last.c.last_at, C.created_at)
     lapsed = [
-        and_(C.level == level, since < datetime.combine(on - timedelta(days=days - 1), time()))
-        for level, days in intervals.items()
+        and_(C.level == lv, since < datetime.combine(on - timedelta(days=days - 1), time()))
+        for lv, days in intervals.items()
+        if level is None or lv == level
     ]
+    return last, since, or_(*lapsed) if lapsed else None, intervals
+
+
+def drifting_count(ctx: Ctx, *, on: date, level: str | None = None) -> int:
+    """How many customers :func:`drifting` finds, without reading them."""
+    from sqlalchemy import func, select
+
+    from crmcli.models import Customer as C
+
+    last, _, lapsed, _ = _lapsed(ctx, on, level)
+    if lapsed is None:
+        return 0
+    q = select(func.count()).select_from(C).outerjoin(last, last.c.customer_id == C.id)
+    return ctx.session.execute(_visible(q.where(lapsed), ctx)).scalar_one()
+
+
+def drifting(
+    ctx: Ctx, *, on: date, level: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Customers drifting away: no contact for longer than their level's interval (of one
+    ``level`` only, when given); with a ``limit``, those waiting longest, first."""
+    from sqlalchemy import func, select
+
+    from crmcli.models import Contact as K
+    from crmcli.models import Customer as C
+
+    last, since, lapsed, intervals = _lapsed(ctx, on, level)
+    if lapsed is None:
+        return []
+    actions = settings.get(ctx, "care.actions")
     q = (
         select(
             C.code,
@@ -118,8 +150,10 @@ def drifting(ctx: Ctx, *, on: date) -> list[dict[str, Any]]:
         .select_from(C)
         .outerjoin(last, last.c.customer_id == C.id)
         .outerjoin(K, K.id == main_contact(C.id))
-        .where(or_(*lapsed))
+        .where(lapsed)
     )
+    if limit is not None:
+        q = q.order_by(since, C.code).limit(limit)
     result = []
     for r in ctx.session.execute(_visible(q, ctx)):
         interval = intervals[r.level]

@@ -276,3 +276,21 @@ def test_another_programs_database_is_left_alone(crm, pg_server):
         assert tables == [("notes",)]
     finally:
         pg_server.drop_database(name)
+
+
+def test_a_salesperson_gets_a_free_code_when_the_next_one_is_hidden_from_her(team, crm, db):
+    urls, _ = team
+    crm("--user", "wangfang", "customer", "add", "陈静的新客户", "--code", "C000004")
+    crm("--user", "wangfang", "customer", "assign", "陈静的新客户", "--owner", "chenjing")
+    added = crm.json("--db", urls["liuyang"], "customer", "add", "刘洋的新客户")
+    assert added["code"] == "C000005"  # C000004 is taken, by a customer she may not see
+    assert db.scalar("SELECT count(*) FROM customer WHERE code = 'C000004'") == 1
+
+
+def test_a_code_given_by_hand_that_a_hidden_customer_holds_is_said_to_be_taken(team, crm):
+    urls, _ = team
+    crm("--user", "wangfang", "customer", "add", "陈静的另一个客户", "--code", "X01")
+    crm("--user", "wangfang", "customer", "assign", "陈静的另一个客户", "--owner", "chenjing")
+    result = crm("--db", urls["liuyang"], "customer", "add", "刘洋的", "--code", "X01", code=1)
+    assert "'X01' is already taken; choose another" in result.stderr
+    assert "陈静" not in result.stderr

@@ -38,11 +38,23 @@ def next_codes(ctx: Ctx, prefix: str, table: Any, count: int = 1) -> list[str]:
         last += wanted
         taken: set[str] = set()
         for i in range(0, len(candidates), 500):
-            chunk = candidates[i : i + 500]
-            taken.update(session.execute(select(table.code).where(table.code.in_(chunk))).scalars())
+            taken.update(_taken(ctx, table, candidates[i : i + 500]))
         codes.extend(c for c in candidates if c not in taken)
     session.execute(update(CodeCounter).where(CodeCounter.prefix == prefix).values(last=last))
     return codes
+
+
+def _taken(ctx: Ctx, table: Any, codes: list[str]) -> list[str]:
+    """Which of ``codes`` records of ``table`` hold, seen or not: on PostgreSQL a
+    salesperson's own login role sees only her customers, so the database's
+    ``crm_codes_taken`` answers for every row (migration i17_codes_taken)."""
+    from sqlalchemy import select, text
+
+    session = ctx.session
+    if session.get_bind().dialect.name == "postgresql":
+        q = text("SELECT crm_codes_taken(:table, CAST(:codes AS text[]))")
+        return list(session.execute(q, {"table": table.__tablename__, "codes": codes}).scalars())
+    return list(session.execute(select(table.code).where(table.code.in_(codes))).scalars())
 
 
 def _create_counter(ctx: Ctx, prefix: str) -> None:
@@ -95,6 +107,8 @@ def check_code(
         select(table.id, table.name).where(table.code == code, table.id != (own_id or -1))
     ).first()
     if other is None:
+        if _taken(ctx, table, [code]):  # by a record the actor's own login may not read
+            raise Duplicate(taken_code(label, code))
         return code
     if visible is not None:
         q = select(table.id).where(table.id == other.id, visible)

@@ -657,7 +657,7 @@ IMPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 #: Columns an import reads past on purpose: the record id and the last change time that
 #: ``export`` writes, and the reason column of a rejects file.
-IMPORT_IGNORED = ("id", "updated_at", "修改时间", "更新时间", "error", "错误原因")
+IMPORT_IGNORED = ("id", "系统编号", "updated_at", "修改时间", "更新时间", "error", "错误原因")
 
 #: ``crm customer import --match``: what makes a row the same customer as another.
 MATCH_KEY = Vocab(

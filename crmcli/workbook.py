@@ -31,6 +31,9 @@ class Chart:
     table: int  # which table of the sheet
     category: str  # the key naming each point
     value: str  # the key holding each value
+    category_title: str = ""  # the axis titles (a pie has no axes)
+    value_title: str = ""
+    leave_out_last: int = 0  # rows at the table's end kept out of the chart (a month begun)
 
 
 @dataclass
@@ -47,8 +50,20 @@ class Book:
     sheets: list[Sheet] = field(default_factory=list)
 
 
-def _width(value: Any) -> int:
-    return display_width(str(value)) if value is not None else 0
+def _width(value: Any, kind: str = "text") -> int:
+    """How wide ``value`` shows in its number format (money with thousands separators)."""
+    return display_width(_shown(value, kind)) if value is not None else 0
+
+
+def _shown(value: Any, kind: str) -> str:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if kind == "money":
+            return f"{float(value):,.2f}"
+        if kind == "share":
+            return f"{float(value) * 100:.1f}%"
+        if kind == "int":
+            return f"{float(value):.0f}"
+    return str(value)
 
 
 def write_report_book(book: Book, path: Path) -> None:
@@ -98,7 +113,7 @@ def _write_sheet(workbook: Any, sheet: Sheet, book: Book, styles: dict[str, Any]
             for col, (key, _header, kind) in enumerate(table.columns):
                 value = record.get(key)
                 _write_cell(ws, row, col, value, kind, styles)
-                widths[col] = max(widths.get(col, 0), min(_width(value), 50))
+                widths[col] = max(widths.get(col, 0), min(_width(value, kind), 50))
         anchors.append((first, row, len(table.columns)))
         row += 2
     for col, width in widths.items():
@@ -127,6 +142,7 @@ def _add_chart(
     first, last, _n = anchors[spec.table]
     category = keys.index(spec.category)
     value = keys.index(spec.value)
+    last = max(first, last - spec.leave_out_last)
     chart = workbook.add_chart({"type": spec.kind})
     name = ws.get_name()
     chart.add_series(
@@ -140,7 +156,14 @@ def _add_chart(
     chart.set_title({"name": spec.title})
     if spec.kind != "pie":
         chart.set_legend({"none": True})
-    if spec.kind == "bar":  # horizontal bars read top-down in table order (a funnel)
-        chart.set_y_axis({"reverse": True})
+        categories: dict[str, Any] = {"name": spec.category_title}
+        values: dict[str, Any] = {"name": spec.value_title}
+        if spec.kind == "bar":  # horizontal bars read top-down in table order (a funnel)
+            categories["reverse"] = True
+            chart.set_x_axis(values)  # (a bar chart's x axis is its value axis)
+            chart.set_y_axis(categories)
+        else:
+            chart.set_x_axis(categories)
+            chart.set_y_axis(values)
     chart.set_size({"width": 620, "height": 360})
     ws.insert_chart(3, at_col, chart)

@@ -117,7 +117,7 @@ def test_bom_encoding_labels_and_stdout(book, tmp_path):
     assert (tmp_path / "bom.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     book("customer", "export", str(tmp_path / "gb.csv"), "--encoding", "GB18030", "--labels", "zh")
     rows = read_csv(tmp_path / "gb.csv", "gb18030")
-    assert rows[0][:6] == ["ID", "客户编号", "客户名称", "类型", "行业", "客户等级"]
+    assert rows[0][:6] == ["系统编号", "客户编号", "客户名称", "类型", "行业", "客户等级"]
     assert rows[1][5] == "金牌" and rows[1][6] == "成交客户" and rows[1][7] == "老客户介绍"
     out = book("customer", "export", "-", "--level", "gold")
     rows = list(csv.reader(io.StringIO(out.stdout)))
@@ -158,7 +158,7 @@ def test_xlsx_has_values_never_formulas_or_links(book, tmp_path):
 
     cells = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     header = cells[0]
-    assert header[:3] == ["ID", "客户编号", "客户名称"] and header[-3:] == [
+    assert header[:3] == ["系统编号", "客户编号", "客户名称"] and header[-3:] == [
         "统一社会信用代码",
         "邮编",
         "备注2",

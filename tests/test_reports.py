@@ -445,6 +445,75 @@ def test_export_writes_a_workbook_with_native_charts(crm, db, tmp_path):
     assert result.stderr.startswith("Error: no folder") and len(result.stderr.splitlines()) == 1
 
 
+def _charts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Each chart's XML by its title (the first text of the chart's own title)."""
+    found = {}
+    for n in z.namelist():
+        if re.fullmatch(r"xl/charts/chart\d+\.xml", n):
+            xml = z.read(n).decode()
+            found[re.search(r"<c:title>.*?<a:t>(.*?)</a:t>", xml, re.S).group(1)] = xml
+    return found
+
+
+def _axis_title(xml: str, axis: str) -> str | None:
+    m = re.search(rf"<c:{axis}>(.*?)</c:{axis}>", xml, re.S)
+    title = m and re.search(r"<c:title>.*?<a:t>(.*?)</a:t>", m.group(1), re.S)
+    return title.group(1) if title else None
+
+
+def test_the_report_book_reads_right(crm, db, tmp_path):
+    """Issue 14 item 6: no ``###``, charts plot what their titles say, axes are titled."""
+    customers(crm, "甲", "乙")
+    order(db, 1, "2026-05-10", "1234567.89")
+    order(db, 2, "2026-05-20", "100")
+    order(db, 2, "2026-04-02", "250")
+    order(db, 1, "2026-06-03", "80")
+    for kind, status in [("complaint", "closed"), ("complaint", "open"), ("repair", "open")]:
+        db.execute(
+            "INSERT INTO ticket (customer_id, kind, subject, priority, status, opened_at)"
+            " VALUES (1, :k, 's', 'normal', :s, '2026-06-01 09:00:00')",
+            k=kind,
+            s=status,
+        )
+    target = tmp_path / "report.xlsx"
+    crm("report", "export", str(target), "--as-of", "2026-06-15")
+    with zipfile.ZipFile(target) as z:
+        charts = _charts(z)
+        rfm = z.read("xl/worksheets/sheet1.xml").decode()
+    # the money columns (class table: D, customers table: E) fit "1,234,567.89"
+    widths = {
+        col: float(width)
+        for first, last, width in re.findall(r'<col min="(\d+)" max="(\d+)" width="([\d.]+)"', rfm)
+        for col in range(int(first), int(last) + 1)
+    }
+    assert min(widths[4], widths[5]) >= len("1,234,567.89") + 2  # (a margin: no ###)
+    # the orders chart plots the order count (column B), June (begun) left out of the line
+    orders = charts["Orders per month (whole months)"]
+    assert "'Monthly orders'!$B$6:$B$16" in orders and "$C$" not in orders
+    assert "<c:v>2026-05</c:v>" in orders and "2026-06" not in orders
+    assert _axis_title(orders, "valAx") == "Orders" and _axis_title(orders, "catAx") == "Month"
+    # the tickets chart names each column by kind and status
+    tickets = charts["Tickets by kind and status"]
+    for label in ("Complaint · Closed", "Complaint · Open", "Repair · Open"):
+        assert f"<c:v>{label}</c:v>" in tickets
+    # every chart but the pie has both axes titled
+    for title, xml in charts.items():
+        if "<c:pieChart>" in xml:
+            continue
+        assert _axis_title(xml, "catAx") and _axis_title(xml, "valAx"), title
+    # on the last day of a month the month is whole, and plotted
+    crm("report", "export", str(target), "--as-of", "2026-06-30")
+    with zipfile.ZipFile(target) as z:
+        assert "'Monthly orders'!$B$6:$B$17" in _charts(z)["Orders per month"]
+    # in Chinese, titles and axes are Chinese too
+    crm("--lang", "zh", "report", "export", str(target), "--as-of", "2026-06-15")
+    with zipfile.ZipFile(target) as z:
+        charts = _charts(z)
+    assert _axis_title(charts["每月订单数（整月）"], "valAx") == "订单数"
+    assert "<c:v>投诉 · 已关闭</c:v>" in charts["各类型与状态工单数"]
+    assert _axis_title(charts["各类型与状态工单数"], "catAx") == "类型 · 状态"
+
+
 def test_export_as_of_a_past_day_counts_what_was_there_then(crm, db, tmp_path):
     from openpyxl import load_workbook
 

@@ -89,7 +89,15 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                     abc_rows,
                 ),
             ],
-            Chart("column", _h("Money per tier", "各类客户金额"), 0, "class", "monetary"),
+            Chart(
+                "column",
+                _h("Money per tier", "各类客户金额"),
+                0,
+                "class",
+                "monetary",
+                _h("Class", "分类"),
+                _h("Money", "金额"),
+            ),
         )
     )
 
@@ -115,7 +123,15 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
         Sheet(
             _h("Breakdowns", "客户构成"),
             breakdowns,
-            Chart("bar", _h("Customers per level", "各等级客户数"), 0, "value", "customers"),
+            Chart(
+                "bar",
+                _h("Customers per level", "各等级客户数"),
+                0,
+                "value",
+                "customers",
+                CUSTOMER["level"].label,
+                _h("Customers", "客户数"),
+            ),
         )
     )
 
@@ -171,6 +187,8 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                 0,
                 "label",
                 "reached",
+                _h("Stage", "阶段"),
+                _h("Opportunities", "机会数"),
             ),
         )
     )
@@ -196,16 +214,27 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                 0,
                 "month",
                 "weighted_amount",
+                _h("Expected month", "预计成交月份"),
+                _h("Weighted amount", "加权金额"),
             ),
         )
     )
 
+    # the month of the as-of day is shown in the table but, unless it is over, kept out of
+    # the chart: a month just begun would plot as a fall
+    begun = (as_of + timedelta(days=1)).month == as_of.month
+    orders_title = _h("Orders per month", "每月订单")
+    if begun:
+        orders_title += _h(
+            f" ({as_of:%Y-%m} to {as_of.isoformat()} only)",
+            f"（{as_of:%Y-%m} 截至 {as_of.isoformat()}）",
+        )
     book.sheets.append(
         Sheet(
             _h("Monthly orders", "月度订单"),
             [
                 Table(
-                    _h("Orders per month", "每月订单"),
+                    orders_title,
                     [
                         ("month", _h("Month", "月份"), "text"),
                         ("orders", _h("Orders", "订单数"), "int"),
@@ -214,7 +243,17 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                     analytics.monthly_orders(ctx, months=12, today=as_of),
                 )
             ],
-            Chart("line", _h("Orders per month", "月度订单金额"), 0, "month", "total"),
+            Chart(
+                "line",
+                _h("Orders per month", "每月订单数")
+                + (_h(" (whole months)", "（整月）") if begun else ""),
+                0,
+                "month",
+                "orders",
+                _h("Month", "月份"),
+                _h("Orders", "订单数"),
+                leave_out_last=1 if begun else 0,
+            ),
         )
     )
 
@@ -248,7 +287,13 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                 ),
             ],
             Chart(
-                "column", _h("Contacts per channel", "各方式接触次数"), 0, "channel_label", "count"
+                "column",
+                _h("Contacts per channel", "各方式接触次数"),
+                0,
+                "channel_label",
+                "count",
+                _h("Channel", "方式"),
+                _h("Contacts", "次数"),
             ),
         )
     )
@@ -257,6 +302,7 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
     for row in svc["by_kind_status"]:
         row["kind_label"] = TICKET_KIND.label(row["kind"])
         row["status_label"] = TICKET_STATUS.label(row["status"])
+        row["kind_status"] = f"{row['kind_label']} · {row['status_label']}"
     metrics = [
         {"metric": _h("Tickets", "工单总数"), "value": svc["tickets"]},
         {"metric": _h("Open", "未关闭"), "value": svc["open"]},
@@ -280,8 +326,7 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                 Table(
                     _h("Tickets by kind and status", "工单类型与状态"),
                     [
-                        ("kind_label", _h("Kind", "类型"), "text"),
-                        ("status_label", _h("Status", "状态"), "text"),
+                        ("kind_status", _h("Kind · status", "类型 · 状态"), "text"),
                         ("count", _h("Tickets", "工单数"), "int"),
                     ],
                     svc["by_kind_status"],
@@ -295,7 +340,15 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                     metrics,
                 ),
             ],
-            Chart("column", _h("Tickets by kind and status", "工单数"), 0, "kind_label", "count"),
+            Chart(
+                "column",
+                _h("Tickets by kind and status", "各类型与状态工单数"),
+                0,
+                "kind_status",
+                "count",
+                _h("Kind · status", "类型 · 状态"),
+                _h("Tickets", "工单数"),
+            ),
         )
     )
     book.sheets.append(_needs_sheet(ctx, as_of))
@@ -366,7 +419,15 @@ def _needs_sheet(ctx: Ctx, as_of: date) -> Sheet:
                 ],
             ),
         ],
-        Chart("bar", _h("Needs by product", "各产品需求数"), 0, "product", "records"),
+        Chart(
+            "bar",
+            _h("Needs by product", "各产品需求数"),
+            0,
+            "product",
+            "records",
+            _h("Product", "产品"),
+            _h("Needs", "需求数"),
+        ),
     )
 
 

@@ -78,7 +78,9 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
     fields = _fields()
     extra_keys = custom_keys(ctx, q)
     zh = labels == "zh"
-    header = [("ID" if zh else "id") if n == "id" else CUSTOMER[n].zh if zh else n for n in fields]
+    header = [
+        ("系统编号" if zh else "id") if n == "id" else CUSTOMER[n].zh if zh else n for n in fields
+    ]
     header += extra_keys
     kinds = ["int" if n == "id" else _KINDS.get(CUSTOMER[n].type, "text") for n in fields]
     kinds += ["text"] * len(extra_keys)

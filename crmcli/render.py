@@ -145,6 +145,14 @@ def notice(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
+def tell_beside(target: Any, text: str) -> None:
+    """What was written to ``target``: on stderr when the target is standard output (- or
+    /dev/stdout: the data alone goes there), else on stdout."""
+    from crmcli.tabular import is_stdout
+
+    (notice if is_stdout(target) else out)(text)
+
+
 def warn(text: str) -> None:
     sys.stderr.write(f"{t('Warning')}: {text}\n")
 

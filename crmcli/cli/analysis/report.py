@@ -737,10 +737,7 @@ def export(
         from crmcli.errors import Invalid
 
         raise Invalid(t("the report book is an .xlsx file, not '{value}'", value=file.name))
-    from crmcli.tabular import is_stdout
-
     with state.unit() as ctx:
         book = report_book.collect(ctx, as_of=_day(as_of) or date.today())
-    say = render.notice if is_stdout(file) else render.out  # /dev/stdout: the workbook alone
     write_report_book(book, file)
-    say(t("Wrote {path}: {sheets} sheets", path=file, sheets=len(book.sheets)))
+    render.tell_beside(file, t("Wrote {path}: {sheets} sheets", path=file, sheets=len(book.sheets)))

@@ -44,22 +44,13 @@ def export(
 ) -> None:
     """Export contacts to vCard (for phones and mail programs), Excel, CSV, JSON (联系人导出)."""
     from crmcli import render, tabular
-    from crmcli.cli.data.customer_io import file_options, quiet_stdout
+    from crmcli.cli.data.customer_io import file_options, run_export
     from crmcli.i18n import t
 
     formats = ("vcf", *tabular.TABLE_FORMATS)
     chosen, language, codec = file_options(file, format, labels, bom, encoding, formats)
-    to_stdout = tabular.is_stdout(file)  # - or /dev/stdout: the data alone on stdout
-    try:
-        count = _export(file, customer, chosen, language, codec, bom)
-    except BrokenPipeError:  # crm contact export - | head
-        quiet_stdout()
-        raise typer.Exit(141) from None
-    message = t("Exported {count} contacts to {file}", count=count, file=file)
-    if to_stdout:
-        render.notice(message)
-    else:
-        render.out(message)
+    written = run_export(file, lambda: _export(file, customer, chosen, language, codec, bom))
+    render.tell_beside(file, t("Exported {count} contacts to {file}", count=written, file=file))
 
 
 def _export(

@@ -3,6 +3,7 @@
 Commands of the ``crm customer`` app (``crmcli/cli/archive/customer.py`` adds them).
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 import typer
@@ -394,17 +395,8 @@ def export(
         "tag": tag,
         "since": changed_since,
     }
-    to_stdout = tabular.is_stdout(file)  # - or /dev/stdout: the data alone on stdout
-    try:
-        count = _export(file, chosen, language, codec, bom, filters)
-    except BrokenPipeError:  # crm customer export - | head
-        quiet_stdout()
-        raise typer.Exit(141) from None
-    message = t("Exported {count} customers to {file}", count=count, file=file)
-    if to_stdout:
-        render.notice(message)
-    else:
-        render.out(message)
+    written = run_export(file, lambda: _export(file, chosen, language, codec, bom, filters))
+    render.tell_beside(file, t("Exported {count} customers to {file}", count=written, file=file))
 
 
 def file_options(
@@ -474,6 +466,16 @@ def _export(
             widths=data.widths,
             sheet=pick("Customers", "客户") if language == "en" else "客户",
         )
+
+
+def run_export(file: str, export: Callable[[], int]) -> int:
+    """Run an export (returning how many it wrote); a reader of stdout that hangs up
+    (``crm customer export - | head``) ends it quietly, exit 141 as a shell would."""
+    try:
+        return export()
+    except BrokenPipeError:
+        quiet_stdout()
+        raise typer.Exit(141) from None
 
 
 def quiet_stdout() -> None:

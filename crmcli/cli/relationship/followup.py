@@ -564,16 +564,16 @@ def ics(
         from crmcli.errors import Invalid
 
         raise Invalid(t("a calendar file ends in .ics: {path}", path=file))
-    from crmcli.tabular import atomic, is_stdout
+    from crmcli.tabular import atomic
 
-    say = render.notice if is_stdout(target) else render.out  # /dev/stdout: the calendar alone
     with atomic(target) as part:
         part.write_bytes(content)
-    say(
+    render.tell_beside(
+        target,
         t(
             "Wrote {path} (events: {count}, to do: {pending})",
             count=len(data),
             pending=pending,
             path=target,
-        )
+        ),
     )

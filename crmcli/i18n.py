@@ -77,6 +77,7 @@ ZH: dict[str, str] = {
     "而不是 {value}",
     "{field} must be at least {low}, not {value}": "{field} 不能小于 {low}，而不是 {value}",
     "{field} must be at most {high}, not {value}": "{field} 不能大于 {high}，而不是 {value}",
+    "{field} must be yes or no: {value}": "{field} 应为“是”或“否”：{value}",
     "{field} must not be negative: {value}": "{field} 不能为负数：{value}",
     "invalid e-mail '{value}': {reason}": "无效邮箱 '{value}'：{reason}",
     "invalid phone '{value}': use 5 to 20 digits, an optional leading +, and an optional "

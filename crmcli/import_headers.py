@@ -94,6 +94,7 @@ CUSTOMER_TARGETS = (
     "points",
     "tags",
     "notes",
+    "marketing_opt_out",
     "created_at",
     "extra",
 )

@@ -356,6 +356,21 @@ def parse_text(value: str, field: FieldDef) -> str | None:
     return text or None
 
 
+#: Words for yes and no, as people and other systems' exports write them (case folded).
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "on", "x", "是", "对", "√", "✓"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "off", "否", "不", "×"})
+
+
+def parse_bool(value: str, field: str) -> bool:
+    """Yes or no: yes/no, true/false, 1/0, 是/否 (what a spreadsheet or a CRM writes)."""
+    word = value.strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise Invalid(t("{field} must be yes or no: {value}", field=field, value=value))
+
+
 def parse_field(field: FieldDef, value: str):
     """Convert text typed for ``field`` to its stored value (None for an empty text)."""
     if value.strip() == "" and field.type != "text":
@@ -385,4 +400,6 @@ def parse_field(field: FieldDef, value: str):
         return parse_url(parse_text(value, field) or "")
     if kind == "tags":
         return parse_tags(value)
+    if kind == "bool":
+        return parse_bool(value, field.label)
     return parse_text(value, field)

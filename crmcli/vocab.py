@@ -315,6 +315,8 @@ CUSTOMER_FIELDS = [
     F("lost_at", "Lost at", "流失时间", "datetime"),
     F("lost_reason", "Lost reason", "流失原因", limit=40),
     F("lost_note", "Lost note", "流失说明", limit=1000),
+    # opted out of marketing: no promotion letters (customer add/edit --no-marketing)
+    F("marketing_opt_out", "No marketing", "拒收营销", "bool"),
 ]
 
 CONTACT_FIELDS = [
@@ -647,6 +649,7 @@ IMPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("标记", "tag"),
     "notes": ("说明", "备注信息", "note", "remarks", "comment", "comments"),
     "created_at": ("录入时间", "创建日期"),
+    "marketing_opt_out": ("不接收营销", "拒收推广", "email opt out", "marketing opt out"),
     "contact.name": ("联系人", "联系人姓名", "contact", "contact name", "contact person"),
     "contact.title": ("职务", "职位", "联系人职务", "title", "position", "job title"),
     "contact.mobile": ("手机", "手机号", "手机号码", "移动电话", "mobile", "mobile phone", "cell"),

@@ -67,6 +67,13 @@ def test_lost_at_and_the_reason_on_the_card_and_in_json(crm):
     assert listed["lost_reason"] == "competitor" and listed["lost_at"] is not None
 
 
+def test_a_customer_added_as_lost_was_lost_when_added(crm):
+    crm("customer", "add", "乙公司", "--status", "lost")
+    assert crm.json("customer", "show", "乙公司")["lost_at"].startswith(date.today().isoformat())
+    crm("customer", "add", "丙公司", "--status", "active")
+    assert crm.json("customer", "show", "丙公司")["lost_at"] is None
+
+
 def test_losing_is_audited_and_winning_back_clears_but_the_audit_keeps_it(crm):
     crm("customer", "add", "甲公司", "--status", "active")
     _lose(crm, "C000001", "price")

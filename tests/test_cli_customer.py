@@ -40,6 +40,7 @@ SPEC_FIELDS = [
     "lost_at",
     "lost_reason",
     "lost_note",
+    "marketing_opt_out",  # crm customer add/edit --no-marketing (issue 15)
 ]
 
 

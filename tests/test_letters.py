@@ -181,6 +181,40 @@ def test_no_marketing_is_stored_and_audited(crm, book, db):
     assert changes == {"marketing_opt_out": [None, True]}
 
 
+def test_no_marketing_is_shown_once_opted_out_and_travels_through_export_and_import(
+    crm, book, tmp_path
+):
+    boss = ("--user", "boss")
+    assert crm.json(*boss, "customer", "show", "C000003")["marketing_opt_out"] is True
+    assert crm.json(*boss, "customer", "show", "C000001")["marketing_opt_out"] is False
+    assert "拒收营销" in crm(*boss, "--lang", "zh", "customer", "show", "C000003").stdout
+    assert "拒收营销" not in crm(*boss, "--lang", "zh", "customer", "show", "C000001").stdout
+    out = tmp_path / "book.csv"
+    crm("--user", "boss", "customer", "export", str(out), "--labels", "zh")
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert "拒收营销" in header
+    file = tmp_path / "optout.csv"
+    file.write_text(
+        "客户编号,客户名称,拒收营销\n"
+        "C000001,深圳市华晨电子有限公司,是\nC000003,杭州明远科技有限公司,否\n",
+        encoding="utf-8",
+    )
+    crm("--user", "boss", "customer", "import", str(file), "--match", "code")
+    listed = {
+        c["code"]: c["marketing_opt_out"] for c in crm.json("--user", "boss", "customer", "list")
+    }
+    assert listed["C000001"] is True and listed["C000003"] is False
+
+
+def test_a_no_marketing_column_that_is_not_yes_or_no_rejects_the_row(crm, book, tmp_path, db):
+    file = tmp_path / "optout.csv"
+    file.write_text("客户名称,拒收营销\n新客户,也许\n", encoding="utf-8")
+    before = db.dump()
+    result = crm("--user", "boss", "customer", "import", str(file), code=1)
+    assert "拒收营销" in result.stdout + result.stderr and "也许" in result.stdout
+    assert db.dump() == before
+
+
 def test_a_bad_template_is_one_error_line_and_nothing_is_sent(crm, book, db, smtp, tmp_path):
     bad = tmp_path / "mine.j2"
     bad.write_text("Subject: 你好\n\n尊敬的{{ customer.nmae }}：\n", encoding="utf-8")

@@ -148,6 +148,35 @@ def test_imported_customers_and_contacts_are_found(crm, tmp_path):
     assert codes(crm, "+86 159 1234 0000") == [("C000001", "钱伟", "mobile")]
 
 
+def test_a_merge_leaves_the_kept_customer_found_by_the_numbers_it_took(crm):
+    crm("customer", "add", "苏州精工机械", "--email", "info@jinggong.cn")
+    crm("contact", "add", "苏州精工机械", "钱伟")
+    crm("customer", "add", "苏州精工机械有限公司", "--phone", "0512-6655 1234")
+    crm("customer", "add", "苏州精工机械有限公司", "--fax", "0512-6655 1235", code=0)
+    crm("contact", "add", "C000002", "钱伟", "--mobile", "159 1234 0000")
+    crm("customer", "merge", "C000001", "C000002", "--yes")
+    assert codes(crm, "66551234") == [("C000001", None, "phone")]
+    assert codes(crm, "+86 159 1234 0000") == [("C000001", "钱伟", "mobile")]
+
+
+def test_an_undone_import_is_not_found_by_the_numbers_it_wrote(crm, tmp_path):
+    crm("customer", "add", "苏州精工机械", "--phone", "0512-6655 1234")
+    crm("contact", "add", "苏州精工机械", "钱伟", "--mobile", "159 1234 0000")
+    file = tmp_path / "in.csv"
+    file.write_text(
+        "客户编号,客户名称,电话,联系人,手机\nC000001,苏州精工机械,0512-6655 9999,钱伟,13712340000\n",
+        encoding="utf-8",
+    )
+    crm("customer", "import", str(file), "--match", "code")
+    assert codes(crm, "66559999") == [("C000001", None, "phone")]
+    assert codes(crm, "13712340000") == [("C000001", "钱伟", "mobile")]
+    crm("customer", "import", "--undo", "1")
+    assert codes(crm, "66551234") == [("C000001", None, "phone")]
+    assert codes(crm, "15912340000") == [("C000001", "钱伟", "mobile")]
+    crm("who", "66559999", "-f", "json", code=1)
+    crm("who", "13712340000", "-f", "json", code=1)
+
+
 @pytest.fixture
 def team(crm):
     crm("user", "add", "admin", "--role", "admin")

@@ -35,10 +35,12 @@ app = new_app("customer")
 
 #: the churn fields are set by edit --status lost --reason/--note, not by options of their own
 CHURN_FIELDS = ("lost_at", "lost_reason", "lost_note")
+#: fields with options of their own (--owner, --set, --marketing/--no-marketing)
+OWN_OPTIONS = ("owner", "extra", "marketing_opt_out")
 EDITABLE_FIELDS = [
     f
     for f in CUSTOMER_FIELDS
-    if f.name not in ("owner", "extra", "created_at", "updated_at", *CHURN_FIELDS)
+    if f.name not in (*OWN_OPTIONS, "created_at", "updated_at", *CHURN_FIELDS)
 ]
 ADD_FIELDS = [f for f in EDITABLE_FIELDS if f.name != "name"]
 LIST_COLUMNS = ["code", "name", "level", "status", "city", "phone", "owner"]
@@ -181,6 +183,8 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
             from crmcli.services.desk import churn
 
             data = {**data, "lost_reason": churn.label(churn.reasons(ctx), data["lost_reason"])}
+    if output == "table" and not data.get("marketing_opt_out"):
+        data = {**data, "marketing_opt_out": None}  # the card says so only once opted out
     fields = [f.name for f in CUSTOMER_FIELDS if f.name not in ("code", "name", *CHURN_FIELDS)]
     at = fields.index("status") + 1
     fields[at:at] = CHURN_FIELDS  # why and when lost, beside the status

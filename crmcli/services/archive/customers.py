@@ -217,6 +217,8 @@ def add(
         import_batch_id=batch_id,
     )
     _apply(customer, {k: v for k, v in values.items() if v is not None})
+    if customer.status == "lost" and customer.lost_at is None:
+        customer.lost_at = ctx.at  # lost from the start: churned now, as edit --status lost
     if not customer.code:
         customer.code = next_code(ctx, "C", Customer)
     refresh_search(ctx, customer)

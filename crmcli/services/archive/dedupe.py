@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.services.archive import customers
+from crmcli.services.archive import customers, phones
 from crmcli.services.context import Ctx
 from crmcli.services.team import audit, permissions
 
@@ -589,6 +589,8 @@ def merge(ctx: Ctx, keep_ref: str, drop_ref: str) -> dict[str, Any]:
 
     keep.phone_key = phone_key(keep.phone)
     keep.email_key = email_key(keep.email)
+    for column, value in phones.tails("customer", {"phone": keep.phone, "fax": keep.fax}).items():
+        setattr(keep, column, value)  # crm who finds the merged customer by either number
     keep.updated_at = ctx.at
     drop.deleted_at = ctx.at
     drop.updated_at = ctx.at
@@ -629,7 +631,7 @@ def _merge_contacts(ctx: Ctx, keep_id: int, drop_id: int) -> list[str]:
     from sqlalchemy import select, update
 
     from crmcli.models import Contact, load_all
-    from crmcli.services.archive.contacts import EDITABLE
+    from crmcli.services.archive.contacts import EDITABLE, set_tails
     from crmcli.vocab import fold
 
     def live(customer_id: int) -> list[Any]:
@@ -657,6 +659,7 @@ def _merge_contacts(ctx: Ctx, keep_id: int, drop_id: int) -> list[str]:
             if getattr(kept, name) in (None, "") and getattr(theirs, name) not in (None, ""):
                 filled[name] = [None, getattr(theirs, name)]
                 setattr(kept, name, getattr(theirs, name))
+        set_tails(kept)
         kept.updated_at = theirs.deleted_at = ctx.at
         audit.record(
             ctx, "merge", "contact", kept.id, changes={**filled, "merged": [None, theirs.id]}

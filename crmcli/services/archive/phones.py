@@ -15,6 +15,7 @@ Imports nothing heavy: the fast path of ``crm who`` (sqlite3 alone) uses it too.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from crmcli.validate import phone_key
 
@@ -32,6 +33,15 @@ def tail(value: str | None) -> str | None:
     """The last :data:`TAIL` digits of a number's key (all of them when it is shorter)."""
     key = phone_key(value)
     return key[-TAIL:] if key else None
+
+
+def tails(table: str, values: dict[str, Any]) -> dict[str, str | None]:
+    """The tail columns to write beside the numbers ``values`` changes in ``table``."""
+    return {
+        tail_column: tail(values[number])
+        for number, tail_column, _ in COLUMNS[table]
+        if number in values
+    }
 
 
 def caller_key(value: str) -> str:

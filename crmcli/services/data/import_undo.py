@@ -12,6 +12,7 @@ from typing import Any
 from crmcli.bulk import chunks, update_rows
 from crmcli.errors import Conflict, NotFound
 from crmcli.i18n import pick, t
+from crmcli.services.archive import phones
 from crmcli.services.context import Ctx
 from crmcli.services.data.import_rows import IMPORTERS
 from crmcli.services.team import audit, permissions
@@ -245,6 +246,7 @@ def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
                     kept.append(f"{_named(entity, now)} {column}")
             if not values:
                 continue
+            values.update(phones.tails(entity, values))  # crm who
             if "phone" in values:
                 values["phone_key"] = phone_key(values["phone"])
             if "email" in values:

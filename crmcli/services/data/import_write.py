@@ -113,6 +113,7 @@ class Writer:
                 kind=v.get("kind") or DEFAULTS["kind"],
                 level=v.get("level") or DEFAULTS["level"],
                 status=v.get("status") or DEFAULTS["status"],
+                marketing_opt_out=bool(v.get("marketing_opt_out")),
                 owner_id=v.get("owner", owner),
                 extra=g.extra or None,
                 phone_key=key,

@@ -877,10 +877,12 @@ def write_csv(
     encoding: str = "utf-8",
     bom: bool = False,
     delimiter: str = ",",
+    ready: bool = False,
 ) -> int:
     """CSV to a binary stream: text neutralised against formulas (import undoes it).
 
-    Values are written as :func:`crmcli.cells.text_value` shows them. Returns the
+    Values are written as :func:`crmcli.cells.text_value` shows them; ``ready`` rows are
+    that text already (None for an empty cell) and go out as they are. Returns the
     number of rows written.
     """
     if bom:
@@ -895,6 +897,9 @@ def write_csv(
             raise _encode_error(e, encoding, 1) from None
         for count, row in enumerate(rows, 1):
             try:
+                if ready:
+                    writer.writerow(row)
+                    continue
                 writer.writerow(
                     [
                         ""
@@ -1105,11 +1110,15 @@ def write_table(
     kinds: Sequence[str] | None = None,
     widths: Sequence[int] | None = None,
     sheet: str = "Sheet1",
+    ready: bool = False,
 ) -> int:
-    """CSV or XLSX to ``target`` (``-``: stdout); returns the number of rows written."""
+    """CSV or XLSX to ``target`` (``-``: stdout); returns the number of rows written.
+    ``ready``: the rows are CSV text already (see :func:`write_csv`)."""
     if fmt == "csv":
         with _binary(target) as out:
-            return write_csv(out, header, rows, encoding=encoding, bom=bom, delimiter=delimiter)
+            return write_csv(
+                out, header, rows, encoding=encoding, bom=bom, delimiter=delimiter, ready=ready
+            )
     if target != "-":
         with atomic(Path(target)) as part:
             return write_xlsx(part, header, rows, kinds=kinds, widths=widths, sheet=sheet)

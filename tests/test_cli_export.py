@@ -93,6 +93,42 @@ def read_csv(path: Path, encoding: str = "utf-8") -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_bytes().decode(encoding), newline="")))
 
 
+@pytest.mark.sqlite_only("the fast path is SQLite's; PostgreSQL takes the general one")
+@pytest.mark.parametrize("labels", ["en", "zh"])
+def test_sqlite_formats_the_csv_text_byte_for_byte_as_the_general_path(
+    book, db, tmp_path, monkeypatch, labels
+):
+    """Every kind of cell the database formats (money, negative numbers, dates, times,
+    yes/no, tags, Chinese labels, custom values of every JSON type, formulas anywhere):
+    the file SQLite writes is the one the general path writes."""
+    from crmcli.services.data import export_text
+
+    book("customer", "edit", "个人客户王五", "--set", "备注2='=quoted", "--tags", "-负面")
+    book(
+        "customer",
+        "add",
+        "负数公司",
+        "--phone",
+        "+86 571 1234 5678",
+        "--set",
+        "统一社会信用代码=-5",
+    )
+    db.execute(
+        "UPDATE customer SET points = -7, capital = -5, annual_revenue = 100, employees = 0, "
+        "lost_at = '2026-01-02 03:04:05.678901', marketing_opt_out = 1, "
+        """extra = '{"邮编": true, "备注2": {"a": [1, 2]}, "统一社会信用代码": 1.5, "x": "\\t"}' """
+        "WHERE name = '负数公司'"
+    )
+    fast, general = tmp_path / "fast.csv", tmp_path / "general.csv"
+    book("customer", "export", str(fast), "--labels", labels)
+    monkeypatch.setattr(export_text, "csv_table", lambda *a, **k: None)
+    book("customer", "export", str(general), "--labels", labels)
+    assert fast.read_bytes() == general.read_bytes()
+    assert "'-7" in fast.read_text(encoding="utf-8") and "'-0.05" in fast.read_text(
+        encoding="utf-8"
+    )
+
+
 def test_csv_has_field_names_then_custom_columns_and_neutralised_formulas(book, tmp_path):
     target = tmp_path / "out.csv"
     assert "Exported 3 customers to" in book("customer", "export", str(target)).stdout

@@ -454,7 +454,13 @@ def _export(
         q = customers.order_by(filter_query(ctx, **filters), None)
         if chosen in ("json", "jsonl"):
             return tabular.write_records(file, exporting.records(ctx, q), lines=chosen == "jsonl")
-        data = exporting.table(ctx, q, labels=language)
+        data = None
+        if chosen == "csv":  # SQLite formats the text itself
+            from crmcli.services.data import export_text
+
+            data = export_text.csv_table(ctx, q, labels=language)
+        if data is None:
+            data = exporting.table(ctx, q, labels=language)
         return tabular.write_table(
             file,
             chosen,
@@ -465,6 +471,7 @@ def _export(
             kinds=data.kinds,
             widths=data.widths,
             sheet=pick("Customers", "客户") if language == "en" else "客户",
+            ready=data.ready,
         )
 
 

@@ -30,9 +30,11 @@ class Export:
     kinds: list[str]
     widths: list[int]
     rows: Iterator[list[Any]]
+    #: the rows are CSV text already, formulas defused (:mod:`.export_text`)
+    ready: bool = False
 
 
-def _fields() -> list[str]:
+def export_fields() -> list[str]:
     return [n for n in customers.JSON_FIELDS if n != "extra"]
 
 
@@ -46,12 +48,36 @@ def custom_keys(ctx: Ctx, q: Any) -> list[str]:
 
     from crmcli.models import Customer as C
 
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        return _custom_keys_sqlite(ctx, q)
     keys: dict[str, None] = {}
     raw = q.with_only_columns(type_coerce(C.extra, String)).where(C.extra.is_not(None))
     loads = json.loads
     for (extra,) in stream(ctx, raw):
         keys.update(dict.fromkeys(loads(extra) if type(extra) is str else extra or {}))
     return list(keys)
+
+
+def _custom_keys_sqlite(ctx: Ctx, q: Any) -> list[str]:
+    """:func:`custom_keys` by SQLite's ``json_each``: each key where it is first used, in
+    the export's order (the row's number, then the key's place in its object)."""
+    from sqlalchemy import String, func, select, type_coerce
+
+    from crmcli.models import Customer as C
+
+    numbered = (
+        q.with_only_columns(
+            type_coerce(C.extra, String).label("extra"),
+            func.row_number().over(order_by=q._order_by_clauses).label("n"),
+        )
+        .where(C.extra.is_not(None))
+        .order_by(None)
+        .subquery()
+    )
+    each = func.json_each(numbered.c.extra).table_valued("key", "id")
+    first = func.min(numbered.c.n * 2**32 + each.c.id)
+    keys = select(each.c.key).select_from(numbered).join(each, numbered.c.n.is_not(None))
+    return list(ctx.session.execute(keys.group_by(each.c.key).order_by(first)).scalars())
 
 
 def stream(ctx: Ctx, q: Any) -> Iterator[Any]:
@@ -75,7 +101,7 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
     ``labels`` zh writes the Chinese labels as headers and enum values as their Chinese
     labels (import reads either language back).
     """
-    fields = _fields()
+    fields = export_fields()
     extra_keys = custom_keys(ctx, q)
     zh = labels == "zh"
     header = [
@@ -106,13 +132,13 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
                 row[i] = convert(row[i])
             if extra_keys:
                 extra = r[extra_at] or {}
-                row += [_text(extra.get(k)) for k in extra_keys]
+                row += [text(extra.get(k)) for k in extra_keys]
             yield row
 
     return Export(header, kinds, widths, rows())
 
 
-def _text(value: Any) -> str | None:
+def text(value: Any) -> str | None:
     return value if value is None or type(value) is str else str(value)
 
 

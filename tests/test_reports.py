@@ -461,8 +461,10 @@ def _axis_title(xml: str, axis: str) -> str | None:
     return title.group(1) if title else None
 
 
-def test_the_report_book_reads_right(crm, db, tmp_path):
+def test_the_report_book_reads_right(crm, db, tmp_path, monkeypatch):
     """Issue 14 item 6: no ``###``, charts plot what their titles say, axes are titled."""
+    crm("user", "add", "li", "--role", "admin")
+    monkeypatch.setenv("CRM_USER", "li")
     customers(crm, "甲", "乙")
     order(db, 1, "2026-05-10", "1234567.89")
     order(db, 2, "2026-05-20", "100")
@@ -475,11 +477,22 @@ def test_the_report_book_reads_right(crm, db, tmp_path):
             k=kind,
             s=status,
         )
+    for user, channel in [(None, "phone"), (None, "visit"), (None, "phone"), (1, "phone")]:
+        db.execute(
+            "INSERT INTO interaction (customer_id, user_id, occurred_at, channel, summary)"
+            " VALUES (1, :u, '2026-06-10 10:00:00', :c, '问候')",
+            u=user,
+            c=channel,
+        )
     target = tmp_path / "report.xlsx"
     crm("report", "export", str(target), "--as-of", "2026-06-15")
     with zipfile.ZipFile(target) as z:
         charts = _charts(z)
         rfm = z.read("xl/worksheets/sheet1.xml").decode()
+    # the activity chart: a column per channel, each user's contacts added up
+    activity = re.findall(r"<c:v>([^<]*)</c:v>", charts["Contacts per channel"])
+    assert activity.count("Phone") == 1 and activity.count("Visit") == 1
+    assert "3" in activity and "1" in activity
     # the money columns (class table: D, customers table: E) fit "1,234,567.89"
     widths = {
         col: float(width)

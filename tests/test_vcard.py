@@ -503,7 +503,7 @@ def test_contacts_export_as_csv_and_json(crm, db, tmp_path):
     assert rows[3]["title"] == "'@risk"
     zh = crm("contact", "export", "-", "C000001", "--labels", "zh").stdout
     header, first = list(csv.reader(io.StringIO(zh)))[:2]
-    assert header[:6] == ["ID", "客户编号", "客户名称", "姓名", "职务", "角色"]
+    assert header[:6] == ["系统编号", "客户编号", "客户名称", "姓名", "职务", "角色"]
     assert first[5] == "决策者"
     gbk = tmp_path / "gbk.csv"
     crm("contact", "export", str(gbk), "--encoding", "gb18030")

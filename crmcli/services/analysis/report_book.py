@@ -258,8 +258,11 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
     )
 
     act = analytics.activity(ctx, since=as_of - timedelta(days=29), until=as_of, now=now())
+    per_channel: dict[str, int] = {}
     for row in act["interactions"]:
         row["channel_label"] = CHANNEL.label(row["channel"])
+        per_channel[row["channel_label"]] = per_channel.get(row["channel_label"], 0) + row["count"]
+    channels = [{"channel_label": c, "count": n} for c, n in per_channel.items()]
     book.sheets.append(
         Sheet(
             _h("Activity", "客户接触"),
@@ -285,11 +288,19 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                     ],
                     act["followups"],
                 ),
+                Table(
+                    _h("Contacts per channel (last 30 days)", "近30天各方式接触次数"),
+                    [
+                        ("channel_label", _h("Channel", "方式"), "text"),
+                        ("count", _h("Contacts", "次数"), "int"),
+                    ],
+                    channels,
+                ),
             ],
             Chart(
                 "column",
                 _h("Contacts per channel", "各方式接触次数"),
-                0,
+                2,
                 "channel_label",
                 "count",
                 _h("Channel", "方式"),

@@ -23,7 +23,7 @@ from crmcli.vocab import CONTACT, fold
 #: the fields of a contact, as ``crm contact list -f json`` gives them
 FIELDS = contacts.JSON_FIELDS
 #: headers of the columns that are not a contact's own fields, in Chinese
-_ZH = {"id": "ID", "customer_code": "客户编号", "customer_name": "客户名称"}
+_ZH = {"id": "系统编号", "customer_code": "客户编号", "customer_name": "客户名称"}
 _KINDS = {"id": "int", "birthday": "date", "relation_level": "int"}
 _WIDTHS = {"customer_name": 30, "notes": 40, "email": 28, "family": 24, "hobbies": 24}
 

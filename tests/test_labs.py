@@ -3,8 +3,11 @@
 In a lab, a ```console block holds ``$ crm ...`` commands; the lines under a command are
 output that must appear (spaces collapsed) in what it prints. ``# exit N`` after a
 command says it should fail with that code; ``export NAME=VALUE`` sets the environment
-for the commands after it; ``...`` stands for output left out. Set-up commands (pip,
-python, git, cd, source) are shown to students and checked by CI, not run here.
+for the commands after it; ``...`` stands for output left out. What differs from run to
+run is written as a placeholder the lab explains: ``YYYY-MM-DD``, ``HH:MM:SS`` and
+``HH:MM`` stand for the day and time the student runs it, ``<user>`` for their login
+name. Set-up commands (pip, python, git, cd, source) are shown to students and checked
+by CI, not run here.
 """
 
 from __future__ import annotations
@@ -58,6 +61,25 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+#: placeholders of a lab's output lines, and what each stands for
+PLACEHOLDERS = {
+    "YYYY-MM-DD": r"\d{4}-\d{2}-\d{2}",
+    "HH:MM:SS": r"\d{2}:\d{2}:\d{2}",
+    "HH:MM": r"\d{2}:\d{2}",
+    "<user>": r"\S+",
+}
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+
+
+def pattern(expected: str) -> re.Pattern[str]:
+    """An output line as a pattern: the text itself, each placeholder what it stands for."""
+    parts, at = [], 0
+    for m in _PLACEHOLDER.finditer(expected):
+        parts += [re.escape(expected[at : m.start()]), PLACEHOLDERS[m.group()]]
+        at = m.end()
+    return re.compile("".join([*parts, re.escape(expected[at:])]))
+
+
 @pytest.mark.sqlite_only(reason="labs are written for a student's own SQLite file")
 @pytest.mark.parametrize("lab", LABS, ids=[p.stem for p in LABS])
 def test_lab_runs_as_written(lab, crm, tmp_path, monkeypatch):
@@ -84,7 +106,17 @@ def test_lab_runs_as_written(lab, crm, tmp_path, monkeypatch):
         result = crm(*words[1:], code=step.code)
         shown = squash(result.stdout + "\n" + result.stderr)
         for expected in step.expected:
-            assert squash(expected) in shown, (
+            assert pattern(squash(expected)).search(shown), (
                 f"{lab.name}:{step.line}: `{step.command}` did not print {expected!r}\n{result.stdout}{result.stderr}"
             )
     assert os.environ.get("CRM_DB")  # every lab ran on the test's own database
+
+
+def test_placeholders_stand_for_a_day_a_time_and_a_login_and_the_rest_is_literal():
+    line = pattern(squash("1   YYYY-MM-DD HH:MM   <user>   导入"))
+    assert line.search("批次 1 2026-12-06 16:38 root 导入 data/x.csv")
+    assert not line.search("1 2026-12-6 16:38 root 导入")
+    assert pattern('"created_at": "YYYY-MM-DDTHH:MM:SS"').search(
+        '"created_at": "2026-12-06T16:38:28"'
+    )
+    assert not pattern("a.b (c)").search("axb (c)")

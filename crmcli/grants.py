@@ -40,7 +40,9 @@ SELLERS = CHANGE_CUSTOMERS
 #: who imports customers and undoes imports (sales: their own)
 IMPORTERS = CHANGE_CUSTOMERS
 #: records under a customer that service staff work on too (the rest they only read)
-SERVICE_AREAS = frozenset({"interaction", "followup", "ticket", "ticket_event"})
+SERVICE_AREAS = frozenset(
+    {"interaction", "followup", "ticket", "ticket_event", "survey_response", "survey_answer"}
+)
 #: who removes deleted records for good (``crm db purge``), and changes settings
 PURGERS = ADMIN
 SETTINGS = ADMIN
@@ -102,6 +104,13 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "contract": _under("contract"),
     "payment_plan": _under("payment_plan", update=()),
     "receipt": _under("receipt", update=()),
+    # surveys (``crm survey``): questionnaires written by admins and managers, as the
+    # catalogue; a customer's answers are recorded (and replaced) by whoever keeps in touch
+    # with the customer, service staff too (rows: RLS, as under customers)
+    "survey": _rule(insert=CHANGE_ALL, update=CHANGE_ALL, delete=PURGERS),
+    "survey_question": _rule(insert=CHANGE_ALL, update=CHANGE_ALL, delete=PURGERS),
+    "survey_response": _under("survey_response"),
+    "survey_answer": _under("survey_answer"),
     # the catalogue: kept by admins and managers, read by everyone
     "product": _rule(insert=CHANGE_ALL, update=CHANGE_ALL, delete=PURGERS),
     "supplier": _rule(insert=CHANGE_ALL, update=CHANGE_ALL, delete=PURGERS),

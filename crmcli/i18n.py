@@ -897,4 +897,72 @@ ZH: dict[str, str] = {
         "已记录对 {code} {name} 的呼叫：{outcome}（接触记录 {id}）"
     ),
     "Call back on {date}: follow-up {id}": "约定 {date} 回电：跟进 {id}",
+    # --- surveys and satisfaction ---
+    "a question is written KIND:text, not '{spec}'": "问题的写法是 题型:问题，而不是“{spec}”",
+    'e.g. --question "scale:您对产品质量满意吗" (kinds: {kinds})': (
+        '例如 --question "scale:您对产品质量满意吗"（题型：{kinds}）'
+    ),
+    "a {kind} question needs its choices: {kind}:text:choice1|choice2, not '{spec}'": (
+        "{kind} 题需要选项：{kind}:问题:选项1|选项2，而不是“{spec}”"
+    ),
+    "the choices of '{text}' repeat themselves": "“{text}”的选项有重复",
+    "{file} is not UTF-8 text": "{file} 不是 UTF-8 文本",
+    "see them with: crm survey list": "查看问卷：crm survey list",
+    "write surveys": "编写调查问卷",
+    "a survey needs a title": "调查问卷需要标题",
+    "a survey titled '{title}' exists": "已有标题为“{title}”的调查问卷",
+    "a survey needs questions": "调查问卷需要问题",
+    'give --question "KIND:text" (repeat) or --from FILE': (
+        '用 --question "题型:问题"（可重复）或 --from 文件 给出问题'
+    ),
+    "a survey has at most {n} questions": "一份调查问卷最多 {n} 题",
+    "no answer to {question}": "{question}没有回答",
+    "'{value}' is not a choice of {question} ({choices})": (
+        "“{value}”不是{question}的选项（{choices}）"
+    ),
+    "{question} takes one choice, not '{value}'": "{question}只能选一项，而不是“{value}”",
+    "no question '{ref}': the survey's questions are 1 to {n}": (
+        "没有第“{ref}”题：这份问卷的题号是 1 到 {n}"
+    ),
+    "an answer is written QUESTION=VALUE, not '{value}'": "回答的写法是 题号=答案，而不是“{value}”",
+    "e.g. --answer 1=5 --answer 3=网络": "例如 --answer 1=5 --answer 3=网络",
+    "question {n} is answered twice": "第 {n} 题回答了两次",
+    "no answers given": "没有给出回答",
+    "{code} {name} has answered {title} already": "{code} {name} 已经回答过“{title}”",
+    "add --replace to change the answers given": "加上 --replace 可修改这次给出的回答",
+    "{file} has no customer column": "{file} 没有客户列",
+    "export the form with: crm survey export SURVEY FILE.xlsx": (
+        "导出问卷表格：crm survey export 问卷 文件.xlsx"
+    ),
+    "{file} has no column of the survey's questions": "{file} 没有这份问卷的题目列",
+    "no customer": "没有填写客户",
+    "the customer is on row {row} already": "该客户已在第 {row} 行",
+    "a form is written as FILE.xlsx or FILE.md, not '{file}'": (
+        "问卷表格只能导出为 文件.xlsx 或 文件.md，而不是“{file}”"
+    ),
+    "Created survey {title} (id {id}) with {n} questions": (
+        "已建立调查问卷 {title}（编号 {id}），共 {n} 题"
+    ),
+    "surveys": "调查问卷",
+    "Wrote {path}: {n} questions, {answered} customers' answers": (
+        "已写入 {path}：{n} 题，{answered} 位客户的答卷"
+    ),
+    "Wrote {path}: {n} questions": "已写入 {path}：{n} 题",
+    "Recorded {n} answers of {code} {name} to {title}": (
+        "已记录 {code} {name} 对“{title}”的 {n} 项回答"
+    ),
+    "row {row} ({customer}): {error}": "第 {row} 行（{customer}）：{error}",
+    "{n} rows of {file} are wrong; nothing was imported": "{file} 有 {n} 行有误，未导入任何答卷",
+    "correct them and import the file again": "改正后重新导入该文件",
+    "Imported the answers of {n} customers to {title} ({replaced} replaced)": (
+        "已导入 {n} 位客户对“{title}”的答卷（其中修改 {replaced} 份）"
+    ),
+    "questions": "问题",
+    "Answers by question": "各题回答",
+    "By customer level": "按客户等级",
+    "By owner": "按负责人",
+    "responses": "答卷",
+    "Service tickets rated: {n}, mean satisfaction (1-5): {mean}": (
+        "已评价的服务工单：{n} 张，平均满意度（1-5）：{mean}"
+    ),
 }

@@ -704,6 +704,8 @@ RECORD_KIND = Vocab(
         ("product", "product", "产品"),
         ("supplier", "supplier", "供应商"),
         ("competitor", "competitor", "竞争对手"),
+        ("survey", "survey", "调查问卷"),
+        ("survey_response", "survey answers", "答卷"),
         ("user", "user", "员工"),
         ("setting", "setting", "设置"),
         ("import_batch", "import batch", "导入批次"),

@@ -167,3 +167,59 @@ def _add_chart(
             chart.set_y_axis(values)
     chart.set_size({"width": 620, "height": 360})
     ws.insert_chart(3, at_col, chart)
+
+
+# -- a printable form with a sheet to fill in (``crm survey export``) ---------------------
+
+
+def write_form(
+    path: Path,
+    *,
+    title: str,
+    note: str | None,
+    form: tuple[str, list[str], list[list[str]]],
+    answers: tuple[str, list[str], list[list[str]]],
+) -> None:
+    """A questionnaire as an .xlsx file: ``form`` (sheet name, headers, rows) printed on A4
+    under ``title`` with its last column left blank to write in; ``answers`` (sheet name,
+    headers, rows) a table whose header is its first row, one row per customer, as an
+    importer reads it back. Every cell is text."""
+    import xlsxwriter
+
+    from crmcli.tabular import atomic
+
+    with atomic(Path(path)) as part:
+        workbook = xlsxwriter.Workbook(
+            str(part),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        bold = workbook.add_format({"bold": True, "font_size": 14})
+        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        boxed = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+        name, headers, rows = form
+        ws = workbook.add_worksheet(name[:31])
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.write_string(0, 0, title, bold)
+        top = 1
+        if note:
+            ws.write_string(1, 0, note)
+            top = 2
+        for col, text in enumerate(headers):
+            ws.write_string(top + 1, col, text, header)
+        for r, row in enumerate(rows, top + 2):
+            ws.set_row(r, 30)
+            for col, text in enumerate(row):
+                ws.write_string(r, col, text, boxed)
+        for col, width in enumerate((6, 14, 48, 36, 24)[: len(headers)]):
+            ws.set_column(col, col, width)
+        name, headers, rows = answers
+        ws = workbook.add_worksheet(name[:31])
+        for col, text in enumerate(headers):
+            ws.write_string(0, col, text, header)
+            ws.set_column(col, col, max(10, min(40, display_width(text) + 2)))
+        for r, row in enumerate(rows, 1):
+            for col, text in enumerate(row):
+                ws.write_string(r, col, text)
+        ws.freeze_panes(1, 2)
+        workbook.close()

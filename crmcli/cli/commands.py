@@ -64,6 +64,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Service tickets (服务工单) and their tracking card.",
     ),
+    "survey": (
+        "crmcli.cli.relationship.survey",
+        "app",
+        "Surveys (调查问卷): create, export a form, record and import answers.",
+    ),
     "opportunity": (
         "crmcli.cli.selling.opportunity",
         "app",

@@ -1,4 +1,4 @@
-"""Every table of crmcli, in four modules, loaded on first use.
+"""Every table of crmcli, in five modules, loaded on first use.
 
 ``from crmcli.models import Customer`` imports only the module that defines it, so
 a command that lists customers does not pay for building the sales tables.
@@ -10,6 +10,7 @@ a command that lists customers does not pay for building the sales tables.
 - :mod:`crmcli.models.sales`: Supplier, Product, Competitor, Opportunity, StageChange,
   SalesOrder, OrderLine, Contract, PaymentPlan, Receipt
 - :mod:`crmcli.models.system`: Setting, AuditEntry, ImportBatch, CodeCounter
+- :mod:`crmcli.models.survey`: Survey, SurveyQuestion, SurveyResponse, SurveyAnswer
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-MODULES = ("core", "activity", "sales", "system")
+MODULES = ("core", "activity", "sales", "system", "survey")
 _WHERE = {
     "User": "core",
     "Customer": "core",
@@ -42,6 +43,10 @@ _WHERE = {
     "Setting": "system",
     "AuditEntry": "system",
     "CodeCounter": "system",
+    "Survey": "survey",
+    "SurveyQuestion": "survey",
+    "SurveyResponse": "survey",
+    "SurveyAnswer": "survey",
 }
 
 if TYPE_CHECKING:
@@ -66,6 +71,7 @@ if TYPE_CHECKING:
         StageChange,
         Supplier,
     )
+    from crmcli.models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
     from crmcli.models.system import AuditEntry, CodeCounter, ImportBatch, Setting
 
 
@@ -106,6 +112,10 @@ __all__ = [
     "Setting",
     "StageChange",
     "Supplier",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
     "Ticket",
     "TicketEvent",
     "User",

@@ -16,6 +16,7 @@ from .followups import make_followups, plan_memories
 from .interactions import interactions_for
 from .opportunities import OPPORTUNITIES, make_opportunity
 from .orders import cancel_some_orders, make_orders
+from .surveys import make_survey
 from .team import COMPANY, USERS
 from .tickets import TICKETS, make_ticket
 
@@ -79,6 +80,7 @@ def build() -> dict:
         ],
         "competitors": COMPETITORS,
         "customers": customers,
+        "surveys": [make_survey(customers)],
     }
 
 

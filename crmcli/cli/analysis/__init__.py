@@ -1,1 +1,2 @@
-"""Commands of analysis: ``crm report`` (segments, funnel, forecast, dashboard, workbook)."""
+"""Commands of analysis: ``crm report`` (segments, funnel, forecast, satisfaction,
+dashboard, workbook)."""

@@ -1,4 +1,5 @@
-"""``crm report``: analytical CRM: segments, funnel, forecast, activity, service, the Excel book."""
+"""``crm report``: analytical CRM: segments, funnel, forecast, activity, service, satisfaction,
+the Excel book."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -402,6 +403,127 @@ def service(output: FormatOpt = None) -> None:
             ("complaints_per_100_customers", "Complaints per 100 customers", "每百客户投诉数"),
         ),
         output,
+    )
+
+
+def _satisfaction_groups(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    from crmcli.i18n import pick
+    from crmcli.vocab import LEVEL
+
+    nobody = pick("(unassigned)", "（未分配）") if key == "owner" else pick("(none)", "（无）")
+    return [
+        {**r, "group": (LEVEL.label(r[key]) if key == "level" else r[key]) or nobody} for r in rows
+    ]
+
+
+@app.command()
+def satisfaction(
+    survey: Annotated[
+        Optional[str],
+        typer.Option(
+            "--survey",
+            "-s",
+            metavar="SURVEY",
+            help="The survey: title or id (default: the newest).",
+        ),
+    ] = None,
+    output: FormatOpt = None,
+) -> None:
+    """Customer satisfaction (客户满意度): per question the mean and distribution, the NPS,
+    by level and owner, with the tickets' satisfaction beside it."""
+    from crmcli import render
+    from crmcli.i18n import pick, t
+    from crmcli.services.analysis import satisfaction as report
+    from crmcli.services.relationship.surveys import QUESTION_KIND
+
+    output = fmt(output)
+    with state.unit() as ctx:
+        data = report.satisfaction(ctx, survey=survey)
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output == "jsonl":
+        render.rows(data["questions"], [], output)
+        return
+    if output == "csv":  # one row per question, its distribution in one cell
+        flat = [
+            {
+                **{k: v for k, v in q.items() if k not in ("distribution", "texts")},
+                "distribution": "; ".join(f"{k}={v}" for k, v in q["distribution"].items()),
+            }
+            for q in data["questions"]
+        ]
+        render.rows(flat, [], output)
+        return
+    if data["survey"] is None:
+        render.out(t("No {what} found.", what=t("surveys")))
+    else:
+        render.out(
+            pick(f"Survey: {data['survey']['title']}", f"调查问卷：{data['survey']['title']}")
+        )
+        render.record(
+            data,
+            _cols(
+                ("responses", "Responses", "答卷数", "int"),
+                ("nps", "NPS", "净推荐值（NPS）"),
+                ("promoters", "Promoters (9-10)", "推荐者（9-10）", "int"),
+                ("passives", "Passives (7-8)", "被动者（7-8）", "int"),
+                ("detractors", "Detractors (0-6)", "贬损者（0-6）", "int"),
+                ("scale_mean", "Mean satisfaction (1-5)", "平均满意度（1-5）"),
+            ),
+            "table",
+        )
+        shown = []
+        for q in data["questions"]:
+            spread = q["distribution"]
+            if q["kind"] == "text":
+                spread_text = " / ".join(q.get("texts", [])[:5])
+            else:  # (an NPS question's eleven values: those given)
+                spread_text = "  ".join(
+                    f"{k}:{v}" for k, v in spread.items() if v or q["kind"] != "nps"
+                )
+            shown.append({**q, "spread": spread_text})
+        render.rows(
+            shown,
+            _cols(
+                ("position", "#", "序号", "int"),
+                ("question", "Question", "问题", "text", None, 30),
+                ("kind", "Kind", "题型", "enum", QUESTION_KIND),
+                ("answers", "Answers", "回答数", "int"),
+                ("mean", "Mean", "平均分"),
+                ("spread", "Distribution", "分布"),
+            ),
+            "table",
+            what=t("questions"),
+            title=t("Answers by question"),
+        )
+        groups = _cols(
+            ("group", "", ""),
+            ("responses", "Responses", "答卷数", "int"),
+            ("nps", "NPS", "NPS"),
+            ("scale_mean", "Mean (1-5)", "平均满意度"),
+            ("ticket_satisfaction", "Tickets (1-5)", "工单满意度"),
+            ("tickets_rated", "Tickets rated", "评价工单数", "int"),
+        )
+        for key, title, head in (
+            ("level", t("By customer level"), ("Level", "客户等级")),
+            ("owner", t("By owner"), ("Owner", "负责人")),
+        ):
+            cols = [groups[0]._replace(en=head[0], zh=head[1]), *groups[1:]]
+            render.rows(
+                _satisfaction_groups(data[f"by_{key}"], key),
+                cols,
+                "table",
+                what=t("responses"),
+                title=title,
+            )
+    tickets = data["tickets"]
+    render.out(
+        t(
+            "Service tickets rated: {n}, mean satisfaction (1-5): {mean}",
+            n=tickets["rated"],
+            mean=tickets["mean"] if tickets["mean"] is not None else "-",
+        )
     )
 
 

@@ -1,1 +1,2 @@
-"""Commands of the relationship: ``crm log``, ``interaction``, ``followup``, ``care``, ``ticket``."""
+"""Commands of the relationship: ``crm log``, ``interaction``, ``followup``, ``care``, ``ticket``,
+``survey``."""

@@ -363,7 +363,94 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
         )
     )
     book.sheets.append(_needs_sheet(ctx, as_of))
+    book.sheets.append(_satisfaction_sheet(ctx))
     return book
+
+
+def _satisfaction_sheet(ctx: Ctx) -> Sheet:
+    """客户满意度: the newest survey's answers and NPS (``crm report satisfaction``)."""
+    from crmcli.services.analysis import satisfaction as report
+    from crmcli.services.relationship.surveys import QUESTION_KIND
+    from crmcli.vocab import LEVEL
+
+    data = report.satisfaction(ctx)
+    title = data["survey"]["title"] if data["survey"] else _h("(no survey)", "（无调查问卷）")
+    metrics = [
+        (_h("Survey", "调查问卷"), title),
+        (_h("Responses", "答卷数"), data["responses"]),
+        (_h("NPS", "净推荐值（NPS）"), data["nps"]),
+        (_h("Promoters (9-10)", "推荐者（9-10）"), data["promoters"]),
+        (_h("Passives (7-8)", "被动者（7-8）"), data["passives"]),
+        (_h("Detractors (0-6)", "贬损者（0-6）"), data["detractors"]),
+        (_h("Mean satisfaction (1-5)", "平均满意度（1-5）"), data["scale_mean"]),
+        (_h("Tickets rated", "评价工单数"), data["tickets"]["rated"]),
+        (_h("Tickets' mean satisfaction (1-5)", "工单平均满意度（1-5）"), data["tickets"]["mean"]),
+    ]
+    questions = [
+        {
+            **q,
+            "kind_label": QUESTION_KIND.label(q["kind"]),
+            "spread": "  ".join(f"{k}:{v}" for k, v in q["distribution"].items())
+            or " / ".join(q.get("texts", [])),
+        }
+        for q in data["questions"]
+    ]
+    groups = [
+        ("responses", _h("Responses", "答卷数"), "int"),
+        ("nps", _h("NPS", "NPS"), "text"),
+        ("scale_mean", _h("Mean (1-5)", "平均满意度"), "text"),
+        ("ticket_satisfaction", _h("Tickets (1-5)", "工单满意度"), "text"),
+    ]
+    return Sheet(
+        _h("Satisfaction", "客户满意度"),
+        [
+            Table(
+                _h("Satisfaction and NPS", "满意度与净推荐值"),
+                [
+                    ("metric", _h("Measure", "指标"), "text"),
+                    ("value", _h("Value", "数值"), "text"),
+                ],
+                [{"metric": m, "value": v} for m, v in metrics],
+            ),
+            Table(
+                _h("Answers by question", "各题回答"),
+                [
+                    ("position", _h("No.", "序号"), "int"),
+                    ("question", _h("Question", "问题"), "text"),
+                    ("kind_label", _h("Kind", "题型"), "text"),
+                    ("answers", _h("Answers", "回答数"), "int"),
+                    ("mean", _h("Mean", "平均分"), "text"),
+                    ("spread", _h("Distribution", "分布"), "text"),
+                ],
+                questions,
+            ),
+            Table(
+                _h("By customer level", "按客户等级"),
+                [("level_label", _h("Level", "客户等级"), "text"), *groups],
+                [
+                    {**r, "level_label": LEVEL.label(r["level"]) or _h("(none)", "（无）")}
+                    for r in data["by_level"]
+                ],
+            ),
+            Table(
+                _h("By owner", "按负责人"),
+                [("owner_label", _h("Owner", "负责人"), "text"), *groups],
+                [
+                    {**r, "owner_label": r["owner"] or _h("(unassigned)", "（未分配）")}
+                    for r in data["by_owner"]
+                ],
+            ),
+        ],
+        Chart(
+            "column",
+            _h("Mean by question", "各题平均分"),
+            1,
+            "position",
+            "mean",
+            _h("Question", "题号"),
+            _h("Mean", "平均分"),
+        ),
+    )
 
 
 def _needs_sheet(ctx: Ctx, as_of: date) -> Sheet:

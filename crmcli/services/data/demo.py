@@ -3,8 +3,9 @@
 The data lives in ``data/demo.json`` (installed as ``crmcli/_data/demo.json``). Its
 dates lie around an anchor day; they are shifted so that the anchor becomes today,
 which keeps "due today", "overdue" and "birthday next week" true whenever the demo
-is loaded. Every record goes in through the same service functions users call,
-with the service clock (``ctx.at``) set to the record's own time.
+is loaded. Every record goes in through the same service functions users call (the
+satisfaction survey and its answers too), with the service clock (``ctx.at``) set to the
+record's own time.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def load(ctx: Ctx, data: dict[str, Any] | None = None, *, team: bool = False) ->
             counts["contacts"] += 1
     load_selling(ctx, data, counts)  # before follow-ups, which name their opportunity
     counts.update(_relationship(ctx, added, started))
+    counts["survey_responses"] = load_surveys(ctx, data, added)
     ctx.at = started
     return counts
 
@@ -121,6 +123,34 @@ def load_staff(ctx: Ctx, data: dict[str, Any], started: datetime) -> int:
     for person in staff:
         users.add(ctx, username=person["username"], role=person["role"], name=person.get("name"))
     return len(staff)
+
+
+def load_surveys(ctx: Ctx, data: dict[str, Any], added: list[tuple[dict[str, Any], Any]]) -> int:
+    """The satisfaction surveys and the answers the customers gave; returns how many
+    responses."""
+    from crmcli.services.relationship import surveys
+
+    ids = {record["name"]: saved.id for record, saved in added}
+    count = 0
+    for item in data.get("surveys", []):
+        ctx.at = datetime.fromisoformat(item["created_at"])
+        survey = surveys.create(
+            ctx,
+            title=item["title"],
+            specs=item["questions"],
+            description=item.get("description"),
+        )
+        for response in item["responses"]:
+            ctx.at = datetime.fromisoformat(response["answered_at"])
+            surveys.answer(
+                ctx,
+                str(survey.id),
+                str(ids[response["customer"]]),
+                answers=[f"{q}={v}" for q, v in response["answers"].items()],
+                at=ctx.at,
+            )
+            count += 1
+    return count
 
 
 # -- keeping the relationship: contact records, follow-ups, tickets ----------------------------

@@ -154,6 +154,8 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
         SalesOrder,
         StageChange,
         Supplier,
+        SurveyAnswer,
+        SurveyResponse,
         Ticket,
         TicketEvent,
     )
@@ -180,6 +182,7 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
         SalesOrder: deleted(SalesOrder) | under(SalesOrder, customers),
         Contract: deleted(Contract) | under(Contract, customers),
         Ticket: deleted(Ticket) | under(Ticket, customers),
+        SurveyResponse: under(SurveyResponse, customers),
         Product: deleted(Product),
         Supplier: deleted(Supplier),
         Competitor: deleted(Competitor),
@@ -188,7 +191,15 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
     if dry_run or not counts:
         return counts
     pointers = [
-        (Contact, [Interaction.contact_id, Followup.contact_id, Ticket.contact_id]),
+        (
+            Contact,
+            [
+                Interaction.contact_id,
+                Followup.contact_id,
+                Ticket.contact_id,
+                SurveyResponse.contact_id,
+            ],
+        ),
         (Interaction, [Followup.interaction_id]),
         (
             Opportunity,
@@ -215,11 +226,13 @@ def purge(ctx: Ctx, *, before: datetime | None = None, dry_run: bool = False) ->
         (PaymentPlan.contract_id, Contract),
         (Receipt.contract_id, Contract),
         (TicketEvent.ticket_id, Ticket),
+        (SurveyAnswer.response_id, SurveyResponse),
     ]
     for column, parent in children:
         for chunk in _chunks(doomed[parent]):
             ctx.session.execute(delete(column.class_).where(column.in_(chunk)))
     for model in (
+        SurveyResponse,
         Followup,
         Interaction,
         Ticket,

@@ -118,6 +118,7 @@ CUSTOMER_KEYS = [
     "contracts",
     "tickets",
     "followups",
+    "care",
 ]
 
 

@@ -965,4 +965,44 @@ ZH: dict[str, str] = {
     "Service tickets rated: {n}, mean satisfaction (1-5): {mean}": (
         "已评价的服务工单：{n} 张，平均满意度（1-5）：{mean}"
     ),
+    # --- complaints and the ticket flow ---
+    'an object of status -> the statuses it may move to, e.g. {"open": ["resolved"]}': (
+        '一个对象：状态 -> 可转入的状态列表，例如 {"open": ["resolved"]}'
+    ),
+    "unknown state '{value}' ({accepted})": "未知状态“{value}”（可用：{accepted}）",
+    "the flow must keep the state '{state}'": "工单流程必须保留状态“{state}”",
+    "'{target}' is not a state of the flow: give it its own entry (\"{target}\": [...])": (
+        '“{target}”不是流程中的状态：请为它单独列一项（"{target}": [...]）'
+    ),
+    "no command moves a ticket from '{source}' to '{target}'": (
+        "没有哪个命令能把工单从“{source}”转到“{target}”"
+    ),
+    "unreachable from 'open': {states}": "从“open”无法到达：{states}",
+    "a whole number of days from 1 to {high}": "1 到 {high} 之间的整数天数",
+    "tickets are still in the states {states}: move them first": (
+        "仍有工单处于状态 {states}：请先处理这些工单"
+    ),
+    "{field} cannot be negative: {value}": "{field}不能为负数：{value}",
+    "none": "无",
+    "the ticket flow does not allow {code} to move from {source} to {target}; "
+    "from {source} it may move to: {allowed}": (
+        "工单流程不允许 {code} 从 {source} 转到 {target}；从 {source} 可转到：{allowed}"
+    ),
+    "see the flow: crm ticket flow": "查看流程：crm ticket flow",
+    "complaint {code} has no remedy: a complaint is closed once made good": (
+        "投诉 {code} 还没有补救措施：投诉须先补救再关闭"
+    ),
+    "give it: crm ticket close {code} --remedy TEXT": "请给出：crm ticket close {code} --remedy 补救措施",
+    "Satisfaction call-back for complaint {code}: {subject}": "投诉 {code} 满意度回访：{subject}",
+    "satisfaction call-back planned: follow-up {id}": "已安排满意度回访：跟进 {id}",
+    "follow-up {id} is not a satisfaction call-back: --satisfaction is only for the "
+    "call-back of a closed complaint": (
+        "跟进 {id} 不是满意度回访：--satisfaction 只用于已关闭投诉的回访"
+    ),
+    "follow-up {id}, {owner}, {due}, {status}": "跟进 {id}，{owner}，{due}，{status}",
+    "Satisfaction call-back: {line}": "满意度回访：{line}",
+    "Updated ticket {code}": "已修改工单 {code}",
+    "Call-back of complaint {code} done: satisfaction {score}": (
+        "投诉 {code} 已回访：满意度 {score}"
+    ),
 }

@@ -56,6 +56,11 @@ class Vocab:
         c = self._by_key.get(key)
         return pick(c.en, c.zh) if c else key
 
+    def label_in(self, key: str, lang: str) -> str:
+        """The label of a key in ``lang`` (en or zh), whatever the current language."""
+        c = self._by_key[key]
+        return c.zh if lang == "zh" else c.en
+
     def accepted(self) -> str:
         return ", ".join(f"{c.key}/{c.zh}" for c in self.choices)
 
@@ -237,6 +242,30 @@ DEFAULT_STAGES = [
     {"key": "lost", "en": "Lost", "zh": "输单", "probability": 0},
 ]
 
+# The ticket flow (the database setting ``ticket.flow`` can change it): each status and
+# the statuses a ticket may move to from it. The default is crm's behaviour before the
+# flow was a setting: open -> in progress (assign, note) or resolved; in progress ->
+# resolved; resolved -> closed, or reopened; closed -> reopened.
+DEFAULT_TICKET_FLOW = {
+    "open": ["in_progress", "resolved"],
+    "in_progress": ["resolved"],
+    "resolved": ["closed", "in_progress", "open"],
+    "closed": ["in_progress", "open"],
+}
+#: every move a command of ``crm ticket`` can make, and the commands that make it
+TICKET_MOVES = {
+    ("open", "in_progress"): ("assign", "note"),
+    ("open", "resolved"): ("resolve",),
+    ("open", "closed"): ("close",),
+    ("in_progress", "resolved"): ("resolve",),
+    ("in_progress", "closed"): ("close",),
+    ("resolved", "closed"): ("close",),
+    ("resolved", "in_progress"): ("reopen",),
+    ("resolved", "open"): ("reopen",),
+    ("closed", "in_progress"): ("reopen",),
+    ("closed", "open"): ("reopen",),
+}
+
 # Why customers are lost (客户流失), the course's list (000: 企业客户流失 客户因素); the
 # database setting ``churn.reasons`` can change it.
 DEFAULT_CHURN_REASONS = [
@@ -387,6 +416,23 @@ TICKET_ACTION = Vocab(
         ("resolved", "Resolved", "解决"),
         ("closed", "Closed", "关闭"),
         ("reopened", "Reopened", "重新打开"),
+        ("edited", "Edited", "修改"),
+        ("callback", "Call-back", "满意度回访"),
+    ],
+)
+# The steps crm follows for a complaint (投诉处理步骤). The course names the task
+# (任务二 正确处理客户抱怨) but its documents list no steps: these are crm's, each a fact
+# on the ticket: it was taken in (受理, cf. 004 呼入客诉受理), its cause found, a remedy
+# proposed, the complaint resolved, and the customer called back (回访, cf. 004 呼出回访).
+COMPLAINT_STEP = Vocab(
+    "Complaint step",
+    "投诉处理步骤",
+    [
+        ("accepted", "Complaint taken in", "受理投诉"),
+        ("cause", "Cause found", "查明原因"),
+        ("remedy", "Remedy proposed", "提出补救措施"),
+        ("resolved", "Resolved", "处理解决"),
+        ("callback", "Satisfaction call-back", "满意度回访"),
     ],
 )
 
@@ -430,6 +476,9 @@ TICKET_FIELDS = [
     F("closed_at", "Closed at", "关闭时间", "datetime"),
     F("resolution", "Resolution", "处理结果", limit=4000),
     F("satisfaction", "Satisfaction", "满意度", "int", low=1, high=5),
+    F("cause", "Cause", "问题原因", limit=1000),
+    F("remedy", "Remedy", "补救措施", limit=1000),
+    F("compensation", "Compensation", "补偿金额", "money"),
 ]
 INTERACTION = fields_by_name(INTERACTION_FIELDS)
 FOLLOWUP = fields_by_name(FOLLOWUP_FIELDS)

@@ -47,7 +47,8 @@ def main() -> None:
     print(
         f"orders {n['orders']} (cancelled {n['cancelled']}), contracts {n['contracts']} "
         f"(paid {n['contracts_paid']}, partly {n['contracts_partly']}, "
-        f"overdue {n['contracts_overdue']}), tickets {n['tickets']}"
+        f"overdue {n['contracts_overdue']}), tickets {n['tickets']} "
+        f"(compensations {n['compensations']}), care records {n['care']}"
     )
     print(
         f"follow-ups pending {n['followups_pending']}, done {n['followups_done']}, "

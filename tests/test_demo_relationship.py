@@ -30,8 +30,10 @@ def test_contact_records_follow_ups_and_tickets_are_loaded(crm_demo, demo):
     def one(sql):
         return conn.execute(sql).fetchone()[0]
 
-    assert one("SELECT count(*) FROM interaction") == 638
-    assert one("SELECT count(DISTINCT channel) FROM interaction") == 6
+    # 638 contact records, 3 satisfaction call-backs of closed complaints, 14 care records
+    assert one("SELECT count(*) FROM interaction") == 638 + 3 + 14
+    assert one("SELECT count(*) FROM interaction WHERE kind = 'care'") == 14
+    assert one("SELECT count(DISTINCT channel) FROM interaction") == 7  # care gifts: other
     assert one("SELECT count(*) FROM followup WHERE status = 'pending'") == 50
     # every done touch points at the contact record it was
     assert (
@@ -42,7 +44,21 @@ def test_contact_records_follow_ups_and_tickets_are_loaded(crm_demo, demo):
     assert statuses == {"open": 3, "in_progress": 3, "resolved": 7, "closed": 9}
     assert one("SELECT count(DISTINCT kind) FROM ticket") == 5
     assert one("SELECT count(*) FROM ticket_event") > 22
-    assert one("SELECT count(*) FROM audit_entry WHERE entity = 'interaction'") == 638
+    assert one("SELECT count(*) FROM audit_entry WHERE entity = 'interaction'") == 638 + 3 + 14
+    # complaints: cause and remedy on every one; closed ones called back, satisfaction kept
+    complaints = conn.execute(
+        "SELECT t.status, t.cause, t.remedy, t.compensation, t.satisfaction, f.status "
+        "FROM ticket t LEFT JOIN followup f ON f.id = t.callback_id WHERE t.kind = 'complaint'"
+    ).fetchall()
+    assert len(complaints) == 5 and all(c[1] and c[2] for c in complaints)
+    assert sorted(c[3] for c in complaints if c[3]) == [350000, 600000]  # cents
+    assert sorted((c[0], c[5]) for c in complaints) == [
+        ("closed", "done"),
+        ("closed", "done"),
+        ("closed", "done"),
+        ("resolved", None),
+        ("resolved", None),
+    ]
     # the service clock was each record's own time, not the load time
     assert one("SELECT count(DISTINCT substr(created_at, 1, 10)) FROM interaction") > 200
     conn.close()

@@ -3,6 +3,7 @@
 from sqlalchemy import Index
 
 from crmcli.models.base import (
+    Decimal,
     Field,
     Optional,
     SoftDeleted,
@@ -11,6 +12,7 @@ from crmcli.models.base import (
     datetime,
     fk,
     moment,
+    money,
     text,
 )
 
@@ -83,6 +85,10 @@ class Ticket(SoftDeleted, table=True):
     closed_at: Optional[datetime] = moment()
     resolution: Optional[str] = text(4000)
     satisfaction: Optional[int] = None
+    cause: Optional[str] = text(1000)
+    remedy: Optional[str] = text(1000)
+    compensation: Optional[Decimal] = money()
+    callback_id: Optional[int] = fk("followup.id")
 
 
 class TicketEvent(SQLModel, table=True):

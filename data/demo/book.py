@@ -120,6 +120,7 @@ CUSTOMER_KEYS = [
     "contracts",
     "tickets",
     "followups",
+    "care",
 ]
 
 

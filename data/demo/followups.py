@@ -77,6 +77,14 @@ def followup(
     }
 
 
+# Care done: level, when, what (the default care.actions: gold 每年组织一次旅游或考察,
+# silver 节日礼品).
+CARE_DONE = [
+    ("gold", datetime(2026, 6, 12, 10, 0), "年度客户考察：邀请关键人参观总部并座谈交流"),
+    ("silver", datetime(2025, 9, 30, 10, 0), "中秋节礼品：寄送月饼礼盒和节日贺卡"),
+]
+
+
 def make_followups(customers: list[dict], memory: dict) -> None:
     pending_generic: list[dict] = []
     for cust in customers:
@@ -132,6 +140,20 @@ def make_followups(customers: list[dict], memory: dict) -> None:
                 f = followup(None, kind, note, "pending", opportunity=opp["title"])
                 fus.append(f)
                 pending_generic.append(f)
+        # care records (客户关怀, 003: care by tier): the care action of the customer's level
+        # (care.actions), done for customers already buying then and in touch since; kept
+        # apart from the follow-ups (loaded last, so the other records keep their ids)
+        for level, at, note in CARE_DONE:
+            orders_before = [o for o in cust["orders"] if str(o["ordered_on"]) < str(at.date())]
+            touched_since = [i for i in cust["interactions"] if i["at"] > at]
+            if (
+                cust["level"] == level
+                and live
+                and cust["name"] not in DRIFTING
+                and orders_before
+                and touched_since
+            ):
+                cust.setdefault("care", []).append({"at": at, "note": note})
         # lost customers: their pending touches were cancelled
         if cust["status"] == "lost" and cust["interactions"]:
             last = cust["interactions"][-1]["at"]

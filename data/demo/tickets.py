@@ -77,6 +77,36 @@ TICKETS = [
      "客户认为扩容报价比市场价高，要求重新核算", "normal", "closed", 380, 72,
      "重新核算报价并给予8%优惠，客户暂缓采购", 2),
 ]
+
+# Complaints: subject -> cause (问题原因), remedy (补救措施), compensation (补偿金额, yuan,
+# exact as text, or None). A closed complaint was called back (满意度回访) by its owner.
+COMPLAINTS = {
+    "实施顾问多次临时改约": (
+        "驻场顾问同时负责两个项目，排期冲突未及时告知客户",
+        "项目经理上门致歉，更换专职驻场顾问，重新排定实施计划，减免延误期间的顾问费",
+        "6000.00",
+    ),
+    "门店无线网络高峰期卡顿": (
+        "门店AP数量按平日客流配置，信道规划相互重叠",
+        "增加两台无线AP并重新规划信道，高峰期派工程师驻店观察一周",
+        None,
+    ),
+    "培训讲师临时更换，课程内容与需求不符": (
+        "原讲师临时请假，替换讲师没有拿到客户的培训需求说明",
+        "安排原讲师补课一天，赠送一次线上答疑，并退还首日培训费",
+        "3500.00",
+    ),
+    "维保续费发票开具延误": (
+        "财务部开票排期遗漏，到账后未触发开票提醒",
+        "财务部补开发票并当天快递寄出，增加到账即开票的提醒",
+        None,
+    ),
+    "存储阵列扩容报价过高": (
+        "报价沿用去年的硬盘价格，没有按当前市场价核算",
+        "重新核算报价并给予8%优惠",
+        None,
+    ),
+}
 # fmt: on
 
 
@@ -87,6 +117,7 @@ def make_ticket(cust: dict, spec: tuple) -> dict:
     if status in ("resolved", "closed"):
         resolved_at = next_work_moment(opened_at + timedelta(hours=hours))
     contact = pick_contact(cust, "user")
+    cause, remedy, compensation = COMPLAINTS.get(subject, (None, None, None))
     return {
         "kind": kind,
         "subject": subject,
@@ -98,4 +129,7 @@ def make_ticket(cust: dict, spec: tuple) -> dict:
         "resolution": resolution,
         "satisfaction": sat,
         "contact": contact["name"] if contact else None,
+        "cause": cause,
+        "remedy": remedy,
+        "compensation": compensation,
     }

@@ -183,7 +183,16 @@ def validate(book: dict) -> None:
             else:
                 assert r is None
             assert t["satisfaction"] is None or 1 <= t["satisfaction"] <= 5
+            if t["kind"] == "complaint" and t["status"] in ("resolved", "closed"):
+                assert t["cause"] and t["remedy"], t["subject"]  # closed only when made good
+            if t["compensation"] is not None:
+                assert Decimal(t["compensation"]) > 0
+                n["compensations"] += 1
             n["tickets"] += 1
+        for care in c["care"] or []:
+            assert is_dt(care["at"], working=False).date() <= LAST_DAY and care["note"]
+            assert c["status"] != "lost"
+            n["care"] += 1
         for f in c["followups"]:
             assert f["kind"] in FOLLOWUP_KINDS and f["status"] in FOLLOWUP_STATUSES
             t = is_dt(f["due_at"], working=False)
@@ -206,6 +215,8 @@ def validate(book: dict) -> None:
     assert 8 <= n["contracts"] <= 12
     assert n["contracts_paid"] and n["contracts_partly"] and n["contracts_overdue"], n
     assert 15 <= n["tickets"] <= 25
+    assert n["compensations"] >= 1
+    assert n["care"] >= 5, n["care"]
     assert 40 <= n["followups_pending"] <= 80 and n["followups_done"] and n["followups_cancelled"]
     assert all(-10 <= d <= 30 for d in pending_offsets), sorted(pending_offsets)
     assert pending_offsets.count(0) >= 3 and sum(1 for d in pending_offsets if d < 0) >= 6

@@ -371,27 +371,44 @@ def done(
             "a date, or none (stop).",
         ),
     ] = None,
+    satisfaction: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="1-5",
+            help="For a complaint's satisfaction call-back (满意度回访): the customer's "
+            "satisfaction, 1 to 5, recorded on the ticket.",
+        ),
+    ] = None,
     output: SummaryFormatOpt = None,
 ) -> None:
     """Mark a touch done: log the contact and plan the next step of its cadence."""
     from crmcli import render
     from crmcli.cli.relationship.interaction import followup_line
     from crmcli.i18n import t
-    from crmcli.services.relationship import followups
-    from crmcli.validate import parse_datetime
+    from crmcli.services.relationship import followups, tickets
+    from crmcli.validate import parse_datetime, parse_int
+    from crmcli.vocab import TICKET
 
     output = fmt(output, ("table", "json"))
     when = parse_datetime(at) if at is not None else None
     planned = followups.parse_next(next_, allow_none=True)
+    score = (
+        parse_int(satisfaction, TICKET["satisfaction"].label, low=1, high=5)
+        if satisfaction is not None
+        else None
+    )
     with state.unit(write=True) as ctx:
         outcome = followups.done(
             ctx, ref, summary=summary, result=result, channel=channel, at=when, next=planned
         )
+        ticket = tickets.callback_done(ctx, outcome.followup, score)
         data = {
             "followup": followups.as_dict(ctx, outcome.followup),
             "interaction_id": outcome.interaction.id,
             "next": followups.as_dict(ctx, outcome.planned) if outcome.planned else None,
         }
+        if ticket is not None:
+            data["ticket"] = tickets.as_dict(ctx, ticket)
     if output == "json":
         render.out(render.to_json(data))
         return
@@ -405,6 +422,14 @@ def done(
             record=outcome.interaction.id,
         )
     )
+    if ticket is not None:
+        render.out(
+            t(
+                "Call-back of complaint {code} done: satisfaction {score}",
+                code=ticket.code,
+                score="-" if ticket.satisfaction is None else f"{ticket.satisfaction}/5",
+            )
+        )
     if outcome.planned is not None:
         render.out(t("Next: {followup}", followup=followup_line(outcome.planned, c)))
     if outcome.cadence_finished:

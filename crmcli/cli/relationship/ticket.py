@@ -27,10 +27,31 @@ CARD_FIELDS = [
     "closed_at",
     "description",
     "resolution",
+    "cause",
+    "remedy",
+    "compensation",
     "satisfaction",
+    "callback_line",
 ]
 
 Ref = Annotated[str, typer.Argument(metavar="TICKET", help="Ticket id, code (T000001) or subject.")]
+CauseOpt = Annotated[
+    Optional[str],
+    typer.Option(metavar="TEXT", help="Why it happened (问题原因), for a complaint above all."),
+]
+RemedyOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="TEXT",
+        help="What is done to make it good (补救措施); a complaint needs one to close.",
+    ),
+]
+CompensationOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="AMOUNT", help="Money given to the customer (补偿金额), e.g. 500 or 1.2万."
+    ),
+]
 SatisfactionOpt = Annotated[
     Optional[str],
     typer.Option(metavar="1-5", help="The customer's satisfaction (满意度), 1 to 5."),
@@ -50,6 +71,7 @@ def columns(names: list[str]) -> list[Any]:
         "type": Col("type", "Kind", "类型"),
         "state": Col("state", "Status", "状态"),
         "due": Col("due", "Due by", "解决时限", "when"),
+        "callback_line": Col("callback_line", "Call-back", "满意度回访"),
     }
     widths = {"subject": 30, "description": 60, "resolution": 60}
     result = []
@@ -142,6 +164,9 @@ def open_(
         Optional[str],
         typer.Option(metavar="USER", help="Who handles it (default: the acting user)."),
     ] = None,
+    cause: CauseOpt = None,
+    remedy: RemedyOpt = None,
+    compensation: CompensationOpt = None,
     output: SummaryFormatOpt = None,
 ) -> None:
     """Open a ticket: an inquiry, complaint, repair, return or suggestion (服务受理)."""
@@ -160,6 +185,9 @@ def open_(
             contact=contact,
             description=description,
             owner=owner,
+            cause=cause,
+            remedy=remedy,
+            compensation=compensation,
         )
         _done(
             ctx,
@@ -256,13 +284,46 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     output = fmt(output)
     with state.unit() as ctx:
         data = tickets.show(ctx, ref)
+    if output in ("table", "csv"):
+        data["callback_line"] = _callback_line(data.pop("callback"))
     render.record(
         data,
         columns(CARD_FIELDS),
         output,
         title=f"{data['code']} {data['subject']}",
-        sections=[("events", pick("Timeline", "服务跟踪记录"), timeline_columns())],
+        sections=[
+            ("steps", pick("Complaint steps", "投诉处理步骤"), step_columns()),
+            ("events", pick("Timeline", "服务跟踪记录"), timeline_columns()),
+        ],
     )
+
+
+def _callback_line(callback: Optional[dict[str, Any]]) -> Optional[str]:
+    """The call-back on the card: follow-up 12, zhaolei, 2026-12-09 10:00, pending."""
+    from crmcli.i18n import t
+    from crmcli.render import Col, cell
+    from crmcli.vocab import FOLLOWUP_STATUS
+
+    if callback is None:
+        return None
+    return t(
+        "follow-up {id}, {owner}, {due}, {status}",
+        id=callback["followup_id"],
+        owner=callback["owner"] or "-",
+        due=cell(callback["due_at"], Col("due_at", "", "", "datetime")),
+        status=FOLLOWUP_STATUS.label(callback["status"]),
+    )
+
+
+def step_columns() -> list[Any]:
+    from crmcli.render import Col
+    from crmcli.vocab import COMPLAINT_STEP
+
+    return [
+        Col("step", "Step", "步骤", "enum", COMPLAINT_STEP),
+        Col("done", "Done", "已完成", "bool"),
+        Col("at", "When", "时间", "datetime"),
+    ]
 
 
 @app.command()
@@ -309,6 +370,9 @@ def resolve(
         str, typer.Option("--resolution", metavar="TEXT", help="How it was solved (处理结果).")
     ],
     satisfaction: SatisfactionOpt = None,
+    cause: CauseOpt = None,
+    remedy: RemedyOpt = None,
+    compensation: CompensationOpt = None,
     output: SummaryFormatOpt = None,
 ) -> None:
     """Mark a ticket resolved, with its resolution and the customer's satisfaction."""
@@ -318,7 +382,15 @@ def resolve(
     output = fmt(output, ("table", "json"))
     score = _satisfaction(satisfaction)
     with state.unit(write=True) as ctx:
-        ticket = tickets.resolve(ctx, ref, resolution=resolution, satisfaction=score)
+        ticket = tickets.resolve(
+            ctx,
+            ref,
+            resolution=resolution,
+            satisfaction=score,
+            cause=cause,
+            remedy=remedy,
+            compensation=compensation,
+        )
         _done(ctx, ticket, t("Resolved ticket {code}", code=ticket.code), output)
 
 
@@ -330,17 +402,122 @@ def close(
         Optional[str],
         typer.Option(metavar="TEXT", help="Resolve and close at once, with this resolution."),
     ] = None,
+    cause: CauseOpt = None,
+    remedy: RemedyOpt = None,
+    compensation: CompensationOpt = None,
     output: SummaryFormatOpt = None,
 ) -> None:
-    """Close a resolved ticket (after the customer confirmed: 回访确认)."""
+    """Close a resolved ticket; a complaint needs its remedy, and closing it plans a
+    satisfaction call-back (满意度回访) for the customer's owner."""
     from crmcli.i18n import t
     from crmcli.services.relationship import tickets
 
     output = fmt(output, ("table", "json"))
     score = _satisfaction(satisfaction)
     with state.unit(write=True) as ctx:
-        ticket = tickets.close(ctx, ref, satisfaction=score, resolution=resolution)
-        _done(ctx, ticket, t("Closed ticket {code}", code=ticket.code), output)
+        ticket = tickets.close(
+            ctx,
+            ref,
+            satisfaction=score,
+            resolution=resolution,
+            cause=cause,
+            remedy=remedy,
+            compensation=compensation,
+        )
+        message = t("Closed ticket {code}", code=ticket.code)
+        callback = tickets.show(ctx, str(ticket.id))["callback"]
+        if callback is not None:
+            message += "\n" + t(
+                "Satisfaction call-back: {line}", line=_callback_line(callback) or ""
+            )
+        _done(ctx, ticket, message, output)
+
+
+@app.command()
+def edit(
+    ref: Ref,
+    cause: CauseOpt = None,
+    remedy: RemedyOpt = None,
+    compensation: CompensationOpt = None,
+    subject: Annotated[
+        Optional[str], typer.Option("--subject", "-s", metavar="TEXT", help="The new subject.")
+    ] = None,
+    description: Annotated[
+        Optional[str],
+        typer.Option("--description", "-d", metavar="TEXT", help="The new details."),
+    ] = None,
+    output: SummaryFormatOpt = None,
+) -> None:
+    """Change a ticket's cause, remedy, compensation, subject or description; "" clears one."""
+    from crmcli.i18n import t
+    from crmcli.services.relationship import tickets
+
+    output = fmt(output, ("table", "json"))
+    with state.unit(write=True) as ctx:
+        ticket = tickets.edit(
+            ctx,
+            ref,
+            cause=cause,
+            remedy=remedy,
+            compensation=compensation,
+            subject=subject,
+            description=description,
+        )
+        _done(ctx, ticket, t("Updated ticket {code}", code=ticket.code), output)
+
+
+@app.command()
+def flow(
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (default), mermaid (a stateDiagram-v2 for a report), json.",
+        ),
+    ] = None,
+) -> None:
+    """The ticket flow (客户服务流程): each status and the moves allowed from it
+    (the setting ticket.flow; redesign it with crm config set ticket.flow ...)."""
+    from crmcli import render
+    from crmcli.i18n import pick
+    from crmcli.render import Col
+    from crmcli.services.relationship import tickets
+
+    output = fmt(output, ("table", "mermaid", "json"))
+    with state.unit() as ctx:
+        data = tickets.describe_flow(ctx)
+        diagram = tickets.mermaid(ctx) if output == "mermaid" else ""
+    if output == "mermaid":
+        render.out(diagram.rstrip("\n"))
+        return
+    if output == "json":
+        render.out(render.to_json(data))
+        return
+    labels = {st["key"]: st for st in data["states"]}
+    rows = []
+    for st in data["states"]:
+        moves = [m for m in data["moves"] if m["from"] == st["key"]]
+        rows.append(
+            {
+                "state": f"{st['key']} {st['zh']} {st['en']}",
+                "moves": "\n".join(
+                    f"──▶ {m['to']} {labels[m['to']]['zh']}  ({', '.join(m['commands'])})"
+                    for m in moves
+                )
+                or pick("(final: no moves)", "（终止：不可转出）"),
+            }
+        )
+    render.rows(
+        rows,
+        [
+            Col("state", "State", "状态"),
+            Col("moves", "Moves to (by command)", "可转到（命令）"),
+        ],
+        "table",
+        what=pick("states", "状态"),
+    )
 
 
 @app.command()

@@ -229,6 +229,16 @@ def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: da
             elif item["status"] == "cancelled":
                 followups.cancel(ctx, str(followup.id))
             counts["followups"] += 1
+    # tickets, then care records, after every customer's contacts and follow-ups: what they
+    # add (a complaint's call-back, a care touch) takes ids after those
+    for record, customer in added:
+        people = {
+            r.name: r.id
+            for r in ctx.session.execute(
+                select(Contact.name, Contact.id).where(Contact.customer_id == customer.id)
+            )
+        }
+        ref = str(customer.id)
         for item in sorted(record.get("tickets", []), key=lambda k: k["opened_at"]):
             _clock(ctx, item["opened_at"], started)
             ticket = tickets.open_ticket(
@@ -251,12 +261,51 @@ def _relationship(ctx: Ctx, added: list[tuple[dict[str, Any], Any]], started: da
                     ticket.code,
                     resolution=item["resolution"],
                     satisfaction=item.get("satisfaction"),
+                    cause=item.get("cause"),
+                    remedy=item.get("remedy"),
+                    compensation=item.get("compensation"),
                 )
             if status == "closed":
                 ctx.at = min(ctx.at + timedelta(days=2), started)
                 tickets.close(ctx, ticket.code)
+                _call_back(ctx, ticket, item.get("satisfaction"), started)
             counts["tickets"] += 1
+    for record, customer in added:
+        for item in record.get("care") or []:
+            _clock(ctx, item["at"], started)
+            care = followups.create(
+                ctx,
+                customer=customer,
+                due=ctx.at,
+                kind="care",
+                note=item["note"],
+                owner_id=customer.owner_id,
+            )
+            followups.done(ctx, str(care.id), at=ctx.at, next="none")
+            counts["followups"] += 1
     return counts
+
+
+def _call_back(ctx: Ctx, ticket: Any, satisfaction: int | None, started: datetime) -> None:
+    """A closed complaint's satisfaction call-back, made when it fell due (if it has)."""
+    from crmcli.models import Followup
+    from crmcli.services.relationship import followups, tickets
+
+    if ticket.callback_id is None:
+        return
+    followup = ctx.session.get(Followup, ticket.callback_id)
+    if followup.due_at > started:
+        return
+    ctx.at = followup.due_at
+    followups.done(
+        ctx,
+        str(followup.id),
+        summary=f"满意度回访：{ticket.subject}",
+        result=f"客户对处理结果的满意度 {satisfaction} 分" if satisfaction else None,
+        at=ctx.at,
+        next="none",
+    )
+    tickets.callback_done(ctx, followup, satisfaction)
 
 
 # -- selling (issue 5): suppliers, products, competitors, opportunities, orders, contracts ---

@@ -6,9 +6,18 @@ worked (notes), resolved with a resolution and the customer's satisfaction (1-5)
 closed, and reopened when the problem comes back. Every step is a line of the
 ticket's timeline (``ticket_event``) and an audit entry.
 
-Status flow: open -> in_progress (assigned or worked) -> resolved -> closed; resolved
-or closed -> reopened (in_progress when it has an owner, else open). A ticket is
-*overdue* while open or in progress past its target.
+Status flow (the setting ``ticket.flow``, a class may redesign it; ``crm ticket flow``
+draws it): by default open -> in_progress (assigned or worked) -> resolved -> closed;
+resolved or closed -> reopened (in_progress when it has an owner, else open). A command
+whose move the flow does not allow is refused, naming the moves it does allow; assigning
+or working an open ticket moves it to in progress only where the flow allows it. A ticket
+is *overdue* while open or in progress past its target.
+
+A complaint (投诉) carries its cause, remedy and any compensation (exact money), and
+follows crm's complaint steps (:data:`crmcli.vocab.COMPLAINT_STEP`): it cannot be closed
+without a remedy, and closing it plans a satisfaction call-back (满意度回访): a follow-up
+of the customer's owner ``ticket.callback_days`` later, which, done with a satisfaction
+(``crm followup done ID --satisfaction N``), records it on the ticket.
 
 Who: service staff, managers and admins work every ticket; a salesperson works the
 tickets of the customers they may change.
@@ -25,8 +34,8 @@ from crmcli.services.archive import customers
 from crmcli.services.codes import next_code
 from crmcli.services.context import Ctx
 from crmcli.services.team import audit, permissions
-from crmcli.validate import parse_text
-from crmcli.vocab import PRIORITY, TICKET, TICKET_KIND, TICKET_STATUS
+from crmcli.validate import parse_money, parse_text
+from crmcli.vocab import COMPLAINT_STEP, PRIORITY, TICKET, TICKET_KIND, TICKET_MOVES, TICKET_STATUS
 
 WHAT = ("ticket", "工单")
 OPEN = ("open", "in_progress")
@@ -48,6 +57,9 @@ JSON_FIELDS = [
     "resolution",
     "satisfaction",
     "description",
+    "cause",
+    "remedy",
+    "compensation",
     "overdue",
 ]
 EVENT_FIELDS = ["at", "action", "status", "user", "note"]
@@ -98,6 +110,112 @@ def _satisfaction(value: int | None) -> int | None:
     return value
 
 
+def compensation(value: str | None) -> Any:
+    """Money given to make a complaint good: exact, not negative; empty text clears it."""
+    from decimal import Decimal
+
+    if value is None:
+        return None
+    if not value.strip():
+        return ""
+    amount = parse_money(value, TICKET["compensation"].label)
+    if amount < Decimal(0):
+        raise Invalid(
+            t(
+                "{field} cannot be negative: {value}",
+                field=TICKET["compensation"].label,
+                value=value,
+            )
+        )
+    return amount
+
+
+def _details(cause: str | None, remedy: str | None, money: str | None) -> dict[str, Any]:
+    """Checked values of the complaint fields given (None: not given; a cleared one None)."""
+    given: dict[str, Any] = {}
+    if cause is not None:
+        given["cause"] = _text(cause, "cause")
+    if remedy is not None:
+        given["remedy"] = _text(remedy, "remedy")
+    if money is not None:
+        amount = compensation(money)
+        given["compensation"] = None if amount == "" else amount
+    return given
+
+
+# -- the flow ------------------------------------------------------------------------------
+
+
+def flow(ctx: Ctx) -> dict[str, list[str]]:
+    """The ticket flow: status -> the statuses a ticket may move to (``ticket.flow``)."""
+    from crmcli.services.team import settings
+
+    return settings.get(ctx, "ticket.flow")
+
+
+def allows(ctx: Ctx, source: str, target: str) -> bool:
+    return target in flow(ctx).get(source, [])
+
+
+def _forbidden(ctx: Ctx, ticket: Any, target: str) -> Conflict:
+    moves = flow(ctx).get(ticket.status, [])
+    allowed = ", ".join(f"{m} ({TICKET_STATUS.label(m)})" for m in moves) or t("none")
+    return Conflict(
+        t(
+            "the ticket flow does not allow {code} to move from {source} to {target}; "
+            "from {source} it may move to: {allowed}",
+            code=ticket.code,
+            source=ticket.status,
+            target=target,
+            allowed=allowed,
+        ),
+        hint=t("see the flow: crm ticket flow"),
+    )
+
+
+def _require_move(ctx: Ctx, ticket: Any, target: str) -> None:
+    if not allows(ctx, ticket.status, target):
+        raise _forbidden(ctx, ticket, target)
+
+
+def describe_flow(ctx: Ctx) -> dict[str, Any]:
+    """The flow as data: each state with its labels and moves, and each move with the
+    commands that make it (``crm ticket flow -f json``)."""
+    value = flow(ctx)
+    order = [s for s in TICKET_STATUS.keys if s in value]
+    states = [
+        {
+            "key": s,
+            "en": TICKET_STATUS.label_in(s, "en"),
+            "zh": TICKET_STATUS.label_in(s, "zh"),
+            "moves_to": [m for m in order if m in value[s]],
+        }
+        for s in order
+    ]
+    moves = [
+        {"from": s, "to": m, "commands": list(TICKET_MOVES[(s, m)])}
+        for s in order
+        for m in order
+        if m in value[s]
+    ]
+    return {"states": states, "moves": moves}
+
+
+def mermaid(ctx: Ctx) -> str:
+    """The flow as a Mermaid ``stateDiagram-v2``: keys as state names, labels as their
+    descriptions, each move labelled with its commands."""
+    from crmcli.i18n import is_zh
+
+    data = describe_flow(ctx)
+    lang = "zh" if is_zh() else "en"
+    lines = ["stateDiagram-v2"]
+    lines += [f"    {st['key']} : {st[lang]}" for st in data["states"]]
+    lines.append("    [*] --> open")
+    lines += [f"    {m['from']} --> {m['to']} : {', '.join(m['commands'])}" for m in data["moves"]]
+    lines.append("    closed --> [*]")
+    return "\n".join(lines) + "\n"
+
+
 def target_hours(ctx: Ctx, priority: str) -> int:
     from crmcli.services.team import settings
 
@@ -128,6 +246,10 @@ def _snapshot(ticket: Any) -> dict[str, Any]:
         "closed_at": ticket.closed_at,
         "resolution": ticket.resolution,
         "satisfaction": ticket.satisfaction,
+        "cause": ticket.cause,
+        "remedy": ticket.remedy,
+        "compensation": ticket.compensation,
+        "callback_id": ticket.callback_id,
     }
 
 
@@ -161,6 +283,9 @@ def open_ticket(
     contact: str | None = None,
     description: str | None = None,
     owner: str | None = None,
+    cause: str | None = None,
+    remedy: str | None = None,
+    compensation: str | None = None,
 ) -> Any:
     """Open a ticket; it is due ``ticket.targets[priority]`` hours from now.
 
@@ -175,6 +300,7 @@ def open_ticket(
     require_ticket(ctx, target)
     kind = TICKET_KIND.parse(kind)
     priority = PRIORITY.parse(priority) if priority else "normal"
+    details = _details(cause, remedy, compensation)
     ticket = Ticket(
         code=next_code(ctx, "T", Ticket),
         customer_id=target.id,
@@ -189,6 +315,7 @@ def open_ticket(
         due_at=ctx.at + timedelta(hours=target_hours(ctx, priority)),
         created_at=ctx.at,
         updated_at=ctx.at,
+        **details,
     )
     ctx.session.add(ticket)
     ctx.session.flush()
@@ -202,6 +329,7 @@ def open_ticket(
         "priority": [None, priority],
         "status": [None, ticket.status],
         "due_at": [None, ticket.due_at],
+        **{k: [None, v] for k, v in audit.plain(details).items() if v is not None},
     }
     if ticket.owner_id is not None:
         changes["owner"] = [None, ctx.actor.username if owner is None else owner.strip()]
@@ -218,7 +346,8 @@ def _not_closed(ticket: Any) -> None:
 
 
 def assign(ctx: Ctx, ref: str, owner: str) -> Any:
-    """Give the ticket to a member of staff; an open ticket becomes in progress."""
+    """Give the ticket to a member of staff; an open ticket becomes in progress (where
+    the flow allows it)."""
     from crmcli.services.team.permissions import default_owner
 
     ticket = find(ctx, ref)
@@ -227,7 +356,7 @@ def assign(ctx: Ctx, ref: str, owner: str) -> Any:
     new_owner = default_owner(ctx, owner, handover=True)
     before = _snapshot(ticket)
     ticket.owner_id = new_owner
-    if ticket.status == "open":
+    if ticket.status == "open" and allows(ctx, "open", "in_progress"):
         ticket.status = "in_progress"
     if _snapshot(ticket) != before:
         _event(ctx, ticket, "assigned", owner.strip())
@@ -236,7 +365,8 @@ def assign(ctx: Ctx, ref: str, owner: str) -> Any:
 
 
 def note(ctx: Ctx, ref: str, text: str) -> Any:
-    """A line on the tracking card (a call made, a part ordered ...); open -> in progress."""
+    """A line on the tracking card (a call made, a part ordered ...); open -> in progress
+    (where the flow allows it)."""
     ticket = find(ctx, ref)
     _customer_of(ctx, ticket)
     _not_closed(ticket)
@@ -244,7 +374,7 @@ def note(ctx: Ctx, ref: str, text: str) -> Any:
     if not line:
         raise Invalid(t("{field} is required", field=pick("note", "处理记录")))
     before = _snapshot(ticket)
-    if ticket.status == "open":
+    if ticket.status == "open" and allows(ctx, "open", "in_progress"):
         ticket.status = "in_progress"
     _event(ctx, ticket, "note", line)
     ticket.updated_at = ctx.at
@@ -253,7 +383,51 @@ def note(ctx: Ctx, ref: str, text: str) -> Any:
     return ticket
 
 
-def resolve(ctx: Ctx, ref: str, *, resolution: str, satisfaction: int | None = None) -> Any:
+def edit(
+    ctx: Ctx,
+    ref: str,
+    *,
+    cause: str | None = None,
+    remedy: str | None = None,
+    compensation: str | None = None,
+    subject: str | None = None,
+    description: str | None = None,
+) -> Any:
+    """Change a ticket's subject, description, cause, remedy or compensation (any status:
+    a closed complaint's record may be completed); audited, a line on its timeline."""
+    ticket = find(ctx, ref)
+    _customer_of(ctx, ticket)
+    given = _details(cause, remedy, compensation)
+    if subject is not None:
+        given["subject"] = _text(subject, "subject", required=True)
+    if description is not None:
+        given["description"] = _text(description, "description")
+    changes = {k: [getattr(ticket, k), v] for k, v in given.items() if getattr(ticket, k) != v}
+    if not changes:
+        return ticket
+    for key, (_, value) in changes.items():
+        setattr(ticket, key, value)
+    ticket.updated_at = ctx.at
+    _event(ctx, ticket, "edited", pick(", ", "、").join(TICKET[k].label for k in changes))
+    audit.record(ctx, "update", "ticket", ticket.id, code=ticket.code, changes=changes)
+    return ticket
+
+
+def _apply(ticket: Any, given: dict[str, Any]) -> None:
+    for key, value in given.items():
+        setattr(ticket, key, value)
+
+
+def resolve(
+    ctx: Ctx,
+    ref: str,
+    *,
+    resolution: str,
+    satisfaction: int | None = None,
+    cause: str | None = None,
+    remedy: str | None = None,
+    compensation: str | None = None,
+) -> Any:
     ticket = find(ctx, ref)
     _customer_of(ctx, ticket)
     if ticket.status not in OPEN:
@@ -265,9 +439,12 @@ def resolve(ctx: Ctx, ref: str, *, resolution: str, satisfaction: int | None = N
             ),
             hint=t("reopen it first: crm ticket reopen {code}", code=ticket.code),
         )
+    _require_move(ctx, ticket, "resolved")
     text = _text(resolution, "resolution", required=True)
     _satisfaction(satisfaction)
+    given = _details(cause, remedy, compensation)
     before = _snapshot(ticket)
+    _apply(ticket, given)
     ticket.status = "resolved"
     ticket.resolved_at = ctx.at
     ticket.resolution = text
@@ -279,15 +456,28 @@ def resolve(ctx: Ctx, ref: str, *, resolution: str, satisfaction: int | None = N
 
 
 def close(
-    ctx: Ctx, ref: str, *, satisfaction: int | None = None, resolution: str | None = None
+    ctx: Ctx,
+    ref: str,
+    *,
+    satisfaction: int | None = None,
+    resolution: str | None = None,
+    cause: str | None = None,
+    remedy: str | None = None,
+    compensation: str | None = None,
 ) -> Any:
-    """Close a resolved ticket (or resolve and close at once, given a resolution)."""
+    """Close a resolved ticket (or resolve and close at once, given a resolution).
+
+    A complaint needs its remedy (补救措施) first, and closing it plans its satisfaction
+    call-back (:func:`plan_callback`)."""
     ticket = find(ctx, ref)
-    _customer_of(ctx, ticket)
+    customer = _customer_of(ctx, ticket)
     _satisfaction(satisfaction)
     if ticket.status == "closed":
         raise Conflict(t("ticket {code} is already closed", code=ticket.code))
-    if ticket.status in OPEN:
+    direct = allows(ctx, ticket.status, "closed")
+    if ticket.status in OPEN and not direct:
+        if not (allows(ctx, ticket.status, "resolved") and allows(ctx, "resolved", "closed")):
+            raise _forbidden(ctx, ticket, "closed")
         if not resolution:
             raise Conflict(
                 t("ticket {code} is not resolved yet", code=ticket.code),
@@ -296,15 +486,143 @@ def close(
                     code=ticket.code,
                 ),
             )
-        resolve(ctx, ref, resolution=resolution)
+    elif not direct:
+        raise _forbidden(ctx, ticket, "closed")
+    given = _details(cause, remedy, compensation)
+    if ticket.kind == "complaint" and not given.get("remedy", ticket.remedy):
+        raise Conflict(
+            t(
+                "complaint {code} has no remedy: a complaint is closed once made good",
+                code=ticket.code,
+            ),
+            hint=t("give it: crm ticket close {code} --remedy TEXT", code=ticket.code),
+        )
+    if ticket.status in OPEN and not direct:
+        resolve(
+            ctx,
+            ref,
+            resolution=resolution or "",
+            cause=cause,
+            remedy=remedy,
+            compensation=compensation,
+        )
+        given = {}
     before = _snapshot(ticket)
+    _apply(ticket, given)
+    if ticket.status in OPEN and resolution:  # a flow that closes open tickets directly
+        ticket.resolution = _text(resolution, "resolution")
+        ticket.resolved_at = ctx.at
     ticket.status = "closed"
     ticket.closed_at = ctx.at
     if satisfaction is not None:
         ticket.satisfaction = satisfaction
-    _event(ctx, ticket, "closed", None)
+    planned = plan_callback(ctx, ticket, customer) if ticket.kind == "complaint" else None
+    _event(ctx, ticket, "closed", planned)
     _audit(ctx, ticket, before)
     return ticket
+
+
+def plan_callback(ctx: Ctx, ticket: Any, customer: Any) -> str | None:
+    """The satisfaction call-back (满意度回访) of a closed complaint: a call for the
+    customer's owner (else the one closing it) ``ticket.callback_days`` later; none for a
+    lost customer (it gets no follow-ups). Returns the timeline's line about it."""
+    from crmcli.services.relationship import followups
+    from crmcli.services.team import settings
+
+    if customer.status == "lost":
+        return None
+    days = int(settings.get(ctx, "ticket.callback_days"))
+    followup = followups.create(
+        ctx,
+        customer=customer,
+        due=ctx.at + timedelta(days=days),
+        kind="call",
+        note=t(
+            "Satisfaction call-back for complaint {code}: {subject}",
+            code=ticket.code,
+            subject=ticket.subject,
+        ),
+        contact=_contact(ctx, ticket),
+        owner_id=customer.owner_id,
+    )
+    ticket.callback_id = followup.id
+    return t("satisfaction call-back planned: follow-up {id}", id=followup.id)
+
+
+def _contact(ctx: Ctx, ticket: Any) -> Any:
+    from crmcli.models import Contact
+
+    return ctx.session.get(Contact, ticket.contact_id) if ticket.contact_id else None
+
+
+def _cancel_callback(ctx: Ctx, ticket: Any) -> None:
+    """A reopened complaint's call-back, still pending, is cancelled (closing again plans
+    a new one)."""
+    from crmcli.models import Followup
+    from crmcli.services.relationship import followups
+
+    if ticket.callback_id is None:
+        return
+    followup = ctx.session.get(Followup, ticket.callback_id)
+    if followup is not None and followup.status == "pending":
+        followups.cancel(ctx, str(followup.id))
+    ticket.callback_id = None
+
+
+def callback_done(ctx: Ctx, followup: Any, satisfaction: int | None) -> Any:
+    """A satisfaction call-back done (``crm followup done ID --satisfaction N``): the
+    satisfaction goes on its complaint, a line on the timeline. Returns the ticket;
+    raises when the follow-up is no call-back but a satisfaction was given."""
+    from sqlalchemy import select
+
+    from crmcli.models import Ticket
+
+    ticket = ctx.session.execute(
+        select(Ticket).where(Ticket.callback_id == followup.id, Ticket.deleted_at.is_(None))
+    ).scalar_one_or_none()
+    if ticket is None:
+        if satisfaction is not None:
+            raise Invalid(
+                t(
+                    "follow-up {id} is not a satisfaction call-back: --satisfaction is only "
+                    "for the call-back of a closed complaint",
+                    id=followup.id,
+                )
+            )
+        return None
+    _satisfaction(satisfaction)
+    before = _snapshot(ticket)
+    if satisfaction is not None:
+        ticket.satisfaction = satisfaction
+    note = f"{satisfaction}/5" if satisfaction is not None else None
+    _event(ctx, ticket, "callback", note)
+    _audit(ctx, ticket, before)
+    return ticket
+
+
+def steps(ctx: Ctx, ticket: Any) -> list[dict[str, Any]]:
+    """A complaint's steps (:data:`COMPLAINT_STEP`), each done or not, with when."""
+    from crmcli.models import Followup
+
+    callback = ctx.session.get(Followup, ticket.callback_id) if ticket.callback_id else None
+    facts = {
+        "accepted": (True, ticket.opened_at),
+        "cause": (bool(ticket.cause), None),
+        "remedy": (bool(ticket.remedy), None),
+        "resolved": (ticket.resolved_at is not None, ticket.resolved_at),
+        "callback": (
+            callback is not None and callback.status == "done",
+            callback.done_at if callback is not None and callback.status == "done" else None,
+        ),
+    }
+    return [
+        {
+            "step": key,
+            "done": facts[key][0],
+            "at": facts[key][1],
+        }
+        for key in COMPLAINT_STEP.keys
+    ]
 
 
 def reopen(ctx: Ctx, ref: str, *, reason: str | None = None) -> Any:
@@ -319,8 +637,16 @@ def reopen(ctx: Ctx, ref: str, *, reason: str | None = None) -> Any:
                 status=TICKET_STATUS.label(ticket.status),
             )
         )
+    preferred, other = ("in_progress", "open") if ticket.owner_id else ("open", "in_progress")
+    if allows(ctx, ticket.status, preferred):
+        target = preferred
+    elif allows(ctx, ticket.status, other):
+        target = other
+    else:
+        raise _forbidden(ctx, ticket, preferred)
     before = _snapshot(ticket)
-    ticket.status = "in_progress" if ticket.owner_id else "open"
+    _cancel_callback(ctx, ticket)
+    ticket.status = target
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.resolution = None  # the card's timeline keeps the old one
@@ -371,6 +697,9 @@ def query(
             T.resolution,
             T.satisfaction,
             T.description,
+            T.cause,
+            T.remedy,
+            T.compensation,
         )
         .select_from(T)
         .join(C, C.id == T.customer_id)
@@ -440,8 +769,26 @@ def show(ctx: Ctx, ref: str) -> dict[str, Any]:
     """The service tracking card: the ticket and its timeline."""
     ticket = find(ctx, ref)
     data = as_dict(ctx, ticket)
+    data["callback"] = _callback_dict(ctx, ticket)
+    data["steps"] = steps(ctx, ticket) if ticket.kind == "complaint" else []
     data["events"] = timeline(ctx, ticket.id)
     return data
+
+
+def _callback_dict(ctx: Ctx, ticket: Any) -> dict[str, Any] | None:
+    from crmcli.models import Followup, User
+
+    if ticket.callback_id is None:
+        return None
+    f = ctx.session.get(Followup, ticket.callback_id)
+    owner = ctx.session.get(User, f.owner_id) if f.owner_id else None
+    return {
+        "followup_id": f.id,
+        "due_at": f.due_at,
+        "owner": owner.username if owner else None,
+        "status": f.status,
+        "done_at": f.done_at,
+    }
 
 
 def for_customer(ctx: Ctx, customer_id: int) -> list[dict[str, Any]]:

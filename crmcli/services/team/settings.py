@@ -19,7 +19,15 @@ from crmcli.errors import Invalid
 from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
 from crmcli.services.team import audit, permissions
-from crmcli.vocab import DEFAULT_CHURN_REASONS, DEFAULT_STAGES, LEVEL, PRIORITY
+from crmcli.vocab import (
+    DEFAULT_CHURN_REASONS,
+    DEFAULT_STAGES,
+    DEFAULT_TICKET_FLOW,
+    LEVEL,
+    PRIORITY,
+    TICKET_MOVES,
+    TICKET_STATUS,
+)
 
 OFFSET_RE = re.compile(r"^\+?(\d+)\s*([dwmy])$")
 
@@ -116,6 +124,16 @@ def _whole(high: int) -> Callable[[Any], bool]:
     return check
 
 
+def _days(high: int) -> Callable[[Any], None]:
+    """A bare whole number of days from 1 to ``high``."""
+
+    def validate(value: Any) -> None:
+        if not _whole(high)(value):
+            raise SettingError(t("a whole number of days from 1 to {high}", high=high))
+
+    return validate
+
+
 def _text_or_labels(v: Any) -> bool:
     return isinstance(v, str) or (
         isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
@@ -142,6 +160,50 @@ def _reasons(value: Any) -> None:
         keys.append(reason["key"])
     if len(set(keys)) != len(keys):
         raise SettingError(t("reason keys must be unique"))
+
+
+def _flow(value: Any) -> None:
+    """ticket.flow: status -> the statuses it may move to; open and closed kept, every
+    status reachable from open, and every move one a command of ``crm ticket`` makes."""
+    statuses = ", ".join(TICKET_STATUS.keys)
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise SettingError(
+            t('an object of status -> the statuses it may move to, e.g. {"open": ["resolved"]}')
+        )
+    for state in [*value, *(s for targets in value.values() for s in targets)]:
+        if state not in TICKET_STATUS.keys:
+            raise SettingError(
+                t("unknown state '{value}' ({accepted})", value=state, accepted=statuses)
+            )
+    for needed in ("open", "closed"):
+        if needed not in value:
+            raise SettingError(t("the flow must keep the state '{state}'", state=needed))
+    for source, targets in value.items():
+        for target in targets:
+            if target not in value:
+                raise SettingError(
+                    t(
+                        "'{target}' is not a state of the flow: give it its own entry "
+                        '("{target}": [...])',
+                        target=target,
+                    )
+                )
+            if (source, target) not in TICKET_MOVES:
+                raise SettingError(
+                    t(
+                        "no command moves a ticket from '{source}' to '{target}'",
+                        source=source,
+                        target=target,
+                    )
+                )
+    seen, todo = {"open"}, ["open"]
+    while todo:
+        for target in value[todo.pop()]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    if unreachable := [s for s in value if s not in seen]:
+        raise SettingError(t("unreachable from 'open': {states}", states=", ".join(unreachable)))
 
 
 def _text(value: Any) -> None:
@@ -213,6 +275,20 @@ DEFS = {
             _per(PRIORITY, _whole(8760), "a whole number of hours from 1 to 8760"),
             "Resolution target per ticket priority, in hours",
             "各优先级工单的解决时限（小时）",
+        ),
+        SettingDef(
+            "ticket.flow",
+            DEFAULT_TICKET_FLOW,
+            _flow,
+            "Ticket flow: each status and the statuses a ticket may move to from it",
+            "工单流程：各状态及可转入的状态",
+        ),
+        SettingDef(
+            "ticket.callback_days",
+            3,
+            _days(365),
+            "Days after a complaint is closed until its satisfaction call-back",
+            "投诉关闭后几天进行满意度回访",
         ),
         SettingDef(
             "churn.reasons",
@@ -338,6 +414,21 @@ def _agrees(ctx: Ctx, key: str, value: Any) -> None:
                 t(
                     "opportunities are still in the stages {stages}: move them first",
                     stages=", ".join(gone),
+                )
+            )
+    if key == "ticket.flow":
+        from sqlalchemy import select
+
+        from crmcli.models import Ticket
+
+        used = ctx.session.execute(
+            select(Ticket.status).where(Ticket.status.not_in(list(value))).distinct()
+        ).scalars()
+        if gone := sorted(used):
+            raise SettingError(
+                t(
+                    "tickets are still in the states {states}: move them first",
+                    states=", ".join(gone),
                 )
             )
     cadences = value if key == "followup.cadences" else None

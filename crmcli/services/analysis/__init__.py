@@ -3,6 +3,8 @@ dashboard and the report workbook.
 
 ``segments`` (RFM, ABC, breakdowns), ``funnel`` (how far each opportunity got, the
 forecast), ``analytics`` (follow-up discipline, service quality, monthly orders),
+``value`` (customers by gross margin, lifetime value, value tiers), ``loyalty`` (repeat
+purchases, days between orders, cohorts),
 ``dashboard`` (the morning screen) and ``report_book`` (every report in one workbook).
 
 May use: relationship, selling, archive, team. It only reads (a segment may tag customers).

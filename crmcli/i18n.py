@@ -1005,4 +1005,17 @@ ZH: dict[str, str] = {
     "Call-back of complaint {code} done: satisfaction {score}": (
         "投诉 {code} 已回访：满意度 {score}"
     ),
+    # --- customer value and loyalty ---
+    "Customer value as of {day}": "客户价值（截至 {day}）",
+    "Lifetime value: margin per year x {years} expected years (quarterly retention {rate})": (
+        "终生价值 = 每年毛利 × 预计剩余 {years} 年（季度留存率 {rate}）"
+    ),
+    "Levels set from value tiers: {changed} of {customers} customers changed (undo with: "
+    "crm report segment --revert {batch})": (
+        "已按价值层级设置客户等级：{customers} 个客户中 {changed} 个有变化"
+        "（撤销：crm report segment --revert {batch}）"
+    ),
+    "Customer loyalty as of {day}": "客户忠诚度（截至 {day}）",
+    "cohorts": "首单季度",
+    "Still ordering, by quarter after the first order": "首单之后各季度仍在下单的客户占比",
 }

@@ -544,6 +544,7 @@ PRODUCT_FIELDS = [
     F("category", "Category", "类别", limit=100),
     F("unit", "Unit", "单位", limit=20),
     F("price", "Price", "单价", "money"),
+    F("cost", "Cost", "成本", "money"),
     F("supplier", "Supplier", "供应商", "ref"),
     F("notes", "Notes", "备注", limit=4000),
     F("created_at", "Created at", "创建时间", "datetime"),

@@ -118,6 +118,7 @@ def test_product_codes_prices_and_suppliers(crm, db, supplier):
             "category": "软件许可",
             "unit": "套",
             "price": 68000,
+            "cost": None,
             "supplier": "北京星云软件股份有限公司",
             "notes": None,
             "created_at": data[0]["created_at"],

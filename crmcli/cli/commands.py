@@ -94,7 +94,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": (
         "crmcli.cli.analysis.report",
         "app",
-        "Analysis (分析型CRM): segments, funnel, forecast, activity, service.",
+        "Analysis (分析型CRM): segments, funnel, forecast, activity, service, value, loyalty.",
     ),
     "user": (
         "crmcli.cli.team.user",

@@ -51,6 +51,8 @@ class Product(SoftDeleted, table=True):
     category: Optional[str] = text(100)
     unit: Optional[str] = text(20)
     price: Optional[Decimal] = money()
+    #: what one unit costs the business (its purchase or delivery cost); None: not known
+    cost: Optional[Decimal] = money()
     supplier_id: Optional[int] = fk("supplier.id")
     notes: Optional[str] = text(4000)
 
@@ -127,7 +129,12 @@ class SalesOrder(SoftDeleted, table=True):
 
 
 class OrderLine(SQLModel, table=True):
-    """One line of an order: quantity x unit price less a percentage discount."""
+    """One line of an order: quantity x unit price less a percentage discount.
+
+    ``unit_cost`` is the product's cost when the line was made (kept, as the price is:
+    a later change of the product's cost leaves old orders alone); None when the product
+    had no cost then.
+    """
 
     __tablename__ = "order_line"
 
@@ -139,6 +146,7 @@ class OrderLine(SQLModel, table=True):
     unit_price: Decimal = Field(sa_type=Money)
     discount: Decimal = Field(default=Decimal(0), sa_type=Fixed(2))
     amount: Decimal = Field(sa_type=Money)
+    unit_cost: Optional[Decimal] = money()
 
 
 class Contract(SoftDeleted, table=True):

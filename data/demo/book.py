@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .archive import finish_customer, force_birthdays, link_duplicates, make_customer
-from .catalog import COMPETITORS, PRODUCTS, SUPPLIERS, supplier
+from .catalog import COMPETITORS, PRODUCT_COST, PRODUCTS, SUPPLIERS, supplier
 from .churn import mark_lost
 from .common import ANCHOR, iso
 from .contracts import CONTRACTS, make_contract
@@ -74,6 +74,7 @@ def build() -> dict:
                 "category": p[2],
                 "unit": p[3],
                 "price": p[4],
+                "cost": PRODUCT_COST[p[0]],
                 "supplier": p[5],
             }
             for p in PRODUCTS

@@ -48,6 +48,15 @@ PRODUCTS = [  # code, name, category, unit, price, supplier (None: our own servi
     ("P0016", "ERP/CRM用户培训", "培训", "人天", "3500.00", "杭州博学企业管理培训有限公司"),
 ]
 
+# What one unit costs us (report value's gross margin): resold software and hardware at the
+# channel price, our own services at what a consultant's day costs.
+PRODUCT_COST = {
+    "P0001": "47600.00", "P0002": "110600.00", "P0003": "16800.00", "P0004": "1300.00",
+    "P0005": "1200.00", "P0006": "1500.00", "P0007": "39800.00", "P0008": "13100.00",
+    "P0009": "74500.00", "P0010": "10200.00", "P0011": "980.00", "P0012": "20500.00",
+    "P0013": "15600.00", "P0014": "14500.00", "P0015": "7200.00", "P0016": "2000.00",
+}
+
 COMPETITORS = [
     {
         "name": "北京汇智云软件有限公司", "product": "汇智云ERP", "price": "98000.00",

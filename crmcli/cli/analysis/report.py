@@ -728,6 +728,163 @@ def needs(
     )
 
 
+@app.command()
+def value(
+    as_of: AsOf = None,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply",
+            help="Set levels from the value tiers: gold, silver, regular (audited; admins "
+            "and managers; undo with crm report segment --revert BATCH).",
+        ),
+    ] = False,
+    output: FormatOpt = None,
+) -> None:
+    """Customer value (以获利能力为标准来为客户打分): customers by gross margin.
+
+    Per customer with orders (not cancelled, up to --as-of): revenue, cost (qty x the
+    unit cost kept on each order line when it was made; a product without a cost counts
+    0), margin = revenue - cost, orders, tenure (days since the first order) and an
+    estimated lifetime value = margin x 365 / max(tenure, 90 days) x expected remaining
+    years, where expected remaining years = r / (1 - r) / 4 (at most 10) and r is the
+    book's quarter-to-quarter retention (crm report loyalty). Value tiers: the top 20% of
+    the customers by margin gold, the next 30% silver, the rest (and margins not above 0)
+    regular.
+    """
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.analysis import value as value_report
+    from crmcli.vocab import LEVEL
+
+    output = fmt(output)
+    day = _day(as_of) or date.today()
+    with state.unit(write=apply) as ctx:
+        data = value_report.value(ctx, as_of=day)
+        applied = value_report.apply(ctx, data["rows"]) if apply else None
+    if output != "table":
+        render.rows(value_report.json_rows(data), [], output)
+    else:
+        r = data["retention"]
+        render.rows(
+            _with_bars(value_report.tiers(data["rows"]), "margin"),
+            _cols(
+                ("tier", "Tier", "价值层级", "enum", LEVEL),
+                ("customers", "Customers", "客户数", "int"),
+                ("margin", "Margin", "毛利", "money"),
+                ("margin_share", "Margin share", "毛利占比", "share"),
+                ("bar", "", "", "bar"),
+            ),
+            output,
+            title=t("Customer value as of {day}", day=day),
+        )
+        render.rows(
+            data["rows"],
+            _cols(
+                ("code", "Code", "客户编号"),
+                ("name", "Name", "客户名称", "text", None, 20),
+                ("revenue", "Revenue", "销售额", "money", None, None, 2),
+                ("margin", "Margin", "毛利", "money", None, None, 0),
+                ("orders", "Orders", "订单数", "int", None, None, 3),
+                ("tenure_days", "Days", "客户天数", "int", None, None, 3),
+                ("lifetime_value", "Lifetime value", "终生价值", "money", None, None, 1),
+                ("tier", "Tier", "层级", "enum", LEVEL, None, 2),
+            ),
+            output,
+            what=t("customers with orders"),
+        )
+        if data["rows"]:
+            render.out(
+                t(
+                    "Lifetime value: margin per year x {years} expected years (quarterly "
+                    "retention {rate})",
+                    years=f"{data['expected_years']:.2f}" if r is not None else "-",
+                    rate=f"{r * 100:.1f}%" if r is not None else "-",
+                )
+            )
+    if applied:
+        render.notice(
+            t(
+                "Levels set from value tiers: {changed} of {customers} customers changed "
+                "(undo with: crm report segment --revert {batch})",
+                **applied,
+            )
+        )
+
+
+@app.command()
+def loyalty(as_of: AsOf = None, output: FormatOpt = None) -> None:
+    """Customer loyalty (客户忠诚度): repeat purchases, days between orders, and retention
+    by cohort.
+
+    Repeat rate = customers with two or more orders / customers with one or more (orders
+    not cancelled, up to --as-of). Mean days between orders: over every customer's
+    consecutive orders. Cohorts: customers by the quarter of their first order (2025-Q3);
+    retained: the share of the cohort that ordered in each later quarter, up to the
+    --as-of day's (which may not be over). Quarterly retention r: of the customers who
+    ordered in a quarter, the share who ordered in the next (whole quarters only).
+    """
+    from datetime import date
+
+    from crmcli import render
+    from crmcli.i18n import t
+    from crmcli.services.analysis import loyalty as loyalty_report
+
+    output = fmt(output)
+    day = _day(as_of) or date.today()
+    with state.unit() as ctx:
+        data = loyalty_report.loyalty(ctx, as_of=day)
+    if output == "json":
+        render.record(data, [], "json")
+        return
+    if output in ("csv", "jsonl"):
+        render.rows(data["cohorts"], [], output)
+        return
+
+    def share(x: Any) -> str:
+        return f"{x * 100:.1f}%" if x is not None else "-"
+
+    days = data["mean_days_between_orders"]
+    render.out(t("Customer loyalty as of {day}", day=day))
+    render.record(
+        {
+            "customers": data["customers"],
+            "repeat_rate": share(data["repeat_rate"]),
+            "mean_days": days if days is not None else "-",
+            "retention": share(data["quarterly_retention"]),
+        },
+        _cols(
+            ("customers", "Customers with orders", "有订单的客户"),
+            ("repeat_rate", "Repeat rate", "重复购买率"),
+            ("mean_days", "Mean days between orders", "平均购买间隔（天）"),
+            ("retention", "Quarterly retention", "季度留存率"),
+        ),
+        output,
+    )
+    width = max((len(c["retained"]) for c in data["cohorts"]), default=0)
+    rows = [
+        {
+            "cohort": c["cohort"],
+            "customers": c["customers"],
+            **{f"q{i + 1}": share(x) for i, x in enumerate(c["retained"])},
+        }
+        for c in data["cohorts"]
+    ]
+    render.rows(
+        rows,
+        _cols(
+            ("cohort", "Cohort", "首单季度", "label"),
+            ("customers", "Customers", "客户数", "int"),
+            *((f"q{i}", f"+{i}Q", f"+{i}季", "label") for i in range(1, width + 1)),
+        ),
+        output,
+        what=t("cohorts"),
+        title=t("Still ordering, by quarter after the first order"),
+    )
+
+
 SectionLimit = Annotated[
     Optional[str],
     typer.Option(

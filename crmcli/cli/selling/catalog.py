@@ -31,7 +31,7 @@ FIELDS = {
 }
 COLUMNS = {
     "supplier": ["id", "name", "category", "contact_name", "phone", "city"],
-    "product": ["code", "name", "category", "unit", "price", "supplier"],
+    "product": ["code", "name", "category", "unit", "price", "cost", "supplier"],
     "competitor": ["id", "name", "product", "price", "strengths", "weaknesses"],
 }
 MESSAGES = {

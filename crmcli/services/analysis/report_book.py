@@ -364,7 +364,132 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
     )
     book.sheets.append(_needs_sheet(ctx, as_of))
     book.sheets.append(_satisfaction_sheet(ctx))
+    book.sheets.append(_value_sheet(ctx, as_of))
+    book.sheets.append(_loyalty_sheet(ctx, as_of))
     return book
+
+
+def _value_sheet(ctx: Ctx, as_of: date) -> Sheet:
+    """Customer value (以获利能力为标准来为客户打分): see :mod:`.value`."""
+    from crmcli.services.analysis import value as value_report
+    from crmcli.vocab import LEVEL
+
+    data = value_report.value(ctx, as_of=as_of)
+    tiers = [{**r, "label": LEVEL.label(r["tier"])} for r in value_report.tiers(data["rows"])]
+    return Sheet(
+        _h("Value", "客户价值"),
+        [
+            Table(
+                _h("Value tiers", "价值层级"),
+                [
+                    ("label", _h("Tier", "价值层级"), "text"),
+                    ("customers", _h("Customers", "客户数"), "int"),
+                    ("margin", _h("Margin", "毛利"), "money"),
+                    ("margin_share", _h("Margin share", "毛利占比"), "share"),
+                ],
+                tiers,
+            ),
+            Table(
+                _h("Customers by margin", "客户毛利排名"),
+                [
+                    ("code", _h("Code", "客户编号"), "text"),
+                    ("name", _h("Name", "客户名称"), "text"),
+                    ("revenue", _h("Revenue", "销售额"), "money"),
+                    ("cost", _h("Cost", "成本"), "money"),
+                    ("margin", _h("Margin", "毛利"), "money"),
+                    ("orders", _h("Orders", "订单数"), "int"),
+                    ("tenure_days", _h("Days since first order", "首单至今（天）"), "int"),
+                    ("lifetime_value", _h("Lifetime value", "终生价值"), "money"),
+                    ("tier_label", _h("Tier", "价值层级"), "text"),
+                ],
+                [{**r, "tier_label": LEVEL.label(r["tier"])} for r in data["rows"]],
+            ),
+        ],
+        Chart(
+            "column",
+            _h("Margin per tier", "各层级毛利"),
+            0,
+            "label",
+            "margin",
+            _h("Tier", "价值层级"),
+            _h("Margin", "毛利"),
+        ),
+    )
+
+
+def _loyalty_sheet(ctx: Ctx, as_of: date) -> Sheet:
+    """Customer loyalty (客户忠诚度): see :mod:`.loyalty`."""
+    from crmcli.services.analysis import loyalty as loyalty_report
+
+    data = loyalty_report.loyalty(ctx, as_of=as_of)
+    width = max((len(c["retained"]) for c in data["cohorts"]), default=0)
+    cohorts = [
+        {
+            "cohort": c["cohort"],
+            "customers": c["customers"],
+            **{f"q{i + 1}": x for i, x in enumerate(c["retained"])},
+        }
+        for c in data["cohorts"]
+    ]
+    return Sheet(
+        _h("Loyalty", "客户忠诚度"),
+        [
+            Table(
+                _h("Loyalty", "客户忠诚度"),
+                [
+                    ("metric", _h("Measure", "指标"), "text"),
+                    ("value", _h("Value", "数值"), "share"),
+                ],
+                [
+                    {"metric": _h("Repeat rate", "重复购买率"), "value": data["repeat_rate"]},
+                    {
+                        "metric": _h("Quarterly retention", "季度留存率"),
+                        "value": data["quarterly_retention"],
+                    },
+                ],
+            ),
+            Table(
+                _h("Days between orders", "购买间隔"),
+                [
+                    ("metric", _h("Measure", "指标"), "text"),
+                    ("value", _h("Value", "数值"), "text"),
+                ],
+                [
+                    {
+                        "metric": _h("Customers with orders", "有订单的客户"),
+                        "value": data["customers"],
+                    },
+                    {
+                        "metric": _h("Mean days between orders", "平均购买间隔（天）"),
+                        "value": data["mean_days_between_orders"],
+                    },
+                ],
+            ),
+            Table(
+                _h(
+                    "Cohorts: the share still ordering each quarter after the first order",
+                    "首单季度分组：首单之后各季度仍在下单的客户占比",
+                ),
+                [
+                    ("cohort", _h("Cohort", "首单季度"), "text"),
+                    ("customers", _h("Customers", "客户数"), "int"),
+                    *((f"q{i}", f"+{i}" + _h("Q", "季"), "share") for i in range(1, width + 1)),
+                ],
+                cohorts,
+            ),
+        ],
+        Chart(
+            "column",
+            _h("Share ordering again the next quarter", "次季度仍下单的比例"),
+            2,
+            "cohort",
+            "q1",
+            _h("Cohort", "首单季度"),
+            _h("Share", "占比"),
+        )
+        if width
+        else None,
+    )
 
 
 def _satisfaction_sheet(ctx: Ctx) -> Sheet:

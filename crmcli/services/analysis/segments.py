@@ -187,25 +187,30 @@ def abc_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def apply_abc(ctx: Ctx, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Set each customer's level from its ABC class (A gold, B silver, C regular).
+    """Set each customer's level from its ABC class (A gold, B silver, C regular)."""
+    wanted = {r["id"]: ABC_LEVEL[r["class"]] for r in rows}
+    return set_levels(ctx, wanted, file="report segment --by abc", kind="abc")
 
-    The changes form one batch (an ``import_batch`` row of kind ``segment``) whose audit
-    entries keep every old level, so the whole apply can be reverted with
-    :func:`revert_apply`.
+
+def set_levels(ctx: Ctx, wanted: dict[int, str], *, file: str, kind: str) -> dict[str, Any]:
+    """Set customers' levels (customer id -> level) as one revertible batch.
+
+    The changes form one batch (an ``import_batch`` row of entity ``segment``, ``format``
+    the kind: ``abc``, ``value``) whose audit entries keep every old level, so the whole
+    apply can be reverted with :func:`revert_apply`. Admins and managers only.
     """
     from sqlalchemy import select
 
     from crmcli.models import Customer, ImportBatch
 
     permissions.require_role(ctx, permissions.CHANGE_ALL, t("apply levels to customers"))
-    wanted = {r["id"]: ABC_LEVEL[r["class"]] for r in rows}
     batch = ImportBatch(
         at=ctx.at,
         user=ctx.actor.username,
         entity="segment",
-        file="report segment --by abc",
-        format="abc",
-        read=len(rows),
+        file=file,
+        format=kind,
+        read=len(wanted),
     )
     ctx.session.add(batch)
     ctx.session.flush()
@@ -232,8 +237,8 @@ def apply_abc(ctx: Ctx, rows: list[dict[str, Any]]) -> dict[str, Any]:
             customer.updated_at = ctx.at
             changed += 1
     batch.updated = changed
-    batch.skipped = len(rows) - changed
-    return {"batch": batch.id, "customers": len(rows), "changed": changed}
+    batch.skipped = len(wanted) - changed
+    return {"batch": batch.id, "customers": len(wanted), "changed": changed}
 
 
 def revert_apply(ctx: Ctx, batch_id: int) -> dict[str, Any]:

@@ -208,6 +208,7 @@ def add(
                 unit_price=price,
                 discount=off,
                 amount=line_amount(item.qty, price, off),
+                unit_cost=product.cost,  # the cost at the time of sale (report value)
             )
         )
     total = sum((line.amount for line in lines), Decimal(0))

@@ -30,7 +30,7 @@ from crmcli.i18n import t
 
 #: The Alembic revision this code works with; ``tests/test_migrations.py`` checks
 #: that it is the head of ``crmcli/migrations/versions``.
-HEAD = "i19_costs"
+HEAD = "i18_custom_fields"
 
 BUSY_TIMEOUT_MS = 15_000
 

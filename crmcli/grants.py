@@ -87,6 +87,9 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     # purge (admins) what was deleted
     "customer": _rule(insert=CREATE_CUSTOMERS, update=CHANGE_CUSTOMERS, delete=IMPORTERS),
     "contact": _rule(insert=CHANGE_CUSTOMERS, update=CHANGE_CUSTOMERS, delete=IMPORTERS),
+    # the custom fields of the card (``crm field``): defined by admins and managers; removed
+    # (for good) by admins
+    "custom_field": _rule(insert=CHANGE_ALL, update=CHANGE_ALL, delete=PURGERS),
     # under customers (rows: RLS); histories are only appended to (update=()), and a purge
     # unlinks order lines from a purged product
     "interaction": _under("interaction"),

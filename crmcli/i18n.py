@@ -46,7 +46,7 @@ def locale_lang() -> str:
     return "en"
 
 
-def t(message: str, **params: object) -> str:
+def t(message: str, /, **params: object) -> str:
     """Translate an English message template and fill in its ``{params}``."""
     template = ZH.get(message, message) if _current == "zh" else message
     return template.format(**params) if params else template
@@ -1018,4 +1018,58 @@ ZH: dict[str, str] = {
     "Customer loyalty as of {day}": "客户忠诚度（截至 {day}）",
     "cohorts": "首单季度",
     "Still ordering, by quarter after the first order": "首单之后各季度仍在下单的客户占比",
+    # --- custom fields (客户资料卡, crm field) ---
+    "'{field}' is not a number or a date: --where takes only = for it": (
+        "'{field}' 不是数字或日期：--where 对它只能用 ="
+    ),
+    "unknown record kind '{value}' ({accepted})": "未知的记录类别 '{value}'（{accepted}）",
+    "define custom fields": "定义自定义字段",
+    "remove custom fields": "删除自定义字段",
+    "field name": "字段名",
+    "Chinese label": "中文名称",
+    "'{value}' is not a choice of {field} ({accepted})": "'{value}' 不是{field}的选项（{accepted}）",
+    "unknown field type '{value}' ({accepted})": "未知的字段类型 '{value}'（{accepted}）",
+    "invalid field name '{value}': up to {limit} characters, without = < > or quotes": (
+        "字段名 '{value}' 无效：最多 {limit} 个字符，不能含 = < > 或引号"
+    ),
+    "'{value}' is a built-in field ({field}); use --{option}": (
+        "'{value}' 是内置字段（{field}）；请用 --{option}"
+    ),
+    "no custom field '{value}' on {entity}": "{entity} 没有自定义字段 '{value}'",
+    "no preset '{value}'": "没有预设 '{value}'",
+    "presets: {names}": "预设：{names}",
+    "invalid yes/no '{value}' for {field} (yes/是, no/否)": (
+        "{field} 的值 '{value}' 无效（yes/是, no/否）"
+    ),
+    "invalid --where '{value}': use FIELD=VALUE, FIELD>VALUE or FIELD<VALUE": (
+        "--where '{value}' 无效：请用 字段=值、字段>值 或 字段<值"
+    ),
+    "'{value}': use FIELD=VALUE, FIELD>VALUE or FIELD<VALUE": (
+        "'{value}'：请用 字段=值、字段>值 或 字段<值"
+    ),
+    "a choice field needs its choices: choice(A,B,...)": "选项字段需要给出选项：choice(A,B,...)",
+    "a choice is at most {limit} characters": "每个选项最多 {limit} 个字符",
+    "a custom field '{value}' is already defined ({name})": "已有自定义字段 '{value}'（{name}）",
+    "custom fields: {names}": "自定义字段：{names}",
+    "unknown field '{value}' in --where": "--where 中的字段 '{value}' 未知",
+    "give it with --set {name}=VALUE": "请用 --set {name}=值 填写",
+    "fields: {names}": "可用字段：{names}",
+    "{who} keeps '{value}' under {field}, which is not of the type: {reason}": (
+        "{who} 的 {field} 为 '{value}'，不符合该类型：{reason}"
+    ),
+    "change or remove that value first (crm {entity} edit)": "请先修改或删除该值（crm {entity} edit）",
+    "Added field {name} ({type}) on {on}": "已添加字段 {name}（{type}），适用于 {on}",
+    "Added {n} fields of {form} ({m} already defined)": "已添加《{form}》的 {n} 个字段（{m} 个已存在）",
+    "custom fields": "自定义字段",
+    "Removed field {name} and its values from {n} records": (
+        "已删除字段 {name}，并从 {n} 条记录中删除其值"
+    ),
+    "Removed field {name}; its values stay as untyped custom fields": (
+        "已删除字段 {name}；其值保留为无类型的自定义字段"
+    ),
+    "give --zh, --required/--optional, --type or --rename": (
+        "请给出 --zh、--required/--optional、--type 或 --rename"
+    ),
+    "Updated field {name}": "已修改字段 {name}",
+    "Field {name} unchanged": "字段 {name} 未改变",
 }

@@ -1,7 +1,7 @@
 """What ``--search`` looks in (``customer.search_text``), built when a customer is written.
 
-A customer's search text is its code, name, phone (as typed and as digits), e-mail and
-live contact names, one a line, full-width folded and case folded; then, for the name
+A customer's search text is its code, name, phone (as typed and as digits), e-mail,
+live contact names and custom field values, one a line, full-width folded and case folded; then, for the name
 and each contact name with Chinese characters, its pinyin twice: in full and as initials
 (the first letter of each syllable), lower case, without tones, spaces or punctuation
 (深圳市华晨电子 → ``shenzhenshihuachendianzi`` and ``szshcdz``; Latin letters and digits
@@ -48,11 +48,14 @@ def search_text(
     phone_key: str | None,
     email: str | None,
     contacts: Iterable[str] = (),
+    custom: Iterable[str] = (),
 ) -> str:
     """What ``--search`` looks in, folded: code, name, phone, e-mail, live contact names,
-    then the pinyin (full, initials) of the name and of each contact name in Chinese."""
+    custom field values, then the pinyin (full, initials) of the name and of each contact
+    name in Chinese."""
     names = [name, *contacts]
-    text = fold_search("\n".join(p for p in (code, name, phone, phone_key, email, *names[1:]) if p))
+    parts = (code, name, phone, phone_key, email, *names[1:], *custom)
+    text = fold_search("\n".join(p for p in parts if p))
     if text.isascii():
         return text
     spelled = [text]
@@ -62,6 +65,11 @@ def search_text(
             if forms is not None:
                 spelled += forms
     return "\n".join(spelled)
+
+
+def custom_values(extra: dict[str, Any] | None) -> list[str]:
+    """The values of a record's custom fields (``extra``), as the search text holds them."""
+    return [str(v) for v in (extra or {}).values() if v not in (None, "")]
 
 
 def search_needles(search: str) -> list[str]:

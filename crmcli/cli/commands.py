@@ -18,6 +18,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Customer archive (客户档案): add, list, show, edit ...",
     ),
     "contact": ("crmcli.cli.archive.contact", "app", "Contacts at customers (联系人)."),
+    "field": (
+        "crmcli.cli.archive.field",
+        "app",
+        "Custom fields of the card (客户资料卡): add, list, edit, remove, preset.",
+    ),
     "config": ("crmcli.cli.team.config", "app", "Business settings shared in the database (设置)."),
     "db": (
         "crmcli.cli.team.db",

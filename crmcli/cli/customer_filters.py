@@ -35,6 +35,33 @@ SourceOpt = Annotated[
 TagOpt = Annotated[Optional[str], typer.Option(metavar="TAG", help="Customers carrying this tag.")]
 
 
+def _where_shape(values: Optional[list[str]]) -> Optional[list[str]]:
+    """``--where`` as FIELD=VALUE (or >, <): a usage error otherwise (exit 2)."""
+    import re
+
+    for value in values or []:
+        if not re.match(r"^\s*[^=<>!]+?\s*(>=|<=|!=|=|>|<)", value):
+            from crmcli.i18n import t
+
+            raise typer.BadParameter(
+                t("'{value}': use FIELD=VALUE, FIELD>VALUE or FIELD<VALUE", value=value)
+            )
+    return values
+
+
+WhereOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--where",
+        "-w",
+        metavar="FIELD=VALUE",
+        callback=_where_shape,
+        help="A custom (crm field list) or built-in field's value: FIELD=VALUE, and FIELD>VALUE "
+        "or FIELD<VALUE for numbers, money and dates (repeatable: all must hold).",
+    ),
+]
+
+
 def filter_query(ctx: Any, **filters: Any) -> Any:
     """The customers the list filters select (enum values parsed in either language)."""
     from crmcli.services.archive import customers

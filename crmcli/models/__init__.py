@@ -4,7 +4,7 @@
 a command that lists customers does not pay for building the sales tables.
 :func:`load_all` imports everything (migrations, ``create_all``, purge).
 
-- :mod:`crmcli.models.core`: User, Customer, Contact
+- :mod:`crmcli.models.core`: User, Customer, Contact, CustomField
 - :mod:`crmcli.models.activity`: Interaction, Followup, Ticket, TicketEvent, CallList,
   CallEntry
 - :mod:`crmcli.models.sales`: Supplier, Product, Competitor, Opportunity, StageChange,
@@ -23,6 +23,7 @@ _WHERE = {
     "User": "core",
     "Customer": "core",
     "Contact": "core",
+    "CustomField": "core",
     "ImportBatch": "system",
     "Interaction": "activity",
     "Followup": "activity",
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
         Ticket,
         TicketEvent,
     )
-    from crmcli.models.core import Contact, Customer, User
+    from crmcli.models.core import Contact, Customer, CustomField, User
     from crmcli.models.sales import (
         Competitor,
         Contract,
@@ -99,6 +100,7 @@ __all__ = [
     "Competitor",
     "Contact",
     "Contract",
+    "CustomField",
     "Customer",
     "Followup",
     "ImportBatch",

@@ -1,4 +1,5 @@
-"""The customer archive (客户档案): staff, customers and their contacts.
+"""The customer archive (客户档案): staff, customers and their contacts, and the custom
+fields a book defines for them (客户资料卡).
 
 Enum columns hold the English keys of :mod:`crmcli.vocab`; labels live there.
 ``phone_key`` and ``email_key`` are the normalised forms used for matching only
@@ -8,7 +9,7 @@ Enum columns hold the English keys of :mod:`crmcli.vocab`; labels live there.
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, false
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false
 
 from crmcli.models.base import (
     Decimal,
@@ -114,7 +115,28 @@ class Contact(SoftDeleted, table=True):
     hobbies: Optional[str] = text(500)
     relation_level: Optional[int] = None
     notes: Optional[str] = text(4000)
+    # custom fields (crm contact add/edit --set, crm field add --on contact)
+    extra: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     import_batch_id: Optional[int] = fk("import_batch.id")
     # the last 7 digits of the mobile's and the phone's key (``crm who``)
     mobile_tail: Optional[str] = text(20, index=True)
     phone_tail: Optional[str] = text(20, index=True)
+
+
+class CustomField(Stamped, table=True):
+    """自定义字段: a typed field a book adds to its customers' or contacts' card
+    (``crm field add``); the values live in the record's ``extra`` under ``name``."""
+
+    __tablename__ = "custom_field"
+    __table_args__ = (UniqueConstraint("entity", "name"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    #: customer or contact
+    entity: str = Field(max_length=20)
+    name: str = Field(max_length=40)
+    #: text, number, money, date, choice, bool
+    type: str = Field(max_length=20)
+    choices: Optional[list[str]] = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
+    zh: Optional[str] = text(40)
+    required: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    position: int = 0

@@ -12,6 +12,7 @@ from crmcli.cli.common import (
     ask_first,
     field_options,
     fmt,
+    key_values,
     limit,
     new_app,
     state,
@@ -39,6 +40,16 @@ Customer = Annotated[
     str, typer.Argument(metavar="CUSTOMER", help="Customer id, code or exact name.")
 ]
 Ref = Annotated[str, typer.Argument(metavar="REF", help="Contact id or exact name.")]
+SetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--set", metavar="KEY=VALUE", help="Set a custom field (crm field list; repeatable)."
+    ),
+]
+UnsetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--unset", metavar="KEY", help="Remove a custom field (repeatable)."),
+]
 OfCustomer = Annotated[
     Optional[str],
     typer.Option(
@@ -79,6 +90,7 @@ def _done(ctx: Any, contact: Any, message: str, output: str) -> None:
 def add(
     customer: Customer,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The contact's name (姓名).")],
+    custom: SetOpt = None,
     output: SummaryFormatOpt = None,
     values: Optional[dict[str, Any]] = None,
 ) -> None:
@@ -88,7 +100,9 @@ def add(
 
     output = fmt(output, ("table", "json"))
     with state.unit(write=True) as ctx:
-        contact, owner = contacts.add(ctx, customer=customer, name=name, values=values)
+        contact, owner = contacts.add(
+            ctx, customer=customer, name=name, values=values, extra=key_values(custom)
+        )
         _done(
             ctx,
             contact,
@@ -140,19 +154,27 @@ def list_(
 def edit(
     ref: Ref,
     customer: OfCustomer = None,
+    custom: SetOpt = None,
+    unset: UnsetOpt = None,
     output: SummaryFormatOpt = None,
     values: Optional[dict[str, Any]] = None,
 ) -> None:
-    """Change a contact's fields (audited)."""
+    """Change a contact's fields and custom fields (audited)."""
     from crmcli.errors import Invalid
     from crmcli.i18n import t
     from crmcli.services.archive import contacts
 
     output = fmt(output, ("table", "json"))
-    if not values:
-        raise Invalid(t("no changes given"), hint=t("give at least one field option"))
+    extra = key_values(custom)
+    if not values and not extra and not unset:
+        raise Invalid(
+            t("no changes given"),
+            hint=t("give at least one field option, --set KEY=VALUE or --unset KEY"),
+        )
     with state.unit(write=True) as ctx:
-        contact, changes = contacts.edit(ctx, ref, values=values, customer=customer)
+        contact, changes = contacts.edit(
+            ctx, ref, values=values or {}, customer=customer, set_extra=extra, unset_extra=unset
+        )
         message = (
             "Updated contact {name} (id {id})" if changes else "Contact {name} (id {id}) unchanged"
         )

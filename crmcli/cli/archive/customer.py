@@ -27,6 +27,7 @@ from crmcli.cli.customer_filters import (
     SourceOpt,
     StatusOpt,
     TagOpt,
+    WhereOpt,
     filter_query,
 )
 from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS
@@ -120,6 +121,7 @@ def list_(
     industry: IndustryOpt = None,
     source: SourceOpt = None,
     tag: TagOpt = None,
+    where: WhereOpt = None,
     sort: Annotated[
         Optional[str],
         typer.Option(
@@ -150,6 +152,7 @@ def list_(
             city=city,
             industry=industry,
             tag=tag,
+            where=where,
             deleted=deleted,
         )
         q = customers.order_by(q, sort)
@@ -172,6 +175,7 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     """Show a customer's archive card: fields, contacts, contacts made, sales, service."""
     from crmcli import render
     from crmcli.i18n import pick
+    from crmcli.services.archive import fields as custom
     from crmcli.services.desk import card
     from crmcli.services.selling import pipeline
 
@@ -179,6 +183,7 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     with state.unit() as ctx:
         data = card.card(ctx, ref)
         stages = pipeline.pipeline(ctx)  # their labels are a database setting
+        contact_fields = custom.definitions(ctx, "contact") if output == "table" else []
         if output == "table" and data.get("lost_reason"):  # the label, in the user's language
             from crmcli.services.desk import churn
 
@@ -191,17 +196,52 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     title = f"{data['code']} {data['name']}"
     if data.get("deleted_at"):
         title += pick(" (deleted)", "（已删除）")
-    render.record(data, _columns(fields), output, title=title, sections=_card_sections(stages))
+    if output == "table":
+        data = _custom_section(data, contact_fields)
+    sections = _card_sections(stages, contact_fields)
+    render.record(data, _columns(fields), output, title=title, sections=sections)
 
 
-def _card_sections(stages: Any) -> list[tuple[str, str, list[Any]]]:
+def _custom_section(data: dict[str, Any], contact_fields: list[Any]) -> dict[str, Any]:
+    """The card's own fields (crm field) as rows of label and value, filled ones only; the
+    other custom fields stay in the card's 自定义字段 line. The contacts' own fields are
+    columns of the contacts' table."""
+    from crmcli.services.archive.fields import Definition, shown
+
+    people = [
+        {
+            **p,
+            **{
+                f"field:{d.name}": shown(d, (p.get("extra") or {}).get(d.name))
+                for d in contact_fields
+            },
+        }
+        for p in data["contacts"]
+    ]
+    rows, defined = [], set()
+    for f in data["custom_fields"]:
+        defined.add(f["name"])
+        if f["value"] is None:
+            continue
+        d = Definition(f["name"], "customer", f["type"], zh=f["zh"])
+        rows.append({"field": d.label, "value": shown(d, (data["extra"] or {}).get(d.name))})
+    extra = {k: v for k, v in (data["extra"] or {}).items() if k not in defined}
+    return {**data, "custom_fields": rows, "extra": extra or None, "contacts": people}
+
+
+def _card_sections(stages: Any, contact_fields: list[Any]) -> list[tuple[str, str, list[Any]]]:
     from crmcli.i18n import pick
-    from crmcli.render import col
+    from crmcli.render import Col, col
     from crmcli.vocab import CONTACT
 
     contacts = [col(CONTACT[n]) for n in ("name", "title", "role", "mobile", "email", "birthday")]
+    contacts += [Col(f"field:{d.name}", d.name, d.zh or d.name) for d in contact_fields]
     contacts.insert(0, col(CONTACT["name"], key="id")._replace(en="Id", zh="编号", kind="int"))
-    sections = [("contacts", pick("Contacts", "联系人"), contacts)]
+    custom = [Col("field", "Field", "字段"), Col("value", "Value", "内容", max_width=60)]
+    sections = [
+        ("custom_fields", pick("Card fields", "资料卡字段"), custom),
+        ("contacts", pick("Contacts", "联系人"), contacts),
+    ]
     from crmcli.cli.relationship import followup, interaction, ticket
 
     sections += [

@@ -22,6 +22,7 @@ from crmcli.cli.customer_filters import (
     SourceOpt,
     StatusOpt,
     TagOpt,
+    WhereOpt,
     filter_query,
 )
 
@@ -374,6 +375,7 @@ def export(
     industry: IndustryOpt = None,
     source: SourceOpt = None,
     tag: TagOpt = None,
+    where: WhereOpt = None,
 ) -> None:
     """Export customers to Excel, CSV, JSON (客户信息导出), from one consistent snapshot."""
     from crmcli import render, tabular
@@ -393,6 +395,7 @@ def export(
         "city": city,
         "industry": industry,
         "tag": tag,
+        "where": where,
         "since": changed_since,
     }
     written = run_export(file, lambda: _export(file, chosen, language, codec, bom, filters))

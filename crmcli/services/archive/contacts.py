@@ -6,7 +6,7 @@ from typing import Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.services.archive import customers, phones
+from crmcli.services.archive import customers, fields, phones
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
 from crmcli.services.team import audit, permissions
@@ -57,7 +57,7 @@ def set_tails(contact: Any) -> None:
 
 
 def _snapshot(contact: Any) -> dict[str, Any]:
-    return {name: getattr(contact, name) for name in EDITABLE}
+    return {name: getattr(contact, name) for name in [*EDITABLE, "extra"]}
 
 
 def add(
@@ -66,19 +66,23 @@ def add(
     customer: str,
     name: str,
     values: dict[str, Any] | None = None,
+    extra: dict[str, str] | None = None,
     batch_id: int | None = None,
 ) -> tuple[Any, Any]:
+    """Add a contact; ``extra``: its custom fields (``--set``), checked by their types."""
     from crmcli.models import Contact
 
     owner = customers.find(ctx, customer)
     permissions.require_customer_change(ctx, owner, area="contact")
     name = _name(name)
+    custom = fields.apply(ctx, "contact", None, customers.check_extra(extra or {}), new=True)
     contact = Contact(
         customer_id=owner.id, created_at=ctx.at, updated_at=ctx.at, import_batch_id=batch_id
     )
     for key, value in (values or {}).items():
         setattr(contact, key, value)
     contact.name = name
+    contact.extra = custom or None
     set_tails(contact)
     ctx.session.add(contact)
     ctx.session.flush()
@@ -90,8 +94,15 @@ def add(
 
 
 def edit(
-    ctx: Ctx, ref: str, *, values: dict[str, Any], customer: str | None = None
+    ctx: Ctx,
+    ref: str,
+    *,
+    values: dict[str, Any],
+    customer: str | None = None,
+    set_extra: dict[str, str] | None = None,
+    unset_extra: list[str] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
+    """Change a contact's fields and custom fields (``--set``, ``--unset``); audited."""
     from crmcli.models import Customer
 
     contact = find(
@@ -103,6 +114,16 @@ def edit(
     if "name" in values:
         values["name"] = _name(values["name"])
     before = _snapshot(contact)
+    if set_extra or unset_extra:
+        extra = fields.apply(
+            ctx,
+            "contact",
+            contact.extra,
+            customers.check_extra(set_extra or {}),
+            unset=unset_extra,
+            ref=contact.name,
+        )
+        values = {**values, "extra": extra or None}
     for key, value in values.items():
         setattr(contact, key, value)
     set_tails(contact)
@@ -166,7 +187,7 @@ def query(
     from crmcli.models import Customer as C
 
     columns = [K.id, C.code.label("customer_code"), C.name.label("customer_name")]
-    columns += [getattr(K, n) for n in EDITABLE]
+    columns += [getattr(K, n) for n in EDITABLE] + [K.extra]
     q = select(*columns).join(C, C.id == K.customer_id).where(K.deleted_at.is_(None))
     if customer is not None:
         customer_id = customers.find(ctx, customer).id

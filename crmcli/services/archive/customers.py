@@ -13,8 +13,9 @@ from typing import Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.searching import search_needles, search_text
-from crmcli.services.archive import phones
+from crmcli.searching import search_needles
+from crmcli.services.archive import fields, phones
+from crmcli.services.archive.searched import refresh_search
 from crmcli.services.codes import check_code, next_code
 from crmcli.services.context import Ctx
 from crmcli.services.refs import resolve
@@ -157,29 +158,6 @@ def _apply(customer: Any, values: dict[str, Any]) -> None:
     customer.fax_tail = phones.tail(customer.fax)
 
 
-def refresh_search(ctx: Ctx, customer: Any) -> None:
-    """Recompute what ``--search`` looks in: code, name, phone, e-mail, contact names."""
-    from sqlalchemy import select
-
-    from crmcli.models import Contact
-
-    names = []
-    if customer.id is not None:
-        names = ctx.session.execute(
-            select(Contact.name).where(
-                Contact.customer_id == customer.id, Contact.deleted_at.is_(None)
-            )
-        ).scalars()
-    customer.search_text = search_text(
-        code=customer.code,
-        name=customer.name,
-        phone=customer.phone,
-        phone_key=customer.phone_key,
-        email=customer.email,
-        contacts=names,
-    )
-
-
 def snapshot(ctx: Ctx, customer: Any) -> dict[str, Any]:
     """The customer's fields as the audit log compares them (the owner by username)."""
     data = {name: getattr(customer, name) for name in [*EDITABLE, "extra"]}
@@ -211,7 +189,7 @@ def add(
         level="regular",
         status="lead",
         owner_id=owner_id,
-        extra=check_extra(extra or {}) or None,
+        extra=fields.apply(ctx, "customer", None, check_extra(extra or {}), new=True) or None,
         created_at=ctx.at,
         updated_at=ctx.at,
         import_batch_id=batch_id,
@@ -264,13 +242,16 @@ def edit(
         if key in values and values[key] is None:
             raise Invalid(t("{field} is required", field=CUSTOMER[key].label))
     before = snapshot(ctx, customer)
-    extra = dict(customer.extra or {})
-    extra.update(check_extra(set_extra or {}))
-    for key in unset_extra or []:
-        if key not in extra:
-            raise Invalid(t("no custom field '{key}' on {ref}", key=key, ref=customer.code))
-        del extra[key]
-    values["extra"] = extra or None
+    if set_extra or unset_extra:
+        extra = fields.apply(
+            ctx,
+            "customer",
+            customer.extra,
+            check_extra(set_extra or {}),
+            unset=unset_extra,
+            ref=customer.code,
+        )
+        values["extra"] = extra or None
     _apply(customer, values)
     refresh_search(ctx, customer)
     changes = audit.diff(before, snapshot(ctx, customer))
@@ -359,8 +340,10 @@ def query(
     tag: str | None = None,
     since: Any = None,
     deleted: bool = False,
+    where: list[str] | None = None,
 ) -> Any:
-    """A SELECT of customer rows (JSON fields) with the list filters applied."""
+    """A SELECT of customer rows (JSON fields) with the list filters applied; ``where``:
+    ``--where`` conditions on custom and built-in fields (:func:`fields.where`)."""
     from sqlalchemy import literal, select
 
     from crmcli.models import Customer as C
@@ -388,6 +371,8 @@ def query(
         )
     if since is not None:
         q = q.where(C.updated_at >= since)
+    for condition in fields.where(ctx, where or []):
+        q = q.where(condition)
     if search:
         # the text, its digits when it looks like a phone number, pinyin run together:
         # each a substring of the search text (which spells Chinese names in pinyin too)

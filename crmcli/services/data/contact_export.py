@@ -1,8 +1,10 @@
 """Exporting contacts (``crm contact export``): every contact the acting user may see, as
 vCards for phones and mail programs, or as rows for CSV, spreadsheets and JSON.
 
-JSON and JSON lines carry the records as ``crm contact list -f json`` does; CSV and
-spreadsheets one column per field (field names as headers, or the Chinese labels). A vCard
+JSON and JSON lines carry the records as ``crm contact list -f json`` does (custom fields
+in ``extra``); CSV and spreadsheets one column per field (field names as headers, or the
+Chinese labels), then one per custom field: those the book defines (``crm field --on
+contact``), then the others in use. A vCard
 4.0 per contact names the customer in ORG. A person customer's own contact (the person is
 the customer, as ``crm customer import`` makes a card without ORG) has no ORG and carries
 the customer's phone, e-mail and notes where the contact has none, so importing the file
@@ -49,15 +51,32 @@ def records(ctx: Ctx, q: Any) -> Iterator[dict[str, Any]]:
     """Contact records as ``crm contact list -f json`` gives them."""
     for r in stream(ctx, q):
         m = r._mapping
-        yield {k: m[k] for k in FIELDS}
+        yield {**{k: m[k] for k in FIELDS}, "extra": m["extra"]}
+
+
+def _custom_keys(ctx: Ctx, q: Any) -> list[str]:
+    """The custom fields to write: the defined ones, then every other one in use."""
+    from crmcli.models import Contact as K
+    from crmcli.services.archive.fields import definitions
+
+    keys = dict.fromkeys(d.name for d in definitions(ctx, "contact"))
+    for (extra,) in stream(ctx, q.with_only_columns(K.extra).where(K.extra.is_not(None))):
+        keys.update(dict.fromkeys(extra or {}))
+    return list(keys)
 
 
 def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
     """Rows for CSV and spreadsheets; ``labels`` zh: Chinese headers and enum values."""
+    from crmcli.services.archive.fields import definitions
+
     zh = labels == "zh"
     header = [(_ZH[n] if n in _ZH else CONTACT[n].zh) if zh else n for n in FIELDS]
-    kinds = [_KINDS.get(n, "text") for n in FIELDS]
+    custom = _custom_keys(ctx, q)
+    labelled = {d.name: d.zh or d.name for d in definitions(ctx, "contact")} if zh else {}
+    header += [labelled.get(k, k) for k in custom]
+    kinds = [_KINDS.get(n, "text") for n in FIELDS] + ["text"] * len(custom)
     widths = [_WIDTHS.get(n, 16 if n in ("birthday", "phone", "mobile") else 12) for n in FIELDS]
+    widths += [max(12, min(30, 2 * len(h) + 4)) for h in header[len(FIELDS) :]]
     converters: list[tuple[int, Callable[[Any], Any]]] = []
     for i, n in enumerate(FIELDS):
         f = CONTACT.get(n)
@@ -70,6 +89,9 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
             row = [m[n] for n in FIELDS]
             for i, convert in converters:
                 row[i] = convert(row[i])
+            if custom:
+                extra = m["extra"] or {}
+                row += [extra.get(k) for k in custom]
             yield row
 
     return Export(header, kinds, widths, rows())

@@ -39,7 +39,7 @@ def csv_table(ctx: Ctx, q: Any, *, labels: str = "en") -> exporting.Export | Non
         return None
     general = exporting.table(ctx, q, labels=labels)  # header, kinds and the custom keys
     fields = exporting.export_fields()
-    keys = general.header[len(fields) :]
+    keys = general.keys  # (their headers may be the defined fields' Chinese labels)
     if any('"' in k or "\\" in k for k in keys):
         return None  # a path json_extract cannot spell
     by_name = {c.key: c for c in q.selected_columns}

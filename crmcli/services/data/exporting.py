@@ -2,22 +2,26 @@
 
 JSON and JSON lines carry the records exactly as ``customer list -f json`` does. CSV
 and spreadsheets get one column per field (field names as headers, or the Chinese
-labels) and then one column per custom field, so a spreadsheet user sees
+labels), then one column per field of the card the book defines (``crm field``: its name,
+or its Chinese label), then one per other custom field in use, so a spreadsheet user sees
 统一社会信用代码 as a column of its own and ``import`` reads it back as a custom field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crmcli.services.archive import customers
+from crmcli.services.archive.fields import definitions, typed
 from crmcli.services.context import Ctx
 from crmcli.vocab import CUSTOMER
 
 #: column kind in a spreadsheet for each field type (others are text)
 _KINDS = {"money": "money", "int": "int", "date": "date", "datetime": "datetime"}
+#: column kind in a spreadsheet for each custom field type (others are text)
+_CUSTOM_KINDS = {"money": "money", "date": "date"}
 #: column widths (in characters) by field, for spreadsheets
 _WIDTHS = {"name": 34, "address": 40, "notes": 40, "email": 28, "website": 26, "bank": 24}
 
@@ -32,6 +36,8 @@ class Export:
     rows: Iterator[list[Any]]
     #: the rows are CSV text already, formulas defused (:mod:`.export_text`)
     ready: bool = False
+    #: the custom fields' names, in the order of their columns after the fields'
+    keys: list[str] = field(default_factory=list)
 
 
 def export_fields() -> list[str]:
@@ -102,15 +108,20 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
     labels (import reads either language back).
     """
     fields = export_fields()
-    extra_keys = custom_keys(ctx, q)
+    defs = definitions(ctx, "customer")
+    defined = {d.name for d in defs}
+    extra_keys = [d.name for d in defs] + [k for k in custom_keys(ctx, q) if k not in defined]
     zh = labels == "zh"
     header = [
         ("系统编号" if zh else "id") if n == "id" else CUSTOMER[n].zh if zh else n for n in fields
     ]
-    header += extra_keys
+    header += [(d.zh or d.name) if zh else d.name for d in defs] + extra_keys[len(defs) :]
     kinds = ["int" if n == "id" else _KINDS.get(CUSTOMER[n].type, "text") for n in fields]
-    kinds += ["text"] * len(extra_keys)
-    widths = [_width(n) for n in fields] + [max(12, min(30, 2 * len(k) + 4)) for k in extra_keys]
+    kinds += [_CUSTOM_KINDS.get(d.type, "text") for d in defs]
+    kinds += ["text"] * (len(extra_keys) - len(defs))
+    widths = [_width(n) for n in fields]
+    widths += [max(12, min(30, 2 * len(h) + 4)) for h in header[len(fields) :]]
+    typed_at = {i: d for i, d in enumerate(defs) if d.type in _CUSTOM_KINDS}
     converters: list[Callable[[Any], Any] | None] = []
     for n in fields:
         f = CUSTOMER.get(n)
@@ -132,10 +143,13 @@ def table(ctx: Ctx, q: Any, *, labels: str = "en") -> Export:
                 row[i] = convert(row[i])
             if extra_keys:
                 extra = r[extra_at] or {}
-                row += [text(extra.get(k)) for k in extra_keys]
+                custom = [text(extra.get(k)) for k in extra_keys]
+                for i, d in typed_at.items():
+                    custom[i] = typed(d, custom[i])
+                row += custom
             yield row
 
-    return Export(header, kinds, widths, rows())
+    return Export(header, kinds, widths, rows(), keys=extra_keys)
 
 
 def text(value: Any) -> str | None:

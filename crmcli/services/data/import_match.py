@@ -164,6 +164,8 @@ class Matcher:
         self.owner_header = targets["owner"].header if "owner" in targets else ""
         self.code_header = targets["code"].header if "code" in targets else None
         self.strangers: dict[str, None] = {}
+        #: the custom fields a new customer needs (crm field add --required): (name, label)
+        self.required: list[tuple[str, str]] = []
         self.sees_all = permissions.sees_all(ctx)
         self.unseen = t("a customer {user} may not see", user=ctx.actor.username)
         #: the batch this import writes (None until it writes): its customers are ours
@@ -336,6 +338,11 @@ class Matcher:
                     self.earlier[target] = row.number  # type: ignore[index]
                     groups[id(group)] = group
             else:
+                missing = [label for name, label in self.required if not row.extra.get(name)]
+                if missing:  # (a matched row updates a customer: only a new one needs them)
+                    reason = t("{field} is required", field=", ".join(missing))
+                    row.problems.append(Problem(missing[0], "", reason))
+                    continue
                 group = Group(row)
                 group.take(row)
                 groups[id(group)] = group

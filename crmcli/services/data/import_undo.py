@@ -69,7 +69,7 @@ def _refresh_search(ctx: Ctx, ids: Iterable[int]) -> None:
 
     from crmcli.models import Contact as K
     from crmcli.models import Customer as C
-    from crmcli.services.archive.customers import search_text
+    from crmcli.searching import custom_values, search_text
 
     ids = sorted(set(ids))
     for chunk in chunks(ids):
@@ -78,7 +78,9 @@ def _refresh_search(ctx: Ctx, ids: Iterable[int]) -> None:
         for r in ctx.session.execute(q.order_by(K.id)):
             names.setdefault(r.customer_id, []).append(r.name)
         rows = ctx.session.execute(
-            select(C.id, C.code, C.name, C.phone, C.phone_key, C.email).where(C.id.in_(chunk))
+            select(C.id, C.code, C.name, C.phone, C.phone_key, C.email, C.extra).where(
+                C.id.in_(chunk)
+            )
         )
         updates = [
             (
@@ -91,6 +93,7 @@ def _refresh_search(ctx: Ctx, ids: Iterable[int]) -> None:
                         phone_key=r.phone_key,
                         email=r.email,
                         contacts=names.get(r.id, []),
+                        custom=custom_values(r.extra),
                     )
                 },
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmcli.bulk import chunks, insert_many, update_rows
+from crmcli.searching import custom_values
 from crmcli.services.archive import phones
 from crmcli.services.context import Ctx
 from crmcli.services.data.import_match import Group
@@ -84,7 +85,7 @@ class Writer:
         from sqlalchemy import select
 
         from crmcli.models import Customer
-        from crmcli.services.archive.customers import search_text
+        from crmcli.searching import search_text
         from crmcli.services.codes import next_codes
         from crmcli.services.team.permissions import default_owner
 
@@ -127,6 +128,7 @@ class Writer:
                     phone_key=key,
                     email=email,
                     contacts=[p["name"] for p in g.contacts.values()],
+                    custom=custom_values(g.extra),
                 ),
                 import_batch_id=batch,
                 created_at=v.get("created_at") or at,
@@ -156,7 +158,7 @@ class Writer:
         """Changed customers (fields, matching keys, search text) and their contacts."""
         from sqlalchemy import select
 
-        from crmcli.services.archive.customers import search_text
+        from crmcli.searching import search_text
 
         if not groups:
             return
@@ -176,7 +178,7 @@ class Writer:
                 else:
                     self._contact(g.id, person)
                     added.append(person["name"])
-            if added or {"name", "phone", "email"} & set(g.changes):
+            if added or {"name", "phone", "email", "extra"} & set(g.changes):
                 searched[g.id] = added
         update_rows(self.conn, self.contacts, contact_changes)
         k = self.contacts
@@ -205,6 +207,7 @@ class Writer:
                     phone_key=phone_key(now["phone"]),
                     email=now["email"],
                     contacts=searched[g.id],
+                    custom=custom_values(now.get("extra")),
                 )
             values["updated_at"] = at
             updates.append((g.id, values))

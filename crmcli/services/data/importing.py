@@ -26,6 +26,7 @@ from typing import Any
 from crmcli.bulk import big_cache, chunks
 from crmcli.errors import Invalid
 from crmcli.i18n import t
+from crmcli.services.archive import fields
 from crmcli.services.context import Ctx
 from crmcli.services.data.import_match import Group, Matcher
 from crmcli.services.data.import_result import Options, Result
@@ -84,6 +85,8 @@ def run(
         ignored_columns=found.ignored,
     )
     matcher = Matcher(ctx, found, options, result)
+    defs = fields.definitions(ctx, "customer")
+    matcher.required = [(d.name, d.label) for d in defs if d.required]
     writer = Writer(ctx)
     created = 0
     churned = _churn_reasons(ctx, found)
@@ -92,6 +95,8 @@ def run(
             result.read += len(rows)
             if churned is not None:
                 _lost_why(ctx, rows, *churned)
+            if defs:
+                _custom_types(rows, defs)
             groups = matcher.chunk(rows)
             for row in rows:
                 if row.problems:
@@ -111,7 +116,8 @@ def run(
                 progress()
     matcher.finish()
     result.warnings = list(found.warnings)
-    result.custom_fields = found.custom_fields
+    # (the book's own fields are fields, not columns kept for want of one)
+    result.custom_fields = [h for h in found.custom_fields if fields.lookup(defs, h) is None]
     if result.unknown_owners and matcher.owner_header not in result.custom_fields:
         result.custom_fields.append(matcher.owner_header)
     if result.rejected and not options.skip_invalid:
@@ -157,6 +163,32 @@ def _lost_why(ctx: Ctx, rows: list[Row], reasons: list[dict[str, Any]], header: 
             row.values["lost_at"] = ctx.at
 
 
+def _custom_types(rows: list[Row], defs: list[Any]) -> None:
+    """Values of the book's own fields (a column headed by a field's name or Chinese label)
+    checked by the field's type and kept under its name in canonical form; a bad one is a
+    problem of its row, as a bad built-in field is."""
+    from crmcli.services.data.import_rows import Problem
+
+    named: dict[str, Any] = {}
+    for row in rows:
+        if not row.extra:
+            continue
+        for key in list(row.extra):
+            if key not in named:
+                named[key] = fields.lookup(defs, key)
+            d = named[key]
+            if d is None:
+                continue
+            raw = row.extra.pop(key)
+            try:
+                value = fields.parse_value(d, raw)
+            except Invalid as e:
+                row.problems.append(Problem(key, raw, e.message))
+                continue
+            if value is not None:
+                row.extra[d.name] = value
+
+
 def _reject(row: Row, result: Result) -> None:
     for p in row.problems:
         result.errors.append(
@@ -175,7 +207,7 @@ def _current(ctx: Ctx, ids: Sequence[int], names: Iterable[str]) -> dict[int, di
 
     from crmcli.models import Customer as C
 
-    wanted = dict.fromkeys(["id", "code", "name", "phone", "email", *names])
+    wanted = dict.fromkeys(["id", "code", "name", "phone", "email", "extra", *names])
     columns = [C.__table__.c[n] for n in wanted]
     current = {}
     conn = ctx.session.connection()  # Core rows: no ORM loading for thousands of them

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmcli.services.archive import contacts, customers
+from crmcli.services.archive import contacts, customers, fields
 from crmcli.services.context import Ctx
 from crmcli.services.relationship import followups, interactions, tickets
 from crmcli.services.selling import contracts, orders, pipeline
 
-#: The sections of the card after the fields (SPEC §6), each a list.
+#: The sections of the card after the fields (SPEC §6), each a list: first the book's own
+#: fields (``crm field``), each ``{name, zh, type, value}``, the value null when not filled.
 CARD_KEYS = (
+    "custom_fields",
     "contacts",
     "interactions",
     "followups",
@@ -30,6 +32,7 @@ def card(ctx: Ctx, ref: str) -> dict[str, Any]:
     data = customers.as_dict(ctx, customer)
     data["deleted_at"] = customer.deleted_at
     data.update({key: [] for key in CARD_KEYS})
+    data["custom_fields"] = fields.card_fields(fields.definitions(ctx, "customer"), customer.extra)
     data["contacts"] = contacts.for_customer(ctx, customer.id)
     data["interactions"] = interactions.for_customer(ctx, customer.id)
     data["followups"] = followups.for_customer(ctx, customer.id)

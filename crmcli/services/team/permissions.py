@@ -17,6 +17,8 @@ catalogue: products, suppliers, competitors    yes    yes      read             
 audit log                                      all    all      own entries and those about
                                                                the records they see
 business settings (``crm config set``)         yes    no       no                    no
+custom fields (``crm field``): define, edit    yes    yes      no                    no
+custom fields: remove                          yes    no       no                    no
 staff (``crm user``), purge, backup, init      yes    no       no                    no
 =============================================  =====  =======  ====================  =======
 

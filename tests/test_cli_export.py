@@ -111,9 +111,13 @@ def test_sqlite_formats_the_csv_text_byte_for_byte_as_the_general_path(
         ("manner", "choice(积极,保守)", "经营方式"),
     ]:
         book("field", "add", name, "--on", "customer", "--type", kind, "--zh", zh)
-    book("customer", "edit", "宁波港联物流股份有限公司", "--set", "deals=-3", "--set", "budget=1.5万")
+    book(
+        "customer", "edit", "宁波港联物流股份有限公司", "--set", "deals=-3", "--set", "budget=1.5万"
+    )
     book("customer", "edit", "宁波港联物流股份有限公司", "--set", "met=2024-2-9", "--set", "vip=是")
-    book("customer", "edit", "宁波港联物流股份有限公司", "--set", "manner=积极", "--set", "deals=1e3")
+    book(
+        "customer", "edit", "宁波港联物流股份有限公司", "--set", "manner=积极", "--set", "deals=1e3"
+    )
     book("customer", "edit", "个人客户王五", "--set", "备注2='=quoted", "--tags", "-负面")
     book(
         "customer",

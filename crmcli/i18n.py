@@ -989,10 +989,10 @@ ZH: dict[str, str] = {
         "工单流程不允许 {code} 从 {source} 转到 {target}；从 {source} 可转到：{allowed}"
     ),
     "see the flow: crm ticket flow": "查看流程：crm ticket flow",
-    "complaint {code} has no remedy: a complaint is closed once made good": (
-        "投诉 {code} 还没有补救措施：投诉须先补救再关闭"
+    "complaint {code} was closed without a remedy (补救措施); "
+    "record it: crm ticket edit {code} --remedy TEXT": (
+        "投诉 {code} 关闭时还没有补救措施；请补记：crm ticket edit {code} --remedy 补救措施"
     ),
-    "give it: crm ticket close {code} --remedy TEXT": "请给出：crm ticket close {code} --remedy 补救措施",
     "Satisfaction call-back for complaint {code}: {subject}": "投诉 {code} 满意度回访：{subject}",
     "satisfaction call-back planned: follow-up {id}": "已安排满意度回访：跟进 {id}",
     "follow-up {id} is not a satisfaction call-back: --satisfaction is only for the "

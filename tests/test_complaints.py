@@ -102,16 +102,20 @@ def test_compensation_is_money(crm, book, value, message):
     assert book.dump() == before
 
 
-def test_a_complaint_is_not_closed_without_a_remedy(crm, book):
+def test_a_complaint_closed_without_a_remedy_is_closed_with_a_warning(crm, book):
+    """SPEC §2's ``ticket close ID`` closes any resolved ticket; a complaint without its
+    remedy is closed all the same, and the missing step is said."""
     _complaint(crm, "--cause", "开票排期遗漏")
     crm("--user", "sunhao", "ticket", "resolve", "T000001", "--resolution", "补开发票")
-    before = book.dump()
-    err = crm("--user", "sunhao", "ticket", "close", "T000001", code=1).stderr
-    assert "complaint T000001 has no remedy" in err
-    assert "crm ticket close T000001 --remedy TEXT" in err
-    assert book.dump() == before
-    zh = crm("--lang", "zh", "--user", "sunhao", "ticket", "close", "T000001", code=1).stderr
-    assert "投诉 T000001 还没有补救措施" in zh
+    zh = crm("--lang", "zh", "--user", "sunhao", "ticket", "close", "T000001").stderr
+    assert "投诉 T000001 关闭时还没有补救措施" in zh
+    assert "crm ticket edit T000001 --remedy" in zh
+    assert book.scalar("SELECT status FROM ticket WHERE code = 'T000001'") == "closed"
+    steps = crm.json("--user", "sunhao", "ticket", "show", "T000001")["steps"]
+    assert [s["done"] for s in steps if s["step"] == "remedy"] == [False]
+    crm("--user", "sunhao", "ticket", "edit", "T000001", "--remedy", "当天补开")
+    steps = crm.json("--user", "sunhao", "ticket", "show", "T000001")["steps"]
+    assert [s["done"] for s in steps if s["step"] == "remedy"] == [True]
     # other kinds close as before
     crm("--user", "sunhao", "ticket", "open", "C000001", "--kind", "inquiry", "--subject", "问")
     crm("--user", "sunhao", "ticket", "close", "T000002", "--resolution", "已答复")

@@ -407,8 +407,8 @@ def close(
     compensation: CompensationOpt = None,
     output: SummaryFormatOpt = None,
 ) -> None:
-    """Close a resolved ticket; a complaint needs its remedy, and closing it plans a
-    satisfaction call-back (满意度回访) for the customer's owner."""
+    """Close a resolved ticket; closing a complaint plans a satisfaction call-back
+    (满意度回访) for the customer's owner, and warns when it has no remedy."""
     from crmcli.i18n import t
     from crmcli.services.relationship import tickets
 
@@ -425,6 +425,16 @@ def close(
             compensation=compensation,
         )
         message = t("Closed ticket {code}", code=ticket.code)
+        if ticket.kind == "complaint" and not ticket.remedy:
+            from crmcli import render
+
+            render.warn(
+                t(
+                    "complaint {code} was closed without a remedy (补救措施); "
+                    "record it: crm ticket edit {code} --remedy TEXT",
+                    code=ticket.code,
+                )
+            )
         callback = tickets.show(ctx, str(ticket.id))["callback"]
         if callback is not None:
             message += "\n" + t(

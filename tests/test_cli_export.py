@@ -131,9 +131,11 @@ def test_sqlite_formats_the_csv_text_byte_for_byte_as_the_general_path(
     db.execute(
         "UPDATE customer SET points = -7, capital = -5, annual_revenue = 100, employees = 0, "
         "lost_at = '2026-01-02 03:04:05.678901', marketing_opt_out = 1, "
-        """extra = '{"邮编": true, "备注2": {"a": [1, 2]}, "统一社会信用代码": 1.5, "x": "\\t"}' """
+        """extra = '{"邮编": true, "备注2": {"a": [1, 2]}, "统一社会信用代码": 1.5, "x": "\\t", "y": -4, "z": 0}' """
         "WHERE name = '负数公司'"
     )
+    book("customer", "add", "负数二公司")  # a row whose only odd cell is a negative number
+    db.execute("""UPDATE customer SET extra = '{"y": -4, "z": 2.5}' WHERE name = '负数二公司'""")
     fast, general = tmp_path / "fast.csv", tmp_path / "general.csv"
     book("customer", "export", str(fast), "--labels", labels)
     monkeypatch.setattr(export_text, "csv_table", lambda *a, **k: None)

@@ -73,12 +73,12 @@ def csv_table(ctx: Ctx, q: Any, *, labels: str = "en") -> exporting.Export | Non
                 s = case(labels_zh, value=s, else_=s)
             cells.append(s)
     extra = raw("extra", String)
-    odd = []  # a custom value that is not text or a number: finished in Python
+    odd = []  # a custom value not text or a number, or a negative number: for Python
     for key in keys:
         path = f'$."{key}"'
         value = func.json_extract(extra, path)
         cells.append(value)
-        odd.append(func.json_type(extra, path).not_in(_PLAIN_JSON))
+        odd += [func.json_type(extra, path).not_in(_PLAIN_JSON), value < 0]
     width = len(cells)
     fast = q.with_only_columns(*cells, or_(*odd) if odd else literal(None), extra)
     text_at = [

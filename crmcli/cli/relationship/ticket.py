@@ -435,7 +435,7 @@ def close(
                     code=ticket.code,
                 )
             )
-        callback = tickets.show(ctx, str(ticket.id))["callback"]
+        callback = tickets.callback_of(ctx, ticket)
         if callback is not None:
             message += "\n" + t(
                 "Satisfaction call-back: {line}", line=_callback_line(callback) or ""

@@ -50,12 +50,6 @@ def _name(name: str | None) -> str:
     return text
 
 
-def set_tails(contact: Any) -> None:
-    """The indexed tails ``crm who`` finds a caller's number by."""
-    contact.mobile_tail = phones.tail(contact.mobile)
-    contact.phone_tail = phones.tail(contact.phone)
-
-
 def _snapshot(contact: Any) -> dict[str, Any]:
     return {name: getattr(contact, name) for name in [*EDITABLE, "extra"]}
 
@@ -83,7 +77,7 @@ def add(
         setattr(contact, key, value)
     contact.name = name
     contact.extra = custom or None
-    set_tails(contact)
+    phones.set_tails(contact, "contact")  # crm who
     ctx.session.add(contact)
     ctx.session.flush()
     customers.refresh_search(ctx, owner)
@@ -126,7 +120,7 @@ def edit(
         values = {**values, "extra": extra or None}
     for key, value in values.items():
         setattr(contact, key, value)
-    set_tails(contact)
+    phones.set_tails(contact, "contact")  # crm who
     changes = audit.diff(before, _snapshot(contact))
     if "name" in changes:
         ctx.session.flush()

@@ -154,8 +154,7 @@ def _apply(customer: Any, values: dict[str, Any]) -> None:
         setattr(customer, name, value)
     customer.phone_key = phone_key(customer.phone)
     customer.email_key = email_key(customer.email)
-    customer.phone_tail = phones.tail(customer.phone)  # crm who
-    customer.fax_tail = phones.tail(customer.fax)
+    phones.set_tails(customer, "customer")  # crm who
 
 
 def snapshot(ctx: Ctx, customer: Any) -> dict[str, Any]:

@@ -589,8 +589,7 @@ def merge(ctx: Ctx, keep_ref: str, drop_ref: str) -> dict[str, Any]:
 
     keep.phone_key = phone_key(keep.phone)
     keep.email_key = email_key(keep.email)
-    for column, value in phones.tails("customer", {"phone": keep.phone, "fax": keep.fax}).items():
-        setattr(keep, column, value)  # crm who finds the merged customer by either number
+    phones.set_tails(keep, "customer")  # crm who finds the merged customer by either number
     keep.updated_at = ctx.at
     drop.deleted_at = ctx.at
     drop.updated_at = ctx.at
@@ -631,7 +630,7 @@ def _merge_contacts(ctx: Ctx, keep_id: int, drop_id: int) -> list[str]:
     from sqlalchemy import select, update
 
     from crmcli.models import Contact, load_all
-    from crmcli.services.archive.contacts import EDITABLE, set_tails
+    from crmcli.services.archive.contacts import EDITABLE
     from crmcli.vocab import fold
 
     def live(customer_id: int) -> list[Any]:
@@ -659,7 +658,7 @@ def _merge_contacts(ctx: Ctx, keep_id: int, drop_id: int) -> list[str]:
             if getattr(kept, name) in (None, "") and getattr(theirs, name) not in (None, ""):
                 filled[name] = [None, getattr(theirs, name)]
                 setattr(kept, name, getattr(theirs, name))
-        set_tails(kept)
+        phones.set_tails(kept, "contact")
         kept.updated_at = theirs.deleted_at = ctx.at
         audit.record(
             ctx, "merge", "contact", kept.id, changes={**filled, "merged": [None, theirs.id]}

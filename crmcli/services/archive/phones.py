@@ -44,6 +44,12 @@ def tails(table: str, values: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
+def set_tails(record: Any, table: str) -> None:
+    """Write a customer's or a contact's tails from the numbers it holds now."""
+    for number, tail_column, _ in COLUMNS[table]:
+        setattr(record, tail_column, tail(getattr(record, number)))
+
+
 def caller_key(value: str) -> str:
     """The key of a number as a caller gives it: digits only, without +86 / 0086, and
     without a bare leading 86 before a mobile number (86 138 0013 8000)."""

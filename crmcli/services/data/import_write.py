@@ -171,8 +171,7 @@ class Writer:
             for person in g.contacts.values():
                 if "_id" in person:
                     values = {f: change[1] for f, change in person["_changes"].items()}
-                    for number in {"mobile", "phone"} & set(values):  # crm who
-                        values[f"{number}_tail"] = phones.tail(values[number])
+                    values.update(phones.tails("contact", values))  # crm who
                     contact_changes.append((person["_id"], {**values, "updated_at": at}))
                     self._audit("update", "contact", person["_id"], None, person["_changes"])
                 else:
@@ -191,11 +190,9 @@ class Writer:
         updates = []
         for g in groups:
             values = {f: change[1] for f, change in g.changes.items()}
+            values.update(phones.tails("customer", values))  # crm who
             if "phone" in values:
                 values["phone_key"] = phone_key(values["phone"])
-                values["phone_tail"] = phones.tail(values["phone"])
-            if "fax" in values:
-                values["fax_tail"] = phones.tail(values["fax"])
             if "email" in values:
                 values["email_key"] = email_key(values["email"])
             if g.id in searched:

@@ -762,13 +762,14 @@ def show(ctx: Ctx, ref: str) -> dict[str, Any]:
     """The service tracking card: the ticket and its timeline."""
     ticket = find(ctx, ref)
     data = as_dict(ctx, ticket)
-    data["callback"] = _callback_dict(ctx, ticket)
+    data["callback"] = callback_of(ctx, ticket)
     data["steps"] = steps(ctx, ticket) if ticket.kind == "complaint" else []
     data["events"] = timeline(ctx, ticket.id)
     return data
 
 
-def _callback_dict(ctx: Ctx, ticket: Any) -> dict[str, Any] | None:
+def callback_of(ctx: Ctx, ticket: Any) -> dict[str, Any] | None:
+    """A complaint's satisfaction call-back (its follow-up, owner, due, status), if any."""
     from crmcli.models import Followup, User
 
     if ticket.callback_id is None:

@@ -16,6 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: how a text starts when :func:`neutralise` may change it: a formula start, or quotes
+#: (before one); anything else goes to a file as it is
+DEFUSED_START = (*FORMULA_START, "'")
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: an address's parts in the order they are joined: Chinese from the country down without
 #: separators (no postcode), others from the street up with commas

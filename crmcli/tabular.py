@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from crmcli.cells import FORMULA_START, neutralise, text_value
+from crmcli.cells import DEFUSED_START, neutralise, text_value
 from crmcli.cells import unneutralise as unneutralise  # the one pair, shared with render
 from crmcli.errors import FileError, Invalid
 from crmcli.i18n import t
@@ -904,7 +904,7 @@ def write_csv(
                     [
                         ""
                         if v is None
-                        else (v if not v.startswith(_DEFUSED) else neutralise(v))
+                        else (v if not v.startswith(DEFUSED_START) else neutralise(v))
                         if type(v) is str
                         else _CSV_TEXT.get(type(v), _csv_text)(v)
                         for v in row
@@ -916,10 +916,6 @@ def write_csv(
     finally:
         stream.detach()
     return count
-
-
-#: text that :func:`neutralise` may change: a formula start, or quotes before one
-_DEFUSED = (*FORMULA_START, "'")
 
 
 def _csv_text(value: Any) -> str:

@@ -18,13 +18,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from crmcli.cells import FORMULA_START, neutralise
+from crmcli.cells import DEFUSED_START, neutralise
 from crmcli.services.context import Ctx
 from crmcli.services.data import exporting
 from crmcli.vocab import CUSTOMER
 
-#: a text starting with one of these may be changed by ``neutralise``
-_RISKY_START = frozenset((*FORMULA_START, "'"))
 #: field types whose cells are stored text (the others are numbers, dates or booleans)
 _TEXT_KINDS = ("text", "enum", "phone", "email", "url", "tags", "user")
 #: the JSON types a custom value's text is plain for (``_text`` of it is its SQL value)
@@ -104,7 +102,7 @@ def csv_table(ctx: Ctx, q: Any, *, labels: str = "en") -> exporting.Export | Non
         # the driver's own cursor: its tuples need no processing (every cell is text
         # or a number already), and SQLite hands them over as the file is written;
         # a row is finished in Python when a text of it starts like a formula
-        risky = _RISKY_START
+        risky = DEFUSED_START
         result = ctx.session.connection().execute(fast)
         try:
             for row in result.cursor:

@@ -72,6 +72,27 @@ def _prepare_sqlite_file(path: Path) -> None:
         pass
 
 
+def _use_wal(cur: Any) -> None:
+    """Put the file in WAL mode (kept in the file: later openings find it so). Switching
+    takes the file for a moment, and SQLite answers "locked" at once rather than wait when
+    others have it open (as when several processes open a new book together): so retry
+    within the busy timeout."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            return  # (SQLite kept its mode: the book still works, in its old journal mode)
+        time.sleep(0.02)
+
+
 _encode: Any = None
 
 
@@ -164,7 +185,7 @@ class Database:
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self.read_only:  # (a write: a read-only file keeps the mode it has)
-                cur.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cur)
             cur.execute("PRAGMA foreign_keys = ON")
             cur.close()
 

@@ -24,6 +24,11 @@ def _pragma(sql: str) -> None:
 
 if is_sqlite:
     _pragma("PRAGMA foreign_keys = OFF")
+    # The whole upgrade is one transaction, begun with the write lock (BEGIN IMMEDIATE)
+    # before Alembic reads the schema's revision: a second process opening the same new
+    # file waits for it, then finds the schema current. (Left to itself, Alembic commits
+    # SQLite's steps one by one, and a waiting process would step in between them.)
+    outer = connection.begin()
 
 context.configure(
     connection=connection,
@@ -43,6 +48,10 @@ try:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"foreign key check failed after migration: {broken[:5]}")
+    if is_sqlite:
+        outer.commit()
 finally:
+    if is_sqlite and outer.is_active:
+        outer.rollback()
     if is_sqlite:
         _pragma("PRAGMA foreign_keys = ON")

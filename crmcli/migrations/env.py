@@ -22,13 +22,15 @@ def _pragma(sql: str) -> None:
     connection.connection.driver_connection.execute(sql)
 
 
+outer = None
 if is_sqlite:
     _pragma("PRAGMA foreign_keys = OFF")
     # The whole upgrade is one transaction, begun with the write lock (BEGIN IMMEDIATE)
     # before Alembic reads the schema's revision: a second process opening the same new
     # file waits for it, then finds the schema current. (Left to itself, Alembic commits
-    # SQLite's steps one by one, and a waiting process would step in between them.)
-    outer = connection.begin()
+    # SQLite's steps one by one, and a waiting process would step in between them.) A
+    # caller already in a transaction (a test's downgrade) keeps its own.
+    outer = None if connection.in_transaction() else connection.begin()
 
 context.configure(
     connection=connection,
@@ -48,10 +50,10 @@ try:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"foreign key check failed after migration: {broken[:5]}")
-    if is_sqlite:
+    if outer is not None:
         outer.commit()
 finally:
-    if is_sqlite and outer.is_active:
+    if outer is not None and outer.is_active:
         outer.rollback()
     if is_sqlite:
         _pragma("PRAGMA foreign_keys = ON")

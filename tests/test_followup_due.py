@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from crmcli.services import fastread
 from crmcli.services.relationship import due_sql, fastdue
 from tests.books import prebuilt
 from tests.conftest import run_crm
@@ -32,7 +33,7 @@ SPEC_KEYS = [
 @pytest.fixture(params=["fast", "sqlalchemy"])
 def path(request, monkeypatch):
     """Run a test on the fast path and again with it switched off."""
-    monkeypatch.setattr(fastdue, "ENABLED", request.param == "fast")
+    monkeypatch.setattr(fastread, "ENABLED", request.param == "fast")
     return request.param
 
 
@@ -276,11 +277,11 @@ def test_bad_input(crm, book, args, message, path):
 
 
 def both(crm, monkeypatch, user, *args):
-    monkeypatch.setattr(fastdue, "ENABLED", True)
+    monkeypatch.setattr(fastread, "ENABLED", True)
     fast = crm("--user", user, "followup", "due", *args)
-    monkeypatch.setattr(fastdue, "ENABLED", False)
+    monkeypatch.setattr(fastread, "ENABLED", False)
     slow = crm("--user", user, "followup", "due", *args)
-    monkeypatch.setattr(fastdue, "ENABLED", True)
+    monkeypatch.setattr(fastread, "ENABLED", True)
     return fast.stdout, slow.stdout
 
 

@@ -11,7 +11,8 @@ give the same rows.
 
 It serves only the plain, healthy case and returns None for anything else (another
 database, no file yet, a schema to upgrade, an unknown or disabled user, a locked or
-broken file), so the full path (``state.unit()``) runs and says what is wrong.
+broken file: :mod:`crmcli.services.fastread` opens the book), so the full path
+(``state.unit()``) runs and says what is wrong.
 The shape of a row (SPEC §6) and the parameters are defined here, once, for both
 paths; this module imports nothing heavy (nor the statements' module, which imports
 it). Regenerate the compiled SQL after changing a statement::
@@ -26,8 +27,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-#: False runs every ``due`` through SQLAlchemy (tests compare both paths)
-ENABLED = True
 STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite
 SQL_FILE = os.path.join(os.path.dirname(__file__), "due_sql.json")
 DATETIMES = ("due_at", "last_interaction_at")
@@ -122,25 +121,14 @@ def due(
     now: datetime,
 ) -> DueReport | None:
     """The report of :func:`crmcli.services.relationship.followup_due.due`, or None to take the full path."""
-    if not ENABLED or not url.startswith("sqlite:///"):
-        return None
-    path = url[len("sqlite:///") :]
-    if not os.path.isfile(path):
-        return None
-    import sqlite3
+    from crmcli.services import fastread
 
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=15, isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
-        conn.execute("PRAGMA busy_timeout = 15000")
-        conn.execute("BEGIN")
-        return _report(conn, username, on, within, owner, everyone, limit, count, tickets, now)
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
+    return fastread.run(
+        url,
+        lambda conn: _report(
+            conn, username, on, within, owner, everyone, limit, count, tickets, now
+        ),
+    )
 
 
 def _report(
@@ -158,24 +146,16 @@ def _report(
     import json
 
     from crmcli.db import HEAD
+    from crmcli.services import fastread
 
     with open(SQL_FILE, encoding="utf-8") as f:
         due_sql = json.load(f)
     if due_sql["head"] != HEAD:
         return None
-    found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    if found is None or found[0] != HEAD:
+    who = fastread.actor(conn, username)
+    if who is None:
         return None
-    actor_id, role = None, None
-    if conn.execute("SELECT id FROM app_user LIMIT 1").fetchone() is not None:
-        if not username:
-            return None
-        user = conn.execute(
-            "SELECT id, role, active FROM app_user WHERE username = ?", (username,)
-        ).fetchone()
-        if user is None or not user[2]:
-            return None
-        actor_id, role = user[0], user[1]
+    actor_id, role = who
     team = actor_id is not None
     if owner is not None:
         user = conn.execute(
@@ -188,11 +168,7 @@ def _report(
         owner_id = None
     else:
         owner_id = actor_id
-    scoped = False
-    if team:  # the rule of permissions.customer_scope: sales see own and unassigned customers
-        from crmcli.services.team.permissions import SEE_ALL
-
-        scoped = role not in SEE_ALL
+    scoped = fastread.scoped(role, team)
     which = key(by_owner=owner_id is not None, scoped=scoped)
     params = due_params(
         on=on, within=within, owner_id=owner_id, actor_id=actor_id, scoped=scoped, limit=limit

@@ -1,0 +1,79 @@
+"""Reading a SQLite book through the standard library alone: the fast paths of the two
+commands run most, ``crm followup due`` (:mod:`.relationship.fastdue`) and the plain
+``crm customer list`` (:mod:`.archive.fastlist`).
+
+Importing SQLAlchemy and building the models costs more than the whole of such a
+command; so on a SQLite file whose schema is current these run statements compiled
+ahead of time from the SQLAlchemy ones with :mod:`sqlite3`. A fast path serves only the
+plain, healthy case: :func:`run` gives None for anything else (another database, no
+file yet, a schema to upgrade, a locked or broken file) and :func:`actor` for an unknown
+or disabled user, so the full path runs and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: False sends every command through SQLAlchemy (tests compare both paths)
+ENABLED = True
+BUSY_TIMEOUT_MS = 15_000
+
+
+def run(url: str, read: Callable[[Any], T | None]) -> T | None:
+    """``read(conn)`` with a :mod:`sqlite3` connection to the book at ``url``, in a read
+    transaction, its schema current; None when the full path should run (and when
+    ``read`` meets a :class:`sqlite3.Error`, or returns None itself)."""
+    if not ENABLED or not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :]
+    if not os.path.isfile(path):
+        return None
+    import sqlite3
+
+    from crmcli.db import HEAD
+
+    try:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("BEGIN")
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if found is None or found[0] != HEAD:
+            return None
+        return read(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def actor(conn: Any, username: str | None) -> tuple[int | None, str | None] | None:
+    """Who acts, as ``(user id, role)``: ``(None, None)`` in a book without users (one
+    person's book); None (take the full path, which says why) for a book with users and
+    no name, an unknown name or a disabled user."""
+    if conn.execute("SELECT id FROM app_user LIMIT 1").fetchone() is None:
+        return None, None
+    if not username:
+        return None
+    user = conn.execute(
+        "SELECT id, role, active FROM app_user WHERE username = ?", (username.strip(),)
+    ).fetchone()
+    if user is None or not user[2]:
+        return None
+    return user[0], user[1]
+
+
+def scoped(role: str | None, team: bool) -> bool:
+    """The rule of ``permissions.customer_scope``: in a team, sales see their own and the
+    unassigned customers only."""
+    from crmcli.grants import SEE_ALL
+
+    return team and role not in SEE_ALL

@@ -203,7 +203,9 @@ def plan(path: Path) -> list[str]:
     """The query plan of the salesperson's statement (what the fast path runs)."""
     import json
 
-    compiled = json.loads((ROOT / "crmcli" / "services" / "due_sql.json").read_text())
+    compiled = json.loads(
+        (ROOT / "crmcli" / "services" / "relationship" / "due_sql.json").read_text()
+    )
     entry = compiled["DUE"]["owner-scoped"]
     params = {**entry["params"], "end": "9999", "owner_id": 2, "actor_id": 2, "limit": -1}
     conn = sqlite3.connect(path)

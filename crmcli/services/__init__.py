@@ -13,8 +13,9 @@ The rooms, from the top down; a room may use the rooms beneath it, never one abo
     archive       customers, contacts, duplicates          (客户档案)
     team          staff, permissions, audit, settings, the database  (员工, 权限, 设置)
 
-Beneath them all, shared by every room, the three modules here: ``context`` (the unit of
-work and the acting user), ``refs`` (naming a record by id, code or name) and ``codes``
-(C000001, O000001 ...). This package imports nothing, so the morning command's fast path
-(:mod:`.relationship.fastdue`) pays nothing for it.
+Beneath them all, shared by every room, the four modules here: ``context`` (the unit of
+work and the acting user), ``refs`` (naming a record by id, code or name), ``codes``
+(C000001, O000001 ...) and ``fastread`` (a SQLite book read through sqlite3 alone). This
+package imports nothing, so the fast paths of the morning command and the plain customer
+list (:mod:`.relationship.fastdue`, :mod:`.archive.fastlist`) pay nothing for it.
 """

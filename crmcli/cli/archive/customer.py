@@ -30,6 +30,7 @@ from crmcli.cli.customer_filters import (
     WhereOpt,
     filter_query,
 )
+from crmcli.services.archive.fastlist import LIST_FIELDS
 from crmcli.vocab import CUSTOMER, CUSTOMER_FIELDS
 
 app = new_app("customer")
@@ -44,7 +45,7 @@ EDITABLE_FIELDS = [
     if f.name not in (*OWN_OPTIONS, "created_at", "updated_at", *CHURN_FIELDS)
 ]
 ADD_FIELDS = [f for f in EDITABLE_FIELDS if f.name != "name"]
-LIST_COLUMNS = ["code", "name", "level", "status", "city", "phone", "owner"]
+LIST_COLUMNS = list(LIST_FIELDS)
 
 Ref = Annotated[
     str, typer.Argument(metavar="REF", help="Customer id, code (C000042) or exact name.")
@@ -137,10 +138,30 @@ def list_(
     """List customers, filtered and sorted."""
     from crmcli import render
     from crmcli.i18n import t
-    from crmcli.services.archive import customers
 
     output = fmt(output)
     count = limit(n)
+    shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
+    filters = (search, level, status, owner, city, industry, source, tag, where, sort, deleted)
+    page = None
+    if output == "table" and not any(filters):  # the plain list: sqlite3 alone, if it can
+        from crmcli.db import resolve_url
+        from crmcli.services.archive import fastlist
+
+        page = fastlist.page(url=resolve_url(state.db), username=state.user, shown=shown)
+    if page is not None:
+        data, total = page
+        total = min(total, count) if count else total
+    else:
+        data, total = _list(output, count, shown, filters)
+    render.rows(data, _columns(LIST_COLUMNS), output, what=t("customers"), total=total)
+
+
+def _list(output: str, count: int | None, shown: int, filters: tuple[Any, ...]) -> tuple[Any, Any]:
+    """The rows ``customer list`` shows (and how many match, when a table shows some)."""
+    from crmcli.services.archive import customers
+
+    search, level, status, owner, city, industry, source, tag, where, sort, deleted = filters
     with state.unit() as ctx:
         q = filter_query(
             ctx,
@@ -156,18 +177,15 @@ def list_(
             deleted=deleted,
         )
         q = customers.order_by(q, sort)
+        if output != "table":
+            return customers.rows(ctx, q, limit=count), None
+        data = customers.rows(ctx, q, limit=shown + 1)
         total = None
-        if output == "table":
-            shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
-            data = customers.rows(ctx, q, limit=shown + 1)
-            if len(data) > shown:
-                total = customers.count(ctx, q)
-                if count:
-                    total = min(total, count)
-            data = data[:shown]
-        else:
-            data = customers.rows(ctx, q, limit=count)
-    render.rows(data, _columns(LIST_COLUMNS), output, what=t("customers"), total=total)
+        if len(data) > shown:
+            total = customers.count(ctx, q)
+            if count:
+                total = min(total, count)
+        return data[:shown], total
 
 
 @app.command()

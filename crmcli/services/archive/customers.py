@@ -439,6 +439,26 @@ def order_by(q: Any, sort: str | None) -> Any:
     return q.order_by(column, C.id)
 
 
+def plain_list(*, scoped: bool, counting: bool = False) -> Any:
+    """``crm customer list`` with no filter, as its fast path runs it (compiled ahead by
+    :mod:`.list_sql`): the table's columns, by code, ``:limit`` rows; a salesperson
+    (``scoped``, ``:actor_id``) sees what :func:`query` shows her. ``counting``: how many."""
+    from sqlalchemy import bindparam, func, select
+
+    from crmcli.models import Customer as C
+    from crmcli.models import User
+    from crmcli.services.archive.fastlist import LIST_FIELDS
+
+    columns = [User.username.label(n) if n == "owner" else getattr(C, n) for n in LIST_FIELDS]
+    q = select(*columns).select_from(C).outerjoin(User, User.id == C.owner_id)
+    q = q.where(C.deleted_at.is_(None))
+    if scoped:
+        q = q.where(permissions.own_or_unassigned(bindparam("actor_id")))
+    if counting:
+        return select(func.count()).select_from(C).where(q.whereclause)
+    return order_by(q, None).limit(bindparam("limit"))
+
+
 def rows(ctx: Ctx, q: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Customer rows as dicts with the JSON fields in SPEC order."""
     if limit is not None:

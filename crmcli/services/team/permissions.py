@@ -103,11 +103,17 @@ def customer_scope(ctx: Ctx) -> Any:
     """A condition on ``Customer`` selecting what the actor may see (None: everything)."""
     if sees_all(ctx):
         return None
+    return own_or_unassigned(ctx.actor.id)
+
+
+def own_or_unassigned(actor_id: Any) -> Any:
+    """A condition on ``Customer``: the salesperson ``actor_id`` (an id, or a bound
+    parameter in a statement compiled ahead) owns it, or nobody does."""
     from sqlalchemy import or_
 
     from crmcli.models import Customer
 
-    return or_(Customer.owner_id == ctx.actor.id, Customer.owner_id.is_(None))
+    return or_(Customer.owner_id == actor_id, Customer.owner_id.is_(None))
 
 
 def under_customer(ctx: Ctx, customer_id: Any) -> Any:

@@ -1,0 +1,64 @@
+"""``crm customer list`` with no filter, on a SQLite file, through the standard library alone.
+
+The list is the command a salesperson runs most after the morning one; importing
+SQLAlchemy and building the models costs more than the rest of it. So the plain table
+(no filter, no sort, not the deleted) runs the statements of
+:func:`crmcli.services.archive.customers.plain_list`, compiled ahead of time into
+``list_sql.json`` beside this file, with :mod:`sqlite3`; the book is opened by
+:mod:`crmcli.services.fastread`, which gives the full path anything unusual. The SQL has
+one source, the SQLAlchemy statement (:mod:`.list_sql` compiles it);
+``tests/test_customer_fastlist.py`` checks the compiled text is current and that both paths
+print the same. Regenerate it after changing the statement or the schema's head::
+
+    python -m crmcli.services.archive.list_sql
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+SQL_FILE = os.path.join(os.path.dirname(__file__), "list_sql.json")
+#: the columns of the ``crm customer list`` table
+LIST_FIELDS = ("code", "name", "level", "status", "city", "phone", "owner")
+
+
+def key(*, scoped: bool) -> str:
+    return "scoped" if scoped else "open"
+
+
+def page(*, url: str, username: str | None, shown: int) -> tuple[list[dict[str, Any]], int] | None:
+    """The first ``shown`` customers of the plain list and how many there are in all
+    (counted only when there are more), or None to take the full path."""
+    from crmcli.services import fastread
+
+    return fastread.run(url, lambda conn: _page(conn, username, shown))
+
+
+def _page(conn: Any, username: str | None, shown: int) -> tuple[list[dict[str, Any]], int] | None:
+    import json
+
+    from crmcli.db import HEAD
+    from crmcli.services import fastread
+
+    with open(SQL_FILE, encoding="utf-8") as f:
+        compiled = json.load(f)
+    if compiled["head"] != HEAD:
+        return None
+    who = fastread.actor(conn, username)
+    if who is None:
+        return None
+    actor_id, role = who
+    which = key(scoped=fastread.scoped(role, actor_id is not None))
+    params: dict[str, Any] = {"limit": shown + 1}
+    if which == "scoped":
+        params["actor_id"] = actor_id
+    statement = compiled["LIST"][which]
+    cursor = conn.execute(statement["sql"], {**statement["params"], **params})
+    data = [dict(zip(LIST_FIELDS, values, strict=True)) for values in cursor]
+    total = len(data)
+    if total > shown:
+        del params["limit"]
+        statement = compiled["COUNT"][which]
+        total = conn.execute(statement["sql"], {**statement["params"], **params}).fetchone()[0]
+    return data[:shown], total

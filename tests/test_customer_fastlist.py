@@ -1,0 +1,96 @@
+"""The plain ``crm customer list`` on SQLite runs through sqlite3 alone (fastlist): it prints
+exactly what the SQLAlchemy path prints, for every kind of user, and leaves anything
+unusual to that path."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmcli.services import fastread
+from crmcli.services.archive import fastlist, list_sql
+from tests.test_migrations import run_crm_python
+
+pytestmark = pytest.mark.sqlite_only(
+    "the fast path reads SQLite files; PostgreSQL takes the full one"
+)
+
+
+def team(db):
+    for name, role, active in (
+        ("boss", "manager", True),
+        ("lina", "sales", True),
+        ("wang", "sales", True),
+        ("gone", "sales", False),
+    ):
+        db.execute(
+            "INSERT INTO app_user (username, role, active) VALUES (:n, :r, :a)",
+            n=name,
+            r=role,
+            a=active,
+        )
+
+
+def both(crm, monkeypatch, *args, code=0):
+    """(fast, full) results of ``crm customer list`` with these arguments."""
+    monkeypatch.setattr(fastread, "ENABLED", True)
+    fast = crm(*args, code=code)
+    monkeypatch.setattr(fastread, "ENABLED", False)
+    full = crm(*args, code=code)
+    monkeypatch.setattr(fastread, "ENABLED", True)
+    return fast, full
+
+
+def test_the_compiled_statement_is_current():
+    with open(fastlist.SQL_FILE, encoding="utf-8") as f:
+        assert f.read() == list_sql.source(), "run: python -m crmcli.services.archive.list_sql"
+
+
+def test_both_paths_print_the_same_for_every_user(crm, db, monkeypatch):
+    for i in range(60):  # more than a table shows: the "N of M shown" line
+        crm("customer", "add", f"客户{i:02d}", "--city", "杭州", "--level", "金牌")
+    crm("customer", "delete", "客户05", "--yes")
+    team(db)
+    crm("--user", "boss", "customer", "assign", "客户01", "--owner", "lina")
+    crm("--user", "boss", "customer", "assign", "客户02", "--owner", "wang")
+    db.execute("UPDATE customer SET owner_id = 3 WHERE code > 'C000010'")  # wang's
+    for user in ("boss", "lina", "wang"):
+        for extra in ([], ["--limit", "3"], ["-n", "100"]):
+            fast, full = both(crm, monkeypatch, "--user", user, "customer", "list", *extra)
+            assert fast.stdout == full.stdout, (user, extra)
+    fast, _ = both(crm, monkeypatch, "--user", "lina", "customer", "list")
+    # lina sees her own customer and the unassigned ones, never wang's nor the deleted
+    assert "客户01" in fast.stdout and "客户02" not in fast.stdout
+    assert "客户05" not in fast.stdout and "客户11" not in fast.stdout
+    fast, _ = both(crm, monkeypatch, "--user", "boss", "customer", "list")
+    assert "50 of 59 shown; 9 more" in fast.stdout
+
+
+def test_both_paths_agree_in_chinese_and_on_an_empty_book(crm, monkeypatch):
+    fast, full = both(crm, monkeypatch, "customer", "list")
+    assert fast.stdout == full.stdout and "No customers found." in fast.stdout
+    crm("customer", "add", "华晨电子", "--level", "银牌", "--phone", "0755-8960 6110")
+    monkeypatch.setenv("CRM_LANG", "zh")
+    fast, full = both(crm, monkeypatch, "customer", "list")
+    assert fast.stdout == full.stdout and "银牌" in fast.stdout
+
+
+def test_who_the_fast_path_cannot_serve_gets_the_full_paths_error(crm, db, monkeypatch):
+    crm("customer", "add", "甲")
+    team(db)
+    fast, full = both(crm, monkeypatch, "customer", "list", code=1)  # no --user in a team
+    assert fast.stderr == full.stderr and "--user NAME" in fast.stderr
+    for user in ("nobody", "gone"):
+        fast, full = both(crm, monkeypatch, "--user", user, "customer", "list", code=1)
+        assert fast.stderr == full.stderr and fast.stderr.startswith("Error:")
+
+
+def test_a_plain_list_imports_no_sqlalchemy_and_a_filtered_one_does(crm):
+    crm("customer", "add", "甲")
+    code = (
+        "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'list'{more}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
+    )
+    plain = run_crm_python(code.format(more=""))
+    assert "甲" in plain.stdout and "SQLA False" in plain.stdout, plain.stderr
+    filtered = run_crm_python(code.format(more=", '--level', 'gold'"))
+    assert "SQLA True" in filtered.stdout, filtered.stderr

@@ -85,6 +85,26 @@ def search_needles(search: str) -> list[str]:
 
 _SPELLED = re.compile(r"[a-z]+(?:[ ']+[a-z]+)+")
 
+
+def search_terms(search: str) -> list[str]:
+    """What ``customer list --search TEXT`` looks for, each a substring of the search text
+    (which spells Chinese names in pinyin too): the needles of :func:`search_needles`, and
+    a phone number's digits ("0755 8960" finds 0755-8960 6110)."""
+    terms = search_needles(search)
+    needle = terms[0]
+    digits = "".join(ch for ch in needle if ch.isdigit())
+    if digits != needle and len(digits) >= 3 and _PHONE_LIKE.fullmatch(needle):
+        terms.append(digits)
+    return terms
+
+
+def like_pattern(term: str) -> str:
+    """The ``LIKE`` pattern (escape character ``/``) of the texts that contain ``term``."""
+    return "%" + term.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+_PHONE_LIKE = re.compile(r"[0-9+()\- ]+")
+
 # -- pinyin ---------------------------------------------------------------------------
 
 #: the tables, built on first use (see _load)

@@ -74,6 +74,28 @@ def test_both_paths_agree_in_chinese_and_on_an_empty_book(crm, monkeypatch):
     assert fast.stdout == full.stdout and "银牌" in fast.stdout
 
 
+def test_both_paths_find_the_same_with_search(crm, db, monkeypatch):
+    crm("customer", "add", "深圳市华晨电子有限公司", "--phone", "0755-8960 6110")
+    crm("customer", "add", "杭州明远科技", "--phone", "0571-8821 6630", "--email", "a_b@x.cn")
+    crm("customer", "add", "100%纯净水厂")
+    crm("customer", "add", "华晨宝马", "--city", "沈阳")
+    team(db)
+    crm("--user", "boss", "customer", "assign", "华晨宝马", "--owner", "wang")
+    searches = ["华晨", "huachen", "hua chen", "szshcdz", "0755 8960", "a_b", "100%", "无此客户"]
+    for user in ("boss", "lina"):
+        for text in searches:
+            fast, full = both(
+                crm, monkeypatch, "--user", user, "customer", "list", "--search", text
+            )
+            assert fast.stdout == full.stdout, (user, text)
+    found = both(crm, monkeypatch, "--user", "boss", "customer", "list", "--search", "huachen")
+    assert "华晨电子" in found[0].stdout and "华晨宝马" in found[0].stdout
+    found = both(crm, monkeypatch, "--user", "lina", "customer", "list", "--search", "huachen")
+    assert "华晨电子" in found[0].stdout and "华晨宝马" not in found[0].stdout  # wang's
+    found = both(crm, monkeypatch, "--user", "boss", "customer", "list", "--search", "a_b")
+    assert "明远" in found[0].stdout and "华晨" not in found[0].stdout  # "_" is no wildcard
+
+
 def test_who_the_fast_path_cannot_serve_gets_the_full_paths_error(crm, db, monkeypatch):
     crm("customer", "add", "甲")
     team(db)
@@ -84,13 +106,14 @@ def test_who_the_fast_path_cannot_serve_gets_the_full_paths_error(crm, db, monke
         assert fast.stderr == full.stderr and fast.stderr.startswith("Error:")
 
 
-def test_a_plain_list_imports_no_sqlalchemy_and_a_filtered_one_does(crm):
+def test_a_plain_list_or_search_imports_no_sqlalchemy_and_a_filtered_one_does(crm):
     crm("customer", "add", "甲")
     code = (
         "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'list'{more}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
     )
-    plain = run_crm_python(code.format(more=""))
-    assert "甲" in plain.stdout and "SQLA False" in plain.stdout, plain.stderr
+    for more in ("", ", '--search', 'jia'"):
+        plain = run_crm_python(code.format(more=more))
+        assert "甲" in plain.stdout and "SQLA False" in plain.stdout, plain.stderr
     filtered = run_crm_python(code.format(more=", '--level', 'gold'"))
     assert "SQLA True" in filtered.stdout, filtered.stderr

@@ -144,11 +144,13 @@ def list_(
     shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
     filters = (search, level, status, owner, city, industry, source, tag, where, sort, deleted)
     page = None
-    if output == "table" and not any(filters):  # the plain list: sqlite3 alone, if it can
+    if output == "table" and not any(filters[1:]):  # the plain list: sqlite3 alone, if it can
         from crmcli.db import resolve_url
         from crmcli.services.archive import fastlist
 
-        page = fastlist.page(url=resolve_url(state.db), username=state.user, shown=shown)
+        page = fastlist.page(
+            url=resolve_url(state.db), username=state.user, shown=shown, search=search
+        )
     if page is not None:
         data, total = page
         total = min(total, count) if count else total

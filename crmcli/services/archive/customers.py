@@ -7,13 +7,12 @@ those validators); this module applies the business rules, keeps the matching ke
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from crmcli.errors import Invalid
 from crmcli.i18n import t
-from crmcli.searching import search_needles
+from crmcli.searching import like_pattern, search_terms
 from crmcli.services.archive import fields, phones
 from crmcli.services.archive.searched import refresh_search
 from crmcli.services.codes import check_code, next_code
@@ -373,21 +372,19 @@ def query(
     for condition in fields.where(ctx, where or []):
         q = q.where(condition)
     if search:
-        # the text, its digits when it looks like a phone number, pinyin run together:
-        # each a substring of the search text (which spells Chinese names in pinyin too)
-        needle, *spelled = search_needles(search)
-        found = C.search_text.contains(needle, autoescape=True)
-        for other in spelled:
-            found = found | C.search_text.contains(other, autoescape=True)
-        digits = "".join(ch for ch in needle if ch.isdigit())
-        if digits != needle and len(digits) >= 3 and _PHONE_LIKE.fullmatch(needle):
-            # "0755 8960" finds 0755-8960 6110: the phone's digits are in the search text
-            found = found | C.search_text.contains(digits)
-        q = q.where(found)
+        q = q.where(searched(search_terms(search)))
     return q
 
 
-_PHONE_LIKE = re.compile(r"[0-9+()\- ]+")
+def searched(terms: list[Any]) -> Any:
+    """A condition on Customer: its search text contains one of ``terms`` (:func:`search_terms`;
+    a term may be a bound parameter holding its :func:`like_pattern`)."""
+    from sqlalchemy import or_
+
+    from crmcli.models import Customer as C
+
+    patterns = [like_pattern(t) if isinstance(t, str) else t for t in terms]
+    return or_(*(C.search_text.like(p, escape="/") for p in patterns))
 
 
 def live(ctx: Ctx) -> list[Any]:
@@ -439,10 +436,11 @@ def order_by(q: Any, sort: str | None) -> Any:
     return q.order_by(column, C.id)
 
 
-def plain_list(*, scoped: bool, counting: bool = False) -> Any:
-    """``crm customer list`` with no filter, as its fast path runs it (compiled ahead by
+def plain_list(*, scoped: bool, terms: int = 0, counting: bool = False) -> Any:
+    """``crm customer list [--search TEXT]`` as its fast path runs it (compiled ahead by
     :mod:`.list_sql`): the table's columns, by code, ``:limit`` rows; a salesperson
-    (``scoped``, ``:actor_id``) sees what :func:`query` shows her. ``counting``: how many."""
+    (``scoped``, ``:actor_id``) sees what :func:`query` shows her; ``terms`` search terms
+    (``:term1`` ..., their :func:`like_pattern`). ``counting``: how many."""
     from sqlalchemy import bindparam, func, select
 
     from crmcli.models import Customer as C
@@ -454,6 +452,8 @@ def plain_list(*, scoped: bool, counting: bool = False) -> Any:
     q = q.where(C.deleted_at.is_(None))
     if scoped:
         q = q.where(permissions.own_or_unassigned(bindparam("actor_id")))
+    if terms:
+        q = q.where(searched([bindparam(f"term{i}") for i in range(1, terms + 1)]))
     if counting:
         return select(func.count()).select_from(C).where(q.whereclause)
     return order_by(q, None).limit(bindparam("limit"))

@@ -2,7 +2,7 @@
 
 The list is the command a salesperson runs most after the morning one; importing
 SQLAlchemy and building the models costs more than the rest of it. So the plain table
-(no filter, no sort, not the deleted) runs the statements of
+(no filter but ``--search``, no sort, not the deleted) runs the statements of
 :func:`crmcli.services.archive.customers.plain_list`, compiled ahead of time into
 ``list_sql.json`` beside this file, with :mod:`sqlite3`; the book is opened by
 :mod:`crmcli.services.fastread`, which gives the full path anything unusual. The SQL has
@@ -23,22 +23,32 @@ SQL_FILE = os.path.join(os.path.dirname(__file__), "list_sql.json")
 LIST_FIELDS = ("code", "name", "level", "status", "city", "phone", "owner")
 
 
-def key(*, scoped: bool) -> str:
-    return "scoped" if scoped else "open"
+#: a search looks for at most two texts (the text, and its pinyin run together or its digits)
+MAX_TERMS = 2
 
 
-def page(*, url: str, username: str | None, shown: int) -> tuple[list[dict[str, Any]], int] | None:
-    """The first ``shown`` customers of the plain list and how many there are in all
-    (counted only when there are more), or None to take the full path."""
+def key(*, scoped: bool, terms: int) -> str:
+    return f"{'scoped' if scoped else 'open'}-{terms}"
+
+
+def page(
+    *, url: str, username: str | None, shown: int, search: str | None = None
+) -> tuple[list[dict[str, Any]], int] | None:
+    """The first ``shown`` customers of the plain list (or of those ``search`` finds) and
+    how many there are in all (counted only when there are more), or None to take the
+    full path."""
     from crmcli.services import fastread
 
-    return fastread.run(url, lambda conn: _page(conn, username, shown))
+    return fastread.run(url, lambda conn: _page(conn, username, shown, search))
 
 
-def _page(conn: Any, username: str | None, shown: int) -> tuple[list[dict[str, Any]], int] | None:
+def _page(
+    conn: Any, username: str | None, shown: int, search: str | None
+) -> tuple[list[dict[str, Any]], int] | None:
     import json
 
     from crmcli.db import HEAD
+    from crmcli.searching import like_pattern, search_terms
     from crmcli.services import fastread
 
     with open(SQL_FILE, encoding="utf-8") as f:
@@ -49,10 +59,16 @@ def _page(conn: Any, username: str | None, shown: int) -> tuple[list[dict[str, A
     if who is None:
         return None
     actor_id, role = who
-    which = key(scoped=fastread.scoped(role, actor_id is not None))
+    scoped = fastread.scoped(role, actor_id is not None)
+    terms = search_terms(search) if search else []
+    if len(terms) > MAX_TERMS:
+        return None
+    which = key(scoped=scoped, terms=len(terms))
     params: dict[str, Any] = {"limit": shown + 1}
-    if which == "scoped":
+    if scoped:
         params["actor_id"] = actor_id
+    for i, term in enumerate(terms, 1):
+        params[f"term{i}"] = like_pattern(term)
     statement = compiled["LIST"][which]
     cursor = conn.execute(statement["sql"], {**statement["params"], **params})
     data = [dict(zip(LIST_FIELDS, values, strict=True)) for values in cursor]

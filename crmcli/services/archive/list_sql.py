@@ -22,16 +22,17 @@ def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
 
     dialect = sqlite.dialect(paramstyle="named")
     out: dict[str, dict[str, dict[str, Any]]] = {"LIST": {}, "COUNT": {}}
+    supplied = {"actor_id", "limit", *(f"term{i}" for i in range(1, fastlist.MAX_TERMS + 1))}
     for scoped in (False, True):
-        which = fastlist.key(scoped=scoped)
-        for name, counting in (("LIST", False), ("COUNT", True)):
-            compiled = plain_list(scoped=scoped, counting=counting).compile(dialect=dialect)
-            out[name][which] = {
-                "sql": " ".join(str(compiled).split()),
-                "params": {
-                    k: v for k, v in compiled.params.items() if k not in ("actor_id", "limit")
-                },
-            }
+        for terms in range(fastlist.MAX_TERMS + 1):
+            which = fastlist.key(scoped=scoped, terms=terms)
+            for name, counting in (("LIST", False), ("COUNT", True)):
+                stmt = plain_list(scoped=scoped, terms=terms, counting=counting)
+                compiled = stmt.compile(dialect=dialect)
+                out[name][which] = {
+                    "sql": " ".join(str(compiled).split()),
+                    "params": {k: v for k, v in compiled.params.items() if k not in supplied},
+                }
     return out
 
 

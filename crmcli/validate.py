@@ -289,9 +289,26 @@ def _key(parts: tuple[str, str] | None, value: str) -> str | None:
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 
 
-@functools.lru_cache(maxsize=65536)
+# A domain of lower-case ASCII labels (no "--", so no Punycode) under a top-level domain of
+# letters that is not a special-use name: email-validator always accepts one, and a
+# company's book has a domain per customer, so asking it for each costs more than the
+# rest of an import (tests/test_validate.py checks the claim against it).
+_PLAIN_DOMAIN = re.compile(
+    r"(?!.*--)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?!(?:arpa|invalid|local|localhost|onion|test)\Z)[a-z]{2,63}"
+)
+
+
 def _domain_ok(domain: str) -> bool:
-    """Does email-validator accept ``domain``? Asked once per domain."""
+    """Does email-validator accept ``domain``?"""
+    return (len(domain) <= 253 and _PLAIN_DOMAIN.fullmatch(domain) is not None) or _domain_asked(
+        domain
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _domain_asked(domain: str) -> bool:
+    """email-validator's answer for ``domain``, asked once per domain."""
     from email_validator import EmailNotValidError, validate_email
 
     try:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmcli.errors import Invalid
 from crmcli.validate import (
@@ -129,6 +131,28 @@ def test_emails():
     for bad in ("li.na", "a@", "@b.com", "a b@c.com"):
         with pytest.raises(Invalid, match="invalid e-mail"):
             parse_email(bad)
+
+
+@given(
+    st.lists(st.text(alphabet="abcxyz019-_A", min_size=0, max_size=66), min_size=1, max_size=4).map(
+        ".".join
+    )
+    | st.sampled_from(["qq.com", "mail.163.com", "c123.example.cn", "ab--cd.com", "xn--fiq.cn"])
+    | st.sampled_from(["example.test", "a.localhost", "a.onion", "a.b1", "a.c-", "-a.cn", "a.x"])
+)
+@settings(max_examples=400, deadline=None)
+def test_a_domain_taken_without_asking_is_one_email_validator_accepts(domain):
+    """The import's shortcut for plain domains never accepts what email-validator refuses."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from crmcli.validate import _domain_asked, _domain_ok
+
+    try:
+        validate_email("a@" + domain, check_deliverability=False)
+        accepted = True
+    except EmailNotValidError:
+        accepted = False
+    assert _domain_ok(domain) == accepted == _domain_asked(domain)
 
 
 def test_tags():

@@ -492,3 +492,23 @@ def test_an_erps_code_of_digits_is_kept_and_names_its_customer_before_an_id(crm,
     assert crm.json("customer", "show", "2")["name"] == "乙公司"  # no such code: the id
     exported = crm("customer", "export", "-", "--format", "csv").stdout
     assert ",01001," in exported
+
+
+def test_a_card_reads_only_the_rooms_the_customer_has_rows_in(crm):
+    """The card of a customer with contacts but no sales builds no sales tables (they cost
+    more to build than to read); once an order exists it lists it."""
+    from tests.test_migrations import run_crm_python
+
+    crm("customer", "add", "甲公司")
+    crm("contact", "add", "甲公司", "张三")
+    code = (
+        "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'show', '甲公司']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('SALES', 'crmcli.models.sales' in sys.modules)"
+    )
+    shown = run_crm_python(code)
+    assert "张三" in shown.stdout and "SALES False" in shown.stdout, shown.stderr
+    crm("product", "add", "螺丝", "--price", "2")
+    crm("order", "add", "甲公司", "-i", "P0001:10")
+    card = crm.json("customer", "show", "甲公司")
+    assert [o["total"] for o in card["orders"]] == [20]

@@ -197,12 +197,15 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
     from crmcli.i18n import pick
     from crmcli.services.archive import fields as custom
     from crmcli.services.desk import card
-    from crmcli.services.selling import pipeline
 
     output = fmt(output)
+    stages = None
     with state.unit() as ctx:
         data = card.card(ctx, ref)
-        stages = pipeline.pipeline(ctx)  # their labels are a database setting
+        if data["opportunities"]:  # the stages' labels are a database setting
+            from crmcli.services.selling import pipeline
+
+            stages = pipeline.pipeline(ctx)
         contact_fields = custom.definitions(ctx, "contact") if output == "table" else []
         if output == "table" and data.get("lost_reason"):  # the label, in the user's language
             from crmcli.services.desk import churn
@@ -218,7 +221,7 @@ def show(ref: Ref, output: FormatOpt = None) -> None:
         title += pick(" (deleted)", "（已删除）")
     if output == "table":
         data = _custom_section(data, contact_fields)
-    sections = _card_sections(stages, contact_fields)
+    sections = _card_sections(data, contact_fields, stages)
     render.record(data, _columns(fields), output, title=title, sections=sections)
 
 
@@ -249,7 +252,11 @@ def _custom_section(data: dict[str, Any], contact_fields: list[Any]) -> dict[str
     return {**data, "custom_fields": rows, "extra": extra or None, "contacts": people}
 
 
-def _card_sections(stages: Any, contact_fields: list[Any]) -> list[tuple[str, str, list[Any]]]:
+def _card_sections(
+    data: dict[str, Any], contact_fields: list[Any], stages: Any
+) -> list[tuple[str, str, list[Any]]]:
+    """The card's sections, each ``(key, title, columns)``; a section without rows has no
+    columns (nothing is drawn, and its commands' modules are not imported)."""
     from crmcli.i18n import pick
     from crmcli.render import Col, col
     from crmcli.vocab import CONTACT
@@ -262,45 +269,48 @@ def _card_sections(stages: Any, contact_fields: list[Any]) -> list[tuple[str, st
         ("custom_fields", pick("Card fields", "资料卡字段"), custom),
         ("contacts", pick("Contacts", "联系人"), contacts),
     ]
-    from crmcli.cli.relationship import followup, interaction, ticket
-
-    sections += [
-        (
-            "interactions",
-            pick("Latest contact records", "最近的接触记录"),
-            interaction.columns(["occurred_at", "channel", "kind", "contact", "summary", "user"]),
-        ),
-        (
-            "followups",
-            pick("Pending follow-ups", "待办跟进"),
-            followup.columns(["id", "due_at", "kind", "step", "contact", "note", "owner"]),
-        ),
-        (
-            "tickets",
-            pick("Open tickets", "未结工单"),
-            ticket.columns(["code", "kind", "subject", "priority", "status", "due_at", "overdue"]),
-        ),
-    ]
-    tickets = sections.pop()
-    sections += [*_selling_sections(stages), tickets]
+    titles = {
+        "interactions": pick("Latest contact records", "最近的接触记录"),
+        "followups": pick("Pending follow-ups", "待办跟进"),
+        "opportunities": pick("Open opportunities", "进行中的销售机会"),
+        "orders": pick("Orders", "订单"),
+        "contracts": pick("Contracts", "合同"),
+        "tickets": pick("Open tickets", "未结工单"),
+    }
+    for key, title in titles.items():
+        sections.append((key, title, _section_columns(key, stages) if data.get(key) else []))
     return sections
 
 
-def _selling_sections(stages: Any) -> list[tuple[str, str, list[Any]]]:
-    """Open opportunities, orders and contracts on the card (selling, issue 5)."""
-    from crmcli.cli.selling import contract, opportunity, order
-    from crmcli.i18n import pick
+def _section_columns(key: str, stages: Any) -> list[Any]:
+    """The columns of a section of the card read from another room (its command's own)."""
+    if key == "interactions":
+        from crmcli.cli.relationship import interaction
 
-    opportunities = opportunity.columns(
-        stages.vocab, ["code", "title", "stage", "probability", "amount", "expected_close"]
-    )
-    orders = order.columns(["code", "ordered_on", "status", "total", "opportunity"])
-    contracts = contract.columns(["code", "title", "amount", "outstanding", "next_due_on"])
-    return [
-        ("opportunities", pick("Open opportunities", "进行中的销售机会"), opportunities),
-        ("orders", pick("Orders", "订单"), orders),
-        ("contracts", pick("Contracts", "合同"), contracts),
-    ]
+        return interaction.columns(["occurred_at", "channel", "kind", "contact", "summary", "user"])
+    if key == "followups":
+        from crmcli.cli.relationship import followup
+
+        return followup.columns(["id", "due_at", "kind", "step", "contact", "note", "owner"])
+    if key == "tickets":
+        from crmcli.cli.relationship import ticket
+
+        return ticket.columns(
+            ["code", "kind", "subject", "priority", "status", "due_at", "overdue"]
+        )
+    if key == "opportunities":
+        from crmcli.cli.selling import opportunity
+
+        return opportunity.columns(
+            stages.vocab, ["code", "title", "stage", "probability", "amount", "expected_close"]
+        )
+    if key == "orders":
+        from crmcli.cli.selling import order
+
+        return order.columns(["code", "ordered_on", "status", "total", "opportunity"])
+    from crmcli.cli.selling import contract
+
+    return contract.columns(["code", "title", "amount", "outstanding", "next_due_on"])
 
 
 @app.command()

@@ -495,19 +495,23 @@ def test_an_erps_code_of_digits_is_kept_and_names_its_customer_before_an_id(crm,
 
 
 def test_a_card_reads_only_the_rooms_the_customer_has_rows_in(crm):
-    """The card of a customer with contacts but no sales builds no sales tables (they cost
-    more to build than to read); once an order exists it lists it."""
+    """The card of a customer with contacts, contact records and follow-ups but no sales
+    builds no sales tables (they cost more to build than to read); once an order exists
+    it lists it."""
     from tests.test_migrations import run_crm_python
 
     crm("customer", "add", "甲公司")
     crm("contact", "add", "甲公司", "张三")
+    crm("log", "甲公司", "--channel", "phone", "--summary", "初次电话")
+    crm("followup", "add", "甲公司", "--due", "2030-01-02")
     code = (
         "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'show', '甲公司']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('SALES', 'crmcli.models.sales' in sys.modules)"
     )
     shown = run_crm_python(code)
-    assert "张三" in shown.stdout and "SALES False" in shown.stdout, shown.stderr
+    assert "张三" in shown.stdout and "初次电话" in shown.stdout and "2030-01-02" in shown.stdout
+    assert "SALES False" in shown.stdout, shown.stderr
     crm("product", "add", "螺丝", "--price", "2")
     crm("order", "add", "甲公司", "-i", "P0001:10")
     card = crm.json("customer", "show", "甲公司")

@@ -673,8 +673,10 @@ def query(
     from crmcli.models import Contact as K
     from crmcli.models import Customer as C
     from crmcli.models import Followup as F
-    from crmcli.models import Opportunity as O
     from crmcli.models import User as U
+    from crmcli.services.relationship.interactions import opportunity_codes
+
+    opp = opportunity_codes()
 
     q = (
         select(
@@ -690,13 +692,13 @@ def query(
             F.done_at,
             U.username.label("owner"),
             K.name.label("contact"),
-            O.code.label("opportunity_code"),
+            opp.c.code.label("opportunity_code"),
         )
         .select_from(F)
         .join(C, C.id == F.customer_id)
         .outerjoin(K, K.id == F.contact_id)
         .outerjoin(U, U.id == F.owner_id)
-        .outerjoin(O, O.id == F.opportunity_id)
+        .outerjoin(opp, opp.c.id == F.opportunity_id)
     )
     q = customers.under(ctx, q, F.customer_id, customer_id)
     if statuses:

@@ -139,6 +139,15 @@ def record(
 # -- reading --------------------------------------------------------------------------
 
 
+def opportunity_codes() -> Any:
+    """The opportunity table's id and code, to name the opportunity a contact record or a
+    follow-up is about: a bare table clause, not the model, so listing them never builds
+    the selling room's ten tables (which costs more than the list)."""
+    from sqlalchemy import column, table
+
+    return table("opportunity", column("id"), column("code"))
+
+
 def query(
     ctx: Ctx,
     *,
@@ -155,8 +164,9 @@ def query(
     from crmcli.models import Contact as K
     from crmcli.models import Customer as C
     from crmcli.models import Interaction as I
-    from crmcli.models import Opportunity as O
     from crmcli.models import User as U
+
+    opp = opportunity_codes()
 
     q = (
         select(
@@ -172,13 +182,13 @@ def query(
             I.summary,
             I.result,
             I.next_step,
-            O.code.label("opportunity_code"),
+            opp.c.code.label("opportunity_code"),
         )
         .select_from(I)
         .join(C, C.id == I.customer_id)
         .outerjoin(K, K.id == I.contact_id)
         .outerjoin(U, U.id == I.user_id)
-        .outerjoin(O, O.id == I.opportunity_id)
+        .outerjoin(opp, opp.c.id == I.opportunity_id)
         .where(I.deleted_at.is_(None))
     )
     q = customers.under(ctx, q, I.customer_id, customer_id)

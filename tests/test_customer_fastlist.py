@@ -117,3 +117,15 @@ def test_a_plain_list_or_search_imports_no_sqlalchemy_and_a_filtered_one_does(cr
         assert "甲" in plain.stdout and "SQLA False" in plain.stdout, plain.stderr
     filtered = run_crm_python(code.format(more=", '--level', 'gold'"))
     assert "SQLA True" in filtered.stdout, filtered.stderr
+
+
+def test_a_book_whose_path_holds_uri_characters_is_read_itself(crm, tmp_path, monkeypatch):
+    """A folder named ``a#b?c`` is a name, not a URI's fragment and query: the fast path
+    reads the book there, not the file ``a`` beside it."""
+    monkeypatch.setenv("CRM_DB", str(tmp_path / "a"))
+    crm("customer", "add", "诱饵公司")
+    (tmp_path / "a#b?c%d").mkdir()
+    monkeypatch.setenv("CRM_DB", str(tmp_path / "a#b?c%d" / "crm.db"))
+    crm("customer", "add", "真的公司")
+    fast, full = both(crm, monkeypatch, "customer", "list")
+    assert fast.stdout == full.stdout and "真的公司" in fast.stdout and "诱饵" not in fast.stdout

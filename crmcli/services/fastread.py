@@ -33,12 +33,16 @@ def run(url: str, read: Callable[[Any], T | None]) -> T | None:
     if not os.path.isfile(path):
         return None
     import sqlite3
+    from urllib.parse import quote
 
     from crmcli.db import HEAD
 
-    try:
+    try:  # (the path quoted: a "?", "#" or "%" in it is part of the name, not of the URI)
         conn = sqlite3.connect(
-            f"file:{path}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            f"file:{quote(path)}?mode=rw",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
         )
     except sqlite3.Error:
         return None

@@ -115,6 +115,16 @@ def test_values_are_checked_and_kept_in_their_canonical_form(card, db):
     }
 
 
+@pytest.mark.parametrize(("word", "stored"), [("√", "true"), ("有", "true"), ("off", "false")])
+def test_a_yes_no_field_takes_the_words_a_built_in_one_takes(card, db, word, stored):
+    """One list of yes and no words for every yes/no field (a tick, 有/无, on/off ...)."""
+    card("customer", "add", "甲公司", "--set", f"listed={word}", "--no-marketing")
+    card("customer", "add", "乙公司", "--set", "listed=no", "--marketing")
+    assert _extra(db)["listed"] == stored
+    card("customer", "edit", "乙公司", "--set", "listed=√")
+    assert card.json("customer", "show", "乙公司")["custom_fields"][-1]["value"] is True
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

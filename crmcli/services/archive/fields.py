@@ -25,7 +25,14 @@ from crmcli.errors import Invalid, NotFound
 from crmcli.i18n import pick, t
 from crmcli.services.context import Ctx
 from crmcli.services.team import audit, permissions
-from crmcli.validate import nfkc, parse_date, parse_decimal, parse_money
+from crmcli.validate import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    nfkc,
+    parse_date,
+    parse_decimal,
+    parse_money,
+)
 from crmcli.vocab import CONTACT_FIELDS, CUSTOMER_FIELDS, fold
 
 TYPES = ("text", "number", "money", "date", "choice", "bool")
@@ -40,8 +47,6 @@ TYPE_LABELS = {
 ENTITIES = {"customer": "客户", "contact": "联系人"}
 #: the longest name and label, and the longest text value
 NAME_LIMIT, VALUE_LIMIT = 40, 2000
-_TRUE = {"true", "yes", "y", "1", "是", "有", "对"}
-_FALSE = {"false", "no", "n", "0", "否", "无", "不"}
 #: characters a name may not hold: --where splits at the operators; JSON paths need no quote
 _BAD_NAME = re.compile(r"[=<>\"\\\t\r\n]")
 
@@ -511,9 +516,9 @@ def parse_value(d: Definition, raw: str) -> str | None:
         return parse_date(text).isoformat()
     if d.type == "bool":
         word = fold(text)
-        if word in _TRUE:
+        if word in TRUE_WORDS:
             return "true"
-        if word in _FALSE:
+        if word in FALSE_WORDS:
             return "false"
         raise Invalid(
             t("invalid yes/no '{value}' for {field} (yes/是, no/否)", value=text, field=label)

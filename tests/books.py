@@ -99,3 +99,22 @@ def prebuilt(name: str, build: Callable[[Crm, Db], None]) -> Any:
 def template(name: str, build: Callable[[Crm], None]) -> Any:
     """:func:`prebuilt` for a book built with ``crm`` alone."""
     return prebuilt(name, lambda crm, _db: build(crm))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo book (``crm init --demo``, SQLite) shared by a module's tests, which only
+    read it (loading it takes a few seconds). Import it with :func:`crm_demo`."""
+    from tests.conftest import run_crm
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = run_crm("init", "--demo", env={"CRM_DB": str(path), "CRM_LANG": "en"})
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def crm_demo(crm: Crm, demo: Path, monkeypatch: pytest.MonkeyPatch) -> Crm:
+    """``crm`` over the module's demo book."""
+    monkeypatch.setenv("CRM_DB", str(demo))
+    return crm

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from tests import books
 
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """One demo database for the module (loading it takes a few seconds)."""
-    from tests.conftest import run_crm
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = run_crm("init", "--demo", env={"CRM_DB": str(path), "CRM_LANG": "en"})
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def crm_demo(crm, demo, monkeypatch):
-    monkeypatch.setenv("CRM_DB", str(demo))
-    return crm
+demo, crm_demo = books.demo, books.crm_demo  # fixtures: the module's demo book
 
 
 def test_contact_records_follow_ups_and_tickets_are_loaded(crm_demo, demo):

@@ -15,27 +15,14 @@ from decimal import Decimal
 import pytest
 from rich.cells import cell_len
 
+from tests import books
+
+demo, crm_demo = books.demo, books.crm_demo  # fixtures: the module's demo book
+
 pytestmark = pytest.mark.sqlite_only(reason="the demo book is loaded once, into a SQLite file")
 
 WIDTHS = (80, 100, 120, 200)
 HIDDEN = {"en": "Hidden to fit: ", "zh": "宽度不够，未显示："}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """One demo book for the module (loading it takes a few seconds)."""
-    from tests.conftest import run_crm
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = run_crm("init", "--demo", env={"CRM_DB": str(path), "CRM_LANG": "en"})
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def crm_demo(crm, demo, monkeypatch):
-    monkeypatch.setenv("CRM_DB", str(demo))
-    return crm
 
 
 def shown(crm, command: str, width: int, lang: str = "en") -> list[str]:

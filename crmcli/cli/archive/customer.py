@@ -142,9 +142,9 @@ def list_(
     output = fmt(output)
     count = limit(n)
     shown = min(count or render.TABLE_ROWS, render.TABLE_ROWS)
-    filters = (search, level, status, owner, city, industry, source, tag, where, sort, deleted)
+    narrowed = (level, status, owner, city, industry, source, tag, where, sort, deleted)
     page = None
-    if output == "table" and not any(filters[1:]):  # the plain list: sqlite3 alone, if it can
+    if output == "table" and not any(narrowed):  # the plain list: sqlite3 alone, if it can
         from crmcli.db import resolve_url
         from crmcli.services.archive import fastlist
 
@@ -155,7 +155,7 @@ def list_(
         data, total = page
         total = min(total, count) if count else total
     else:
-        data, total = _list(output, count, shown, filters)
+        data, total = _list(output, count, shown, (search, *narrowed))
     render.rows(data, _columns(LIST_COLUMNS), output, what=t("customers"), total=total)
 
 

@@ -20,7 +20,6 @@ T = TypeVar("T")
 
 #: False sends every command through SQLAlchemy (tests compare both paths)
 ENABLED = True
-BUSY_TIMEOUT_MS = 15_000
 
 
 def run(url: str, read: Callable[[Any], T | None]) -> T | None:
@@ -35,7 +34,7 @@ def run(url: str, read: Callable[[Any], T | None]) -> T | None:
     import sqlite3
     from urllib.parse import quote
 
-    from crmcli.db import HEAD
+    from crmcli.db import BUSY_TIMEOUT_MS, HEAD
 
     try:  # (the path quoted: a "?", "#" or "%" in it is part of the name, not of the URI)
         conn = sqlite3.connect(

@@ -8,6 +8,10 @@ ahead of time from the SQLAlchemy ones with :mod:`sqlite3`. A fast path serves o
 plain, healthy case: :func:`run` gives None for anything else (another database, no
 file yet, a schema to upgrade, a locked or broken file) and :func:`actor` for an unknown
 or disabled user, so the full path runs and says what is wrong.
+
+The compiled statements are kept in a JSON file beside each fast path
+(:func:`statements` reads it, :func:`execute` runs one); :func:`compiled` and
+:func:`file_text` write it, and only they need SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -80,3 +84,45 @@ def scoped(role: str | None, team: bool) -> bool:
     from crmcli.grants import SEE_ALL
 
     return team and role not in SEE_ALL
+
+
+def statements(sql_file: str) -> dict[str, Any] | None:
+    """The statements compiled into ``sql_file``; None when they were compiled for another
+    schema (the full path runs until they are compiled again)."""
+    import json
+
+    from crmcli.db import HEAD
+
+    with open(sql_file, encoding="utf-8") as f:
+        found = json.load(f)
+    return found if found["head"] == HEAD else None
+
+
+def execute(conn: Any, statement: dict[str, Any], params: dict[str, Any]) -> Any:
+    """Run a compiled statement with the parameters it was not compiled with."""
+    return conn.execute(statement["sql"], {**statement["params"], **params})
+
+
+# -- compiling (needs SQLAlchemy: run when a statement changes or the schema's head moves) --
+
+
+def compiled(statement: Any, supplied: set[str]) -> dict[str, Any]:
+    """A SQLAlchemy statement as SQLite text and the constant parameters it holds (those
+    named in ``supplied`` are given at run time)."""
+    from sqlalchemy.dialects import sqlite
+
+    done = statement.compile(dialect=sqlite.dialect(paramstyle="named"))
+    return {
+        "sql": " ".join(str(done).split()),
+        "params": {k: v for k, v in done.params.items() if k not in supplied},
+    }
+
+
+def file_text(about: str, compiled_statements: dict[str, Any]) -> str:
+    """The text of a fast path's JSON file: what it is, the schema's head, the statements."""
+    import json
+
+    from crmcli.db import HEAD
+
+    data = {"about": about, "head": HEAD, **compiled_statements}
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"

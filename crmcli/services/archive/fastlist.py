@@ -45,15 +45,11 @@ def page(
 def _page(
     conn: Any, username: str | None, shown: int, search: str | None
 ) -> tuple[list[dict[str, Any]], int] | None:
-    import json
-
-    from crmcli.db import HEAD
     from crmcli.searching import like_pattern, search_terms
     from crmcli.services import fastread
 
-    with open(SQL_FILE, encoding="utf-8") as f:
-        compiled = json.load(f)
-    if compiled["head"] != HEAD:
+    compiled = fastread.statements(SQL_FILE)
+    if compiled is None:
         return None
     who = fastread.actor(conn, username)
     if who is None:
@@ -69,12 +65,10 @@ def _page(
         params["actor_id"] = actor_id
     for i, term in enumerate(terms, 1):
         params[f"term{i}"] = like_pattern(term)
-    statement = compiled["LIST"][which]
-    cursor = conn.execute(statement["sql"], {**statement["params"], **params})
+    cursor = fastread.execute(conn, compiled["LIST"][which], params)
     data = [dict(zip(LIST_FIELDS, values, strict=True)) for values in cursor]
     total = len(data)
     if total > shown:
         del params["limit"]
-        statement = compiled["COUNT"][which]
-        total = conn.execute(statement["sql"], {**statement["params"], **params}).fetchone()[0]
+        total = fastread.execute(conn, compiled["COUNT"][which], params).fetchone()[0]
     return data[:shown], total

@@ -11,46 +11,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from crmcli.services import fastread
 from crmcli.services.archive import fastlist
 
 
 def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
     """The SQLite text and constant parameters of every statement variant."""
-    from sqlalchemy.dialects import sqlite
-
     from crmcli.services.archive.customers import plain_list
 
-    dialect = sqlite.dialect(paramstyle="named")
-    out: dict[str, dict[str, dict[str, Any]]] = {"LIST": {}, "COUNT": {}}
     supplied = {"actor_id", "limit", *(f"term{i}" for i in range(1, fastlist.MAX_TERMS + 1))}
+    out: dict[str, dict[str, dict[str, Any]]] = {"LIST": {}, "COUNT": {}}
     for scoped in (False, True):
         for terms in range(fastlist.MAX_TERMS + 1):
             which = fastlist.key(scoped=scoped, terms=terms)
             for name, counting in (("LIST", False), ("COUNT", True)):
                 stmt = plain_list(scoped=scoped, terms=terms, counting=counting)
-                compiled = stmt.compile(dialect=dialect)
-                out[name][which] = {
-                    "sql": " ".join(str(compiled).split()),
-                    "params": {k: v for k, v in compiled.params.items() if k not in supplied},
-                }
+                out[name][which] = fastread.compiled(stmt, supplied)
     return out
 
 
 def source() -> str:
     """The text of ``list_sql.json``."""
-    import json
-
-    from crmcli.db import HEAD
-
-    data = {
-        "about": "SQLite text of the plain `crm customer list` its fast path runs, compiled "
+    return fastread.file_text(
+        "SQLite text of the plain `crm customer list` its fast path runs, compiled "
         "from crmcli.services.archive.customers.plain_list by `python -m "
         "crmcli.services.archive.list_sql`. Do not edit; tests/test_customer_fastlist.py "
         "checks that it is current.",
-        "head": HEAD,
-        **compile_all(),
-    }
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        compile_all(),
+    )
 
 
 def write() -> str:

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from crmcli.services import fastread
 from crmcli.services.relationship import fastdue
 
 
 def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
     """The SQLite text and constant parameters of every statement variant."""
-    from sqlalchemy.dialects import sqlite
-
     from crmcli.services.relationship.followup_due import due_statement, overdue_tickets_statement
 
-    dialect = sqlite.dialect(paramstyle="named")
+    supplied = {"end", "now", "owner_id", "actor_id", "limit"}
     out: dict[str, dict[str, dict[str, Any]]] = {"DUE": {}, "COUNT": {}, "TICKETS": {}}
     for by_owner in (False, True):
         for scoped in (False, True):
@@ -34,29 +33,18 @@ def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
                 "TICKETS": overdue_tickets_statement(by_owner=by_owner, scoped=scoped),
             }
             for name, stmt in statements.items():
-                compiled = stmt.compile(dialect=dialect)
-                supplied = {"end", "now", "owner_id", "actor_id", "limit"}
-                out[name][which] = {
-                    "sql": " ".join(str(compiled).split()),
-                    "params": {k: v for k, v in compiled.params.items() if k not in supplied},
-                }
+                out[name][which] = fastread.compiled(stmt, supplied)
     return out
 
 
 def source() -> str:
     """The text of ``due_sql.json``."""
-    import json
-
-    from crmcli.db import HEAD
-
-    data = {
-        "about": "SQLite text of the statements `crm followup due` runs on its fast path, "
+    return fastread.file_text(
+        "SQLite text of the statements `crm followup due` runs on its fast path, "
         "compiled from crmcli.services.relationship.followup_due by `python -m crmcli.services.relationship.due_sql`. "
         "Do not edit; tests/test_followup_due.py checks that it is current.",
-        "head": HEAD,
-        **compile_all(),
-    }
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        compile_all(),
+    )
 
 
 def write() -> str:

@@ -143,14 +143,10 @@ def _report(
     tickets: bool,
     now: datetime,
 ) -> DueReport | None:
-    import json
-
-    from crmcli.db import HEAD
     from crmcli.services import fastread
 
-    with open(SQL_FILE, encoding="utf-8") as f:
-        due_sql = json.load(f)
-    if due_sql["head"] != HEAD:
+    due_sql = fastread.statements(SQL_FILE)
+    if due_sql is None:
         return None
     who = fastread.actor(conn, username)
     if who is None:
@@ -179,7 +175,7 @@ def _report(
     rows = [due_row(r, on) for r in data]
     total = len(rows)
     if count and limit is not None and total >= limit:
-        total = conn.execute(*_statement(due_sql["COUNT"][which], params)).fetchone()[0]
+        total = fastread.execute(conn, due_sql["COUNT"][which], params).fetchone()[0]
     report = DueReport(rows, total)
     if tickets:
         t_params = {k: v for k, v in params.items() if k in ("owner_id", "actor_id")}
@@ -188,12 +184,10 @@ def _report(
     return report
 
 
-def _statement(compiled: dict[str, Any], params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    return compiled["sql"], {**compiled["params"], **params}
-
-
 def _rows(conn: Any, compiled: dict[str, Any], params: dict[str, Any]) -> list[dict[str, Any]]:
-    cursor = conn.execute(*_statement(compiled, params))
+    from crmcli.services import fastread
+
+    cursor = fastread.execute(conn, compiled, params)
     names = [d[0] for d in cursor.description]
     result = []
     for values in cursor:

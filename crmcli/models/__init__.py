@@ -1,12 +1,13 @@
-"""Every table of crmcli, in five modules, loaded on first use.
+"""Every table of crmcli, in seven modules, loaded on first use.
 
 ``from crmcli.models import Customer`` imports only the module that defines it, so
 a command that lists customers does not pay for building the sales tables.
 :func:`load_all` imports everything (migrations, ``create_all``, purge).
 
 - :mod:`crmcli.models.core`: User, Customer, Contact, CustomField
-- :mod:`crmcli.models.activity`: Interaction, Followup, Ticket, TicketEvent, CallList,
-  CallEntry
+- :mod:`crmcli.models.activity`: Interaction, Followup
+- :mod:`crmcli.models.service`: Ticket, TicketEvent
+- :mod:`crmcli.models.calls`: CallList, CallEntry
 - :mod:`crmcli.models.sales`: Supplier, Product, Competitor, Opportunity, StageChange,
   SalesOrder, OrderLine, Contract, PaymentPlan, Receipt
 - :mod:`crmcli.models.system`: Setting, AuditEntry, ImportBatch, CodeCounter
@@ -18,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-MODULES = ("core", "activity", "sales", "system", "survey")
+MODULES = ("core", "activity", "service", "calls", "sales", "system", "survey")
 _WHERE = {
     "User": "core",
     "Customer": "core",
@@ -27,10 +28,10 @@ _WHERE = {
     "ImportBatch": "system",
     "Interaction": "activity",
     "Followup": "activity",
-    "Ticket": "activity",
-    "TicketEvent": "activity",
-    "CallList": "activity",
-    "CallEntry": "activity",
+    "Ticket": "service",
+    "TicketEvent": "service",
+    "CallList": "calls",
+    "CallEntry": "calls",
     "Supplier": "sales",
     "Product": "sales",
     "Competitor": "sales",
@@ -51,14 +52,8 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
-    from crmcli.models.activity import (
-        CallEntry,
-        CallList,
-        Followup,
-        Interaction,
-        Ticket,
-        TicketEvent,
-    )
+    from crmcli.models.activity import Followup, Interaction
+    from crmcli.models.calls import CallEntry, CallList
     from crmcli.models.core import Contact, Customer, CustomField, User
     from crmcli.models.sales import (
         Competitor,
@@ -72,6 +67,7 @@ if TYPE_CHECKING:
         StageChange,
         Supplier,
     )
+    from crmcli.models.service import Ticket, TicketEvent
     from crmcli.models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
     from crmcli.models.system import AuditEntry, CodeCounter, ImportBatch, Setting
 

@@ -505,8 +505,8 @@ def test_a_card_reads_only_the_rooms_the_customer_has_rows_in(crm):
     crm("log", "甲公司", "--channel", "phone", "--summary", "初次电话")
     crm("followup", "add", "甲公司", "--due", "2030-01-02")
     code = (
-        "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'show', '甲公司']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys; from crmcli.cli import run\nsys.argv = ['crm', 'customer', 'show', '甲公司']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print('SALES', 'crmcli.models.sales' in sys.modules)"
     )
     shown = run_crm_python(code)

@@ -109,8 +109,8 @@ def test_who_the_fast_path_cannot_serve_gets_the_full_paths_error(crm, db, monke
 def test_a_plain_list_or_search_imports_no_sqlalchemy_and_a_filtered_one_does(crm):
     crm("customer", "add", "甲")
     code = (
-        "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'list'{more}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
+        "import sys; from crmcli.cli import run\nsys.argv = ['crm', 'customer', 'list'{more}]\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
     )
     for more in ("", ", '--search', 'jia'"):
         plain = run_crm_python(code.format(more=more))

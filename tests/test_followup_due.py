@@ -376,9 +376,9 @@ def test_the_query_walks_an_index_in_due_order(book, crm_env):
 @pytest.mark.sqlite_only("the fast path serves SQLite files only")
 def test_the_morning_command_imports_no_database_toolkit(crm, book):
     code = (
-        "import sys; from crmcli.cli import main\n"
+        "import sys; from crmcli.cli import run\n"
         "sys.argv = ['crm', 'followup', 'due', '--on', '2026-03-10', '-f', 'json']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pandas', 'alembic', 'icalendar', 'rich')"
         " if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)"

@@ -159,8 +159,8 @@ def test_concurrent_first_use_creates_the_schema_once(tmp_path, backend, request
 def test_opening_a_current_database_does_not_import_alembic(crm):
     crm("customer", "add", "A")
     code = (
-        "import sys; from crmcli.cli import main\nsys.argv = ['crm', 'customer', 'list']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('alembic' in sys.modules)"
+        "import sys; from crmcli.cli import run\nsys.argv = ['crm', 'customer', 'list']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint('alembic' in sys.modules)"
     )
     result = run_crm_python(code)
     assert result.stdout.strip().endswith("False"), result.stderr
@@ -185,9 +185,9 @@ def run_crm_python(code: str):
 def test_fast_paths_import_no_heavy_modules(crm, args):
     crm("customer", "add", "A")
     code = (
-        "import sys; from crmcli.cli import main\n"
+        "import sys; from crmcli.cli import run\n"
         f"sys.argv = ['crm', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('pandas', 'openpyxl', 'alembic', 'xlsxwriter', 'python_calamine', 'numpy',"
         " 'pypinyin')"
         " if m in sys.modules]\n"
@@ -203,8 +203,8 @@ def test_help_does_not_touch_the_database(tmp_path):
     result = run_crm("--help", env={"CRM_DB": str(path)})
     assert result.returncode == 0 and not path.exists()
     code = (
-        "import sys; from crmcli.cli import main\nsys.argv = ['crm', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
+        "import sys; from crmcli.cli import run\nsys.argv = ['crm', '--help']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint('SQLA', 'sqlalchemy' in sys.modules)"
     )
     assert "SQLA False" in run_crm_python(code).stdout
 

@@ -255,9 +255,9 @@ def python(code: str) -> subprocess.CompletedProcess[str]:
 def test_help_and_reading_do_not_import_pypinyin(crm, args):
     crm("customer", "add", HUACHEN)
     code = (
-        "import sys; from crmcli.cli import main\n"
+        "import sys; from crmcli.cli import run\n"
         f"sys.argv = ['crm', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print('PYPINYIN', 'pypinyin' in sys.modules)"
     )
     result = python(code)

@@ -93,3 +93,76 @@ def test_a_question_on_screen_holds_no_lock():
         asking.kill()
     # its customer went meanwhile: the order is out of sight, and nothing is cancelled
     assert asking.returncode == 1 and b"no order 'D000001'" in err
+
+
+# -- the quick exit (crmcli.cli.leave): nothing a user could notice is skipped ------------
+
+
+def test_a_finished_command_leaves_everything_in_the_book_and_on_the_screen(tmp_path, backend):
+    """The teardown skipped, still: every line is written to a file the output goes to,
+    the exit codes are the command's, and on SQLite the book file alone holds what was
+    written (the write-ahead log merged when the last connection closed: a plain copy
+    of crm.db is a whole backup)."""
+    import os
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    rows = "".join(f"客户{i:04d},{'x' * 100}\n" for i in range(400))  # > any stdio buffer
+    assert run_crm("customer", "import", "-", input="name,notes\n" + rows).returncode == 0
+    out = tmp_path / "list.csv"
+    with open(out, "w", encoding="utf-8") as f:
+        done = subprocess.run(
+            [sys.executable, "-m", "crmcli", "customer", "list", "-f", "csv"],
+            stdout=f,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=120,
+        )
+    assert done.returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 401
+    assert lines[-1].startswith("400,C000400,客户0399,") and lines[-1].endswith(",false")
+    missing = run_crm("customer", "show", "没有这家")
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: ")
+    assert run_crm("customer", "shwo").returncode == 2
+    if backend == "sqlite":
+        added = run_crm("customer", "add", "最后一家")
+        assert added.returncode == 0, added.stderr
+        book = os.environ["CRM_DB"]
+        assert not os.path.exists(book + "-wal")
+        shutil.copyfile(book, tmp_path / "copy.db")
+        with sqlite3.connect(tmp_path / "copy.db") as conn:
+            found = conn.execute("SELECT count(*) FROM customer WHERE name = '最后一家'")
+            assert found.fetchone() == (1,)
+
+
+def test_what_a_program_registered_to_run_at_exit_still_runs():
+    """A script that calls ``crmcli.cli.main`` (or a library it uses) may register exit
+    functions: they run, and what they print is shown."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('goodbye from atexit'))\n"
+        "from crmcli.cli import main\n"
+        "sys.argv = ['crm', 'customer', 'show', '没有这家']\n"
+        "main()\n"
+        "print('not reached')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == "goodbye from atexit\n"
+    assert done.stderr.startswith("Error: ")

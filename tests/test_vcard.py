@@ -581,8 +581,8 @@ def test_help_does_not_import_vobject(crm):
     import sys
 
     code = (
-        "import sys; from crmcli.cli import main\nsys.argv = ['crm', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('VOBJECT', 'vobject' in sys.modules)"
+        "import sys; from crmcli.cli import run\nsys.argv = ['crm', '--help']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint('VOBJECT', 'vobject' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -266,7 +266,15 @@ def root(
 
 
 def main() -> None:
-    """The console script ``crm``."""
+    """The console script ``crm``: the command, then the quickest clean exit (:func:`leave`)."""
+    try:
+        run()
+    except SystemExit as e:
+        leave(e.code)
+
+
+def run() -> None:
+    """The command named by ``sys.argv``; ends in :class:`SystemExit`, as a Typer app does."""
     try:
         app(prog_name="crm")
     finally:
@@ -274,6 +282,32 @@ def main() -> None:
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_stdout()
+
+
+def leave(code: Any) -> NoReturn:
+    """Exit with ``code`` without the interpreter's teardown.
+
+    After the command, a normal exit frees every object of every module one by one:
+    for SQLAlchemy, pydantic and Rich about 80 ms, a fifth of a quick command. What of
+    an exit anyone could notice is done here (the ``atexit`` functions, the standard
+    streams flushed; the database was closed when the command ended), then
+    :func:`os._exit`, as Instagram's servers do to skip the same work. A thread still
+    running, an exit with a message, or a stream that cannot be flushed takes the
+    normal way out."""
+    import threading
+
+    if threading.active_count() > 1 or not (code is None or isinstance(code, int)):
+        raise SystemExit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    atexit._clear()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # (a full disk, a closed stream: Python's own exit reports it)
+        raise SystemExit(code) from None
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

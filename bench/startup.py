@@ -11,6 +11,11 @@ SQLModel app that prints 20 rows of the same table in a Rich table. Aim: each cr
 command within 1.1x of its floor (``customer show`` within 1.2x), and a pinyin search within 1.5x of ``crm customer list --limit 50`` (issue 16, on 1,000,000
 customers: ``--customers 1000000``).
 
+Before timing, each checkout's modules are compiled to bytecode, as installing a package
+does (with ``PYTHONDONTWRITEBYTECODE`` set, every run would otherwise compile crmcli from
+source and none of the floors'). crm leaves without the interpreter's teardown
+(:func:`crmcli.cli.leave`); the floors, plain scripts, pay it, as a small app would.
+
 ``--baseline DIR`` also times the same crm commands from another checkout (say, ``git
 worktree add /tmp/before main``) in the same run, alternating, and prints after/before.
 
@@ -193,16 +198,24 @@ def build(path: Path, customers: int) -> tuple[str, str, str]:
     return name, "huachenmingyuan", initials[1]
 
 
+def compile_bytecode(root: Path) -> None:
+    """Write the bytecode of ``root``'s crmcli, as ``pip install`` does."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(root / "crmcli")], env=env, check=True
+    )
+
+
 def median_times(runs: list[tuple[list[str], dict[str, str]]], n: int) -> list[float]:
     """The median time of each command, the commands taking turns (so a noisy moment
     falls on all of them alike)."""
-    for argv, env in runs:
-        subprocess.run(argv, env=env, capture_output=True)  # warm the file cache
+    for argv, env in runs:  # (run from /, so that ``-m crmcli`` finds the PYTHONPATH's)
+        subprocess.run(argv, env=env, capture_output=True, cwd="/")  # warm the file cache
     times: list[list[float]] = [[] for _ in runs]
     for _ in range(n):
         for i, (argv, env) in enumerate(runs):
             start = time.perf_counter()
-            result = subprocess.run(argv, env=env, capture_output=True)
+            result = subprocess.run(argv, env=env, capture_output=True, cwd="/")
             times[i].append(time.perf_counter() - start)
             if result.returncode != 0:
                 raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.decode()}")
@@ -240,6 +253,8 @@ def main() -> None:
             "PYTHONPATH": str(ROOT),
         }
         crm = [py, "-m", "crmcli"]
+        for checkout in (ROOT, *([args.baseline] if args.baseline else [])):
+            compile_bytecode(checkout.resolve())
         commands = {
             "crm --help": ["--help"],
             "crm customer list --limit 50": ["customer", "list", "--limit", "50"],

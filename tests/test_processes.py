@@ -166,3 +166,27 @@ def test_what_a_program_registered_to_run_at_exit_still_runs():
     assert done.returncode == 1, done.stderr
     assert done.stdout == "goodbye from atexit\n"
     assert done.stderr.startswith("Error: ")
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path):
+    """``python -m cProfile -o FILE -m crmcli ...`` (how a developer looks at a slow
+    command) gets its file: under a profiler crm exits the normal way."""
+    import os
+    import pstats
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "crm.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "crmcli", "customer", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "No customers found."
+    listed = pstats.Stats(str(out)).stats
+    assert any(path.endswith(os.path.join("crmcli", "cli", "__init__.py")) for path, _, _ in listed)

@@ -293,10 +293,16 @@ def leave(code: Any) -> NoReturn:
     streams flushed; the database was closed when the command ended), then
     :func:`os._exit`, as Instagram's servers do to skip the same work. A thread still
     running, an exit with a message, or a stream that cannot be flushed takes the
-    normal way out."""
+    normal way out, and so does a run under a profiler or a tracer (cProfile writes its
+    file after the program, coverage after the exit functions)."""
     import threading
 
-    if threading.active_count() > 1 or not (code is None or isinstance(code, int)):
+    if (
+        threading.active_count() > 1
+        or not (code is None or isinstance(code, int))
+        or sys.getprofile() is not None
+        or sys.gettrace() is not None
+    ):
         raise SystemExit(code)
     import atexit
 

@@ -134,9 +134,12 @@ def test_a_finished_command_leaves_everything_in_the_book_and_on_the_screen(tmp_
         book = os.environ["CRM_DB"]
         assert not os.path.exists(book + "-wal")
         shutil.copyfile(book, tmp_path / "copy.db")
-        with sqlite3.connect(tmp_path / "copy.db") as conn:
+        conn = sqlite3.connect(tmp_path / "copy.db")
+        try:
             found = conn.execute("SELECT count(*) FROM customer WHERE name = '最后一家'")
             assert found.fetchone() == (1,)
+        finally:
+            conn.close()
 
 
 def test_what_a_program_registered_to_run_at_exit_still_runs():

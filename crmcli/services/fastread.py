@@ -26,11 +26,21 @@ T = TypeVar("T")
 ENABLED = True
 
 
-def run(url: str, read: Callable[[Any], T | None]) -> T | None:
-    """``read(conn)`` with a :mod:`sqlite3` connection to the book at ``url``, in a read
-    transaction, its schema current; None when the full path should run (and when
-    ``read`` meets a :class:`sqlite3.Error`, or returns None itself)."""
+#: what a fast path's reader is given: the connection, the compiled statements, and who
+#: acts as ``(user id, role)`` (see :func:`actor`)
+Reader = Callable[[Any, dict[str, Any], int | None, str | None], T | None]
+
+
+def run(url: str, sql_file: str, username: str | None, read: Reader[T]) -> T | None:
+    """``read(conn, statements, actor_id, role)`` with a :mod:`sqlite3` connection to the
+    book at ``url`` in a read transaction, its schema current, the statements compiled
+    into ``sql_file`` and the user who acts; None when the full path should run (statements
+    of another schema, an unknown user, a :class:`sqlite3.Error`, or ``read`` returning
+    None itself)."""
     if not ENABLED or not url.startswith("sqlite:///"):
+        return None
+    compiled = statements(sql_file)
+    if compiled is None:
         return None
     path = url[len("sqlite:///") :]
     if not os.path.isfile(path):
@@ -55,7 +65,10 @@ def run(url: str, read: Callable[[Any], T | None]) -> T | None:
         found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if found is None or found[0] != HEAD:
             return None
-        return read(conn)
+        who = actor(conn, username)
+        if who is None:
+            return None
+        return read(conn, compiled, *who)
     except sqlite3.Error:
         return None
     finally:

@@ -37,24 +37,24 @@ def page(
     """The first ``shown`` customers of the plain list (or of those ``search`` finds) and
     how many there are in all (counted only when there are more), or None to take the
     full path."""
+    from functools import partial
+
     from crmcli.services import fastread
 
-    return fastread.run(url, lambda conn: _page(conn, username, shown, search))
+    return fastread.run(url, SQL_FILE, username, partial(_page, shown=shown, search=search))
 
 
 def _page(
-    conn: Any, username: str | None, shown: int, search: str | None
+    conn: Any,
+    compiled: dict[str, Any],
+    actor_id: int | None,
+    role: str | None,
+    shown: int,
+    search: str | None,
 ) -> tuple[list[dict[str, Any]], int] | None:
     from crmcli.searching import like_pattern, search_terms
     from crmcli.services import fastread
 
-    compiled = fastread.statements(SQL_FILE)
-    if compiled is None:
-        return None
-    who = fastread.actor(conn, username)
-    if who is None:
-        return None
-    actor_id, role = who
     scoped = fastread.scoped(role, actor_id is not None)
     terms = search_terms(search) if search else []
     if len(terms) > MAX_TERMS:

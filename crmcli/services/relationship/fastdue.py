@@ -121,19 +121,29 @@ def due(
     now: datetime,
 ) -> DueReport | None:
     """The report of :func:`crmcli.services.relationship.followup_due.due`, or None to take the full path."""
+    from functools import partial
+
     from crmcli.services import fastread
 
-    return fastread.run(
-        url,
-        lambda conn: _report(
-            conn, username, on, within, owner, everyone, limit, count, tickets, now
-        ),
+    read = partial(
+        _report,
+        on=on,
+        within=within,
+        owner=owner,
+        everyone=everyone,
+        limit=limit,
+        count=count,
+        tickets=tickets,
+        now=now,
     )
+    return fastread.run(url, SQL_FILE, username, read)
 
 
 def _report(
     conn: Any,
-    username: str | None,
+    due_sql: dict[str, Any],
+    actor_id: int | None,
+    role: str | None,
     on: date,
     within: int,
     owner: str | None,
@@ -145,13 +155,6 @@ def _report(
 ) -> DueReport | None:
     from crmcli.services import fastread
 
-    due_sql = fastread.statements(SQL_FILE)
-    if due_sql is None:
-        return None
-    who = fastread.actor(conn, username)
-    if who is None:
-        return None
-    actor_id, role = who
     team = actor_id is not None
     if owner is not None:
         user = conn.execute(

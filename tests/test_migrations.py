@@ -166,7 +166,7 @@ def test_opening_a_current_database_does_not_import_alembic(crm):
     assert result.stdout.strip().endswith("False"), result.stderr
 
 
-def run_crm_python(code: str):
+def run_crm_python(code: str, env: dict[str, str] | None = None):
     import subprocess
     import sys
 
@@ -174,7 +174,7 @@ def run_crm_python(code: str):
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(MIGRATIONS.parents[1])},
+        env={**os.environ, "PYTHONPATH": str(MIGRATIONS.parents[1]), **(env or {})},
         timeout=60,
     )
 

@@ -97,32 +97,24 @@ def test_a_question_on_screen_holds_no_lock():
 
 # -- the quick exit (crmcli.cli.leave): nothing a user could notice is skipped ------------
 
+#: standard output buffered, as it is for a file or a pipe (an empty PYTHONUNBUFFERED is unset)
+BUFFERED = {"PYTHONUNBUFFERED": ""}
+
 
 def test_a_finished_command_leaves_everything_in_the_book_and_on_the_screen(tmp_path, backend):
-    """The teardown skipped, still: every line is written to a file the output goes to,
-    the exit codes are the command's, and on SQLite the book file alone holds what was
-    written (the write-ahead log merged when the last connection closed: a plain copy
-    of crm.db is a whole backup)."""
+    """The teardown skipped, still: every line of a buffered output (not a terminal) is
+    written, the exit codes are the command's, and on SQLite the book file alone holds
+    what was written (the write-ahead log merged when the last connection closed: a
+    plain copy of crm.db is a whole backup)."""
     import os
     import shutil
     import sqlite3
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
 
     rows = "".join(f"客户{i:04d},{'x' * 100}\n" for i in range(400))  # > any stdio buffer
     assert run_crm("customer", "import", "-", input="name,notes\n" + rows).returncode == 0
-    out = tmp_path / "list.csv"
-    with open(out, "w", encoding="utf-8") as f:
-        done = subprocess.run(
-            [sys.executable, "-m", "crmcli", "customer", "list", "-f", "csv"],
-            stdout=f,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            timeout=120,
-        )
+    done = run_crm("customer", "list", "-f", "csv", env=BUFFERED)
     assert done.returncode == 0
-    lines = out.read_text(encoding="utf-8").splitlines()
+    lines = done.stdout.splitlines()
     assert len(lines) == 401
     assert lines[-1].startswith("400,C000400,客户0399,") and lines[-1].endswith(",false")
     missing = run_crm("customer", "show", "没有这家")
@@ -145,11 +137,7 @@ def test_a_finished_command_leaves_everything_in_the_book_and_on_the_screen(tmp_
 def test_what_a_program_registered_to_run_at_exit_still_runs():
     """A script that calls ``crmcli.cli.main`` (or a library it uses) may register exit
     functions: they run, and what they print is shown."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
+    from tests.test_migrations import run_crm_python
 
     code = (
         "import atexit, sys\n"
@@ -159,13 +147,7 @@ def test_what_a_program_registered_to_run_at_exit_still_runs():
         "main()\n"
         "print('not reached')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
+    done = run_crm_python(code, env=BUFFERED)
     assert done.returncode == 1, done.stderr
     assert done.stdout == "goodbye from atexit\n"
     assert done.stderr.startswith("Error: ")

@@ -83,13 +83,11 @@ def _use_wal(cur: Any) -> None:
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            if cur.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
-                return
+            cur.execute("PRAGMA journal_mode = WAL").fetchone()
+            return  # (WAL, or a mode SQLite keeps: the book works in its old journal mode)
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) or time.monotonic() > deadline:
                 raise
-        if time.monotonic() > deadline:
-            return  # (SQLite kept its mode: the book still works, in its old journal mode)
         time.sleep(0.02)
 
 

@@ -373,8 +373,8 @@ def parse_text(value: str, field: FieldDef) -> str | None:
     return text or None
 
 
-#: Words for yes and no, as people and other systems' exports write them (case folded).
-#: the words of yes and no, for a built-in yes/no field and a custom one (crm field) alike
+#: Words for yes and no, as people and other systems' exports write them (case folded),
+#: for a built-in yes/no field and a custom one (crm field) alike.
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "on", "x", "是", "对", "有", "√", "✓"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "off", "否", "不", "无", "×"})
 

@@ -151,11 +151,9 @@ def list_(
         page = fastlist.page(
             url=resolve_url(state.db), username=state.user, shown=shown, search=search
         )
-    if page is not None:
-        data, total = page
-        total = min(total, count) if count else total
-    else:
-        data, total = _list(output, count, shown, (search, *narrowed))
+    data, total = page if page is not None else _list(output, count, shown, (search, *narrowed))
+    if total is not None and count:
+        total = min(total, count)
     render.rows(data, _columns(LIST_COLUMNS), output, what=t("customers"), total=total)
 
 
@@ -185,8 +183,6 @@ def _list(output: str, count: int | None, shown: int, filters: tuple[Any, ...]) 
         total = None
         if len(data) > shown:
             total = customers.count(ctx, q)
-            if count:
-                total = min(total, count)
         return data[:shown], total
 
 

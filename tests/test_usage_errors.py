@@ -198,3 +198,15 @@ def test_help_shows_no_type_labels_or_braces(crm, lang):
             if ARTEFACT.search(line)
         ]
     assert seen == []
+
+
+def test_only_the_root_offers_shell_completion(crm):
+    """``crm --install-completion`` covers every command: no group repeats the option."""
+    assert "--install-completion" in crm("--help").stdout
+    offering = [
+        " ".join(path)
+        for path in _paths()
+        if path and "--install-completion" in crm(*path, "--help").stdout
+    ]
+    assert offering == []
+    crm("customer", "--install-completion", code=2)

@@ -56,10 +56,12 @@ state = State()
 
 
 def new_app(name: str, **kw: Any) -> typer.Typer:
-    """A sub-app whose help text comes from the root registry (one place for it)."""
+    """A sub-app whose help text comes from the root registry (one place for it). Shell
+    completion is the root's (``crm --install-completion``): a sub-app offers no
+    completion options of its own."""
     from crmcli.cli.commands import COMMANDS
 
-    return typer.Typer(help=COMMANDS[name][2], no_args_is_help=True, **kw)
+    return typer.Typer(help=COMMANDS[name][2], no_args_is_help=True, add_completion=False, **kw)
 
 
 # -- shared options -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ import typer
 from crmcli.cli.commands import COMMANDS
 from crmcli.cli.common import state
 
-app = typer.Typer(help=COMMANDS["ui"][2])
+app = typer.Typer(help=COMMANDS["ui"][2], add_completion=False)
 
 
 @app.command("ui")

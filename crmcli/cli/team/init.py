@@ -6,7 +6,7 @@ import typer
 
 from crmcli.cli.common import state
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 @app.command()

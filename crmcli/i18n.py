@@ -881,8 +881,9 @@ ZH: dict[str, str] = {
     "give either --segment SEGMENT or --file CODES.csv": (
         "请给出 --segment 客户群 或 --file 客户编号.csv（二选一）"
     ),
-    "use level:gold, rfm:KEY, abc:A, care, codes:C000001,C000002 or --file CODES.csv": (
-        "可用 level:gold、rfm:类别、abc:A、care、codes:C000001,C000002 或 --file 客户编号.csv"
+    "use level:gold, rfm:KEY, abc:A, care, risk, codes:C000001,C000002 or --file CODES.csv": (
+        "可用 level:gold、rfm:类别、abc:A、care、risk（流失风险）、codes:C000001,C000002"
+        " 或 --file 客户编号.csv"
     ),
     "Built call list {name} ({segment}): {count} customers to call": (
         "已建立呼叫清单 {name}（{segment}）：待呼叫客户 {count} 个"

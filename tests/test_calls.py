@@ -122,6 +122,24 @@ def test_abc_and_care_segments(book):
     assert care["customers"] == 3  # drifting by then: gold, gold, silver (not the lost one)
 
 
+def test_a_churn_risk_segment_calls_whom_report_churn_lists(book):
+    book("customer", "edit", "乙公司", "--status", "active")
+    book("customer", "edit", "丙公司", "--status", "active")
+    book("ticket", "open", "丙公司", "--kind", "complaint", "--subject", "发货延迟")
+    at_risk = [r["code"] for r in book.json("report", "churn")["at_risk"]]
+    assert at_risk == ["C000003"]  # the open complaint; the others are not active or fine
+    assert book.json("call", "new", "挽留", "--segment", "risk")["customers"] == 1
+    assert [e["customer_code"] for e in book.json("call", "show", "挽留")] == at_risk
+    later = book.json("call", "new", "挽留2", "--segment", "risk", "--as-of", "+100d")
+    assert later["customers"] == 2  # silent by then too: the complaint's (two signals) first
+    assert [e["customer_code"] for e in book.json("call", "show", "挽留2")] == [
+        "C000003",
+        "C000002",
+    ]
+    err = book("--lang", "zh", "call", "new", "X", "--segment", "planets", code=1).stderr
+    assert "risk（流失风险）" in err
+
+
 @pytest.fixture
 def team(book):
     crm = book

@@ -74,6 +74,16 @@ def _analysis_codes(ctx: Any, by: str, value: str, as_of: Any) -> list[str]:
     )
 
 
+def _risk_codes(ctx: Any, as_of: Any) -> list[str]:
+    """The codes of the customers at risk of churning, most signals first, as ``crm report
+    churn`` lists them."""
+    from datetime import date
+
+    from crmcli.services.analysis import churn
+
+    return [r["code"] for r in churn.at_risk(ctx, today=as_of or date.today())]
+
+
 def _choose(ctx: Any, segment: Optional[str], file: Optional[Path], as_of: Any) -> Any:
     """The customers (id, code) of ``--segment`` or ``--file``, the skipped codes, and a
     label for the list."""
@@ -94,6 +104,8 @@ def _choose(ctx: Any, segment: Optional[str], file: Optional[Path], as_of: Any) 
         chosen, skipped = calls.members(ctx, codes=_analysis_codes(ctx, head, value, as_of))
     elif head == "care" and not colon:
         chosen, skipped = calls.members(ctx, care=True, on=as_of)
+    elif head == "risk" and not colon:
+        chosen, skipped = calls.members(ctx, codes=_risk_codes(ctx, as_of))
     elif head == "codes" and colon:
         chosen, skipped = calls.members(ctx, codes=value.split(","))
     elif not colon and text and all(p.strip() for p in text.split(",")) and text[0] in "Cc":
@@ -102,7 +114,8 @@ def _choose(ctx: Any, segment: Optional[str], file: Optional[Path], as_of: Any) 
         raise Invalid(
             t("unknown segment '{value}'", value=segment),
             hint=t(
-                "use level:gold, rfm:KEY, abc:A, care, codes:C000001,C000002 or --file CODES.csv"
+                "use level:gold, rfm:KEY, abc:A, care, risk, codes:C000001,C000002"
+                " or --file CODES.csv"
             ),
         )
     return chosen, skipped, text
@@ -118,7 +131,7 @@ def new(
             "--to",
             metavar="SEGMENT",
             help="Whom to call: level:gold, rfm:KEY (an RFM class), abc:A, care (care due), "
-            "codes:C000001,C000002.",
+            "risk (churn risk, as crm report churn lists it), codes:C000001,C000002.",
         ),
     ] = None,
     file: Annotated[
@@ -142,7 +155,10 @@ def new(
     ] = None,
     as_of: Annotated[
         Optional[str],
-        typer.Option(metavar="DATE", help="RFM, ABC and care as of this day (default: today)."),
+        typer.Option(
+            metavar="DATE",
+            help="RFM, ABC, care and churn risk as of this day (default: today).",
+        ),
     ] = None,
     output: SummaryFormatOpt = None,
 ) -> None:

@@ -1,8 +1,8 @@
 """Call lists (呼叫中心, outbound): whom to call, who calls them, how each call went.
 
 A list is built from customers chosen by the CLI (a level, the customers care is due for,
-codes from the command line or a CSV file; an RFM class or ABC tier arrives as codes from
-the analysis room) and holds only those the acting user may see: a salesperson's list
+codes from the command line or a CSV file; an RFM class, an ABC tier or the customers at
+risk of churning arrive as codes from the analysis room) and holds only those the acting user may see: a salesperson's list
 holds her own and unassigned customers. Its entries are dealt to the callers in turn.
 
 ``next`` gives a caller the next customer to call: call-backs that have come due first,

@@ -340,3 +340,15 @@ def test_smtp_urls(crm_env):
     with pytest.raises(Invalid) as e:
         parse_url("smtp://u:secret@")
     assert "secret" not in e.value.message
+
+
+def test_a_win_back_promotion_to_the_customers_at_risk(crm, book):
+    boss = ("--user", "boss")
+    for code in ("C000001", "C000003"):
+        crm(*boss, "customer", "edit", code, "--status", "active")
+        crm(*boss, "ticket", "open", code, "--kind", "complaint", "--subject", "交货延迟")
+    at_risk = [r["code"] for r in crm.json(*boss, "report", "churn")["at_risk"]]
+    assert {"C000001", "C000003"} <= set(at_risk)
+    data = crm.json(*boss, "letter", "promotion", "--to", "risk", "--dry-run")
+    assert [x["code"] for x in data["letters"]] == ["C000001"]  # C000003 opted out
+    assert "C000003" in [s["code"] for s in data["skipped"]]

@@ -49,46 +49,12 @@ def _codes_of_file(path: Path) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _analysis_codes(ctx: Any, by: str, value: str, as_of: Any) -> list[str]:
-    """The codes of an RFM class or an ABC tier, as ``crm report segment`` computes them."""
-    from datetime import date
-
-    from crmcli.errors import Invalid
-    from crmcli.i18n import t
-    from crmcli.services.analysis import segments
-
-    day = as_of or date.today()
-    wanted = value.strip()
-    if by == "rfm":
-        for key, *_flags, en, zh in segments.RFM_CLASSES:
-            if wanted.lower() in (key, en.lower()) or wanted == zh:
-                return [r["code"] for r in segments.rfm(ctx, as_of=day) if r["segment"] == key]
-        accepted = ", ".join(key for key, *_ in segments.RFM_CLASSES)
-    else:
-        tier = wanted.upper()
-        if tier in ("A", "B", "C"):
-            return [r["code"] for r in segments.abc(ctx, as_of=day) if r["class"] == tier]
-        accepted = "A, B, C"
-    raise Invalid(
-        t("unknown {what} '{value}' ({accepted})", what=by, value=value, accepted=accepted)
-    )
-
-
-def _risk_codes(ctx: Any, as_of: Any) -> list[str]:
-    """The codes of the customers at risk of churning, most signals first, as ``crm report
-    churn`` lists them."""
-    from datetime import date
-
-    from crmcli.services.analysis import churn
-
-    return [r["code"] for r in churn.at_risk(ctx, today=as_of or date.today())]
-
-
 def _choose(ctx: Any, segment: Optional[str], file: Optional[Path], as_of: Any) -> Any:
     """The customers (id, code) of ``--segment`` or ``--file``, the skipped codes, and a
     label for the list."""
     from crmcli.errors import Invalid
     from crmcli.i18n import t
+    from crmcli.services.analysis import audiences
     from crmcli.services.relationship import calls
     from crmcli.vocab import LEVEL
 
@@ -100,12 +66,10 @@ def _choose(ctx: Any, segment: Optional[str], file: Optional[Path], as_of: Any) 
     head = head.strip().lower()
     if head == "level" and colon:
         chosen, skipped = calls.members(ctx, level=LEVEL.parse(value))
-    elif head in ("rfm", "abc") and colon:
-        chosen, skipped = calls.members(ctx, codes=_analysis_codes(ctx, head, value, as_of))
+    elif (head in audiences.WITH_VALUE and colon) or (head in audiences.ALONE and not colon):
+        chosen, skipped = calls.members(ctx, codes=audiences.codes(ctx, head, value, as_of))
     elif head == "care" and not colon:
         chosen, skipped = calls.members(ctx, care=True, on=as_of)
-    elif head == "risk" and not colon:
-        chosen, skipped = calls.members(ctx, codes=_risk_codes(ctx, as_of))
     elif head == "codes" and colon:
         chosen, skipped = calls.members(ctx, codes=value.split(","))
     elif not colon and text and all(p.strip() for p in text.split(",")) and text[0] in "Cc":

@@ -192,7 +192,7 @@ def render_letters(
         typer.Option(
             metavar="WHO",
             help="Customer codes (C000001,C000002) or a segment: level:gold, rfm:KEY, abc:A, "
-            "overdue, care. Default: thanks to orders since --since, dunning to the overdue, "
+            "overdue, care, risk (churn risk). Default: thanks to orders since --since, dunning to the overdue, "
             "birthday to today's birthdays.",
         ),
     ] = None,
@@ -265,6 +265,7 @@ def render_letters(
     from crmcli import mail, render
     from crmcli.errors import Invalid
     from crmcli.i18n import t
+    from crmcli.services.analysis import audiences
     from crmcli.services.desk import letters
     from crmcli.validate import parse_date, parse_int
 
@@ -314,8 +315,8 @@ def render_letters(
         codes = members = segment = None
         if isinstance(target, list):
             codes = target
-        elif target is not None and target[0] in ("rfm", "abc"):
-            members = _segment_members(ctx, target[0], target[1] or "", day)
+        elif target is not None and target[0] in (*audiences.WITH_VALUE, *audiences.ALONE):
+            members = audiences.codes(ctx, target[0], target[1], day)
         elif target is not None:
             segment = target
         prepared = letters.prepare(
@@ -375,39 +376,6 @@ def render_letters(
     if out is None and not send:
         _preview(prepared.letters, from_addr)
     _report(result, out, dry_run=dry_run, sending=send)
-
-
-def _segment_members(ctx: Any, by: str, value: str, day: Any) -> list[str]:
-    """The codes of an RFM class or ABC tier (analysis), as the report computes them."""
-    from datetime import date
-
-    from crmcli.errors import Invalid
-    from crmcli.i18n import t
-    from crmcli.services.analysis import segments
-
-    as_of = day or date.today()
-    if by == "rfm":
-        keys = [k for k, *_ in segments.RFM_CLASSES]
-        wanted = value.strip().lower()
-        for key, *_flags, en, zh in segments.RFM_CLASSES:
-            if wanted in (en.lower(), zh):
-                wanted = key
-        if wanted not in keys:
-            raise Invalid(
-                t(
-                    "unknown {what} '{value}' ({accepted})",
-                    what="rfm",
-                    value=value,
-                    accepted=", ".join(keys),
-                )
-            )
-        return [r["code"] for r in segments.rfm(ctx, as_of=as_of) if r["segment"] == wanted]
-    tier = value.strip().upper()
-    if tier not in ("A", "B", "C"):
-        raise Invalid(
-            t("unknown {what} '{value}' ({accepted})", what="abc", value=value, accepted="A, B, C")
-        )
-    return [r["code"] for r in segments.abc(ctx, as_of=as_of) if r["class"] == tier]
 
 
 def _sender_name(ctx: Any) -> str:

@@ -248,8 +248,8 @@ class Prepared:
 
 
 def parse_to(text: str) -> tuple[str, str | None] | list[str]:
-    """``--to``: a segment (``level:gold``, ``rfm:KEY``, ``abc:A``, ``overdue``, ``care``) as
-    (kind, value), or customer codes (comma-separated) as a list."""
+    """``--to``: a segment (``level:gold``, ``rfm:KEY``, ``abc:A``, ``overdue``, ``care``,
+    ``risk``) as (kind, value), or customer codes (comma-separated) as a list."""
     value = text.strip()
     head, colon, rest = value.partition(":")
     head = head.strip().lower()
@@ -263,7 +263,7 @@ def parse_to(text: str) -> tuple[str, str | None] | list[str]:
                 )
             )
         return head, rest.strip()
-    if not colon and head in ("overdue", "care"):
+    if not colon and head in ("overdue", "care", "risk"):
         return head, None
     codes = [c.strip() for c in value.split(",") if c.strip()]
     if not codes:

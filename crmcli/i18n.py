@@ -826,9 +826,10 @@ ZH: dict[str, str] = {
         "课程数据：课程给出的企业客户流失各项原因所占比例；“其他”课程未给出比例。"
     ),
     "customers at risk": "有流失风险的客户",
-    "Customers at risk now (orders: {before} against {last})": (
+    "Customers at risk now (orders of {last} against {before})": (
         "当前有流失风险的客户（订单：{last} 对比 {before}）"
     ),
+    "--since {since} is after --until {until}": "--since {since} 晚于 --until {until}",
     "needs records": "需求记录",
     "Needs by product": "按产品的需求",
     "Needs by category": "按类别的需求",

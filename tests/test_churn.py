@@ -179,6 +179,13 @@ def test_churn_per_quarter_and_no_rate_without_customers(crm, db):
     ]
     bad = crm("report", "churn", "--by", "week", code=1)
     assert "unknown --by 'week' (month, quarter)" in bad.stderr
+    bad = crm("report", "churn", "--since", "2025-03-01", "--until", "2025-01-31", code=1)
+    assert bad.stdout == ""
+    assert bad.stderr.strip() == "Error: --since 2025-03-01 is after --until 2025-01-31"
+    bad = crm(
+        "--lang", "zh", "report", "churn", "--since", "2025-03-01", "--until", "2025-01-31", code=1
+    )
+    assert "错误: --since 2025-03-01 晚于 --until 2025-01-31" in bad.stderr
 
 
 def test_the_reasons_beside_the_course(crm, db):

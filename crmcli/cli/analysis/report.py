@@ -641,7 +641,7 @@ def churn(
         output,
         what=t("customers at risk"),
         title=t(
-            "Customers at risk now (orders: {before} against {last})",
+            "Customers at risk now (orders of {last} against {before})",
             before=data["orders_compared"][0],
             last=data["orders_compared"][1],
         ),

@@ -108,6 +108,10 @@ def churn(
     """The churn report: ``{"periods", "reasons", "at_risk"}`` (SPEC §7) plus the window."""
     until = until or today
     since = since or default_since(until, by)
+    if since > until:
+        from crmcli.errors import Invalid
+
+        raise Invalid(t("--since {since} is after --until {until}", since=since, until=until))
     found = periods(since, until, by)
     return {
         "since": since,

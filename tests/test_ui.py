@@ -293,6 +293,35 @@ def test_ctrl_q_quits(book):
     assert app.return_code == 0 and not app.is_running
 
 
+def _colours(svg):
+    """The colours an SVG screenshot paints with (fills and text), as (r, g, b)."""
+    import re
+
+    found = re.findall(r"(?:fill|color)\s*[:=]\s*\"?#([0-9a-fA-F]{6})", svg)
+    window = {"ff5f57", "febc2e", "28c840"}  # the picture's window buttons (Rich's frame)
+    return {tuple(int(h[i : i + 2], 16) for i in (0, 2, 4)) for h in found if h not in window}
+
+
+def test_no_color_turns_the_colours_off(book, monkeypatch):
+    def grey(rgb):  # (the picture's default text, #c5c8c6, is nearly so)
+        return max(rgb) - min(rgb) <= 3
+
+    shots = {}
+    for no_color in (False, True):
+        if no_color:
+            monkeypatch.setenv("NO_COLOR", "1")
+        else:
+            monkeypatch.delenv("NO_COLOR", raising=False)
+        app = make_app(book)
+
+        async def steps(pilot, no_color=no_color):
+            shots[no_color] = pilot.app.export_screenshot()
+
+        drive(app, steps)
+    assert not all(grey(c) for c in _colours(shots[False]))  # the ui has colours ...
+    assert _colours(shots[True]) and all(grey(c) for c in _colours(shots[True]))  # ... or none
+
+
 def test_crm_ui_needs_a_terminal(crm):
     result = crm("ui", code=1)
     assert "terminal" in result.stderr

@@ -1059,6 +1059,12 @@ ZH: dict[str, str] = {
     "{who} keeps '{value}' under {field}, which is not of the type: {reason}": (
         "{who} 的 {field} 为 '{value}'，不符合该类型：{reason}"
     ),
+    "{who} keeps different values under {first} and {second}": (
+        "{who} 在 {first} 和 {second} 下保存了不同的值"
+    ),
+    "change or remove one of them first (crm {entity} edit)": (
+        "请先修改或删除其中一个（crm {entity} edit）"
+    ),
     "change or remove that value first (crm {entity} edit)": "请先修改或删除该值（crm {entity} edit）",
     "Added field {name} ({type}) on {on}": "已添加字段 {name}（{type}），适用于 {on}",
     "Added {n} fields of {form} ({m} already defined)": "已添加《{form}》的 {n} 个字段（{m} 个已存在）",

@@ -354,6 +354,22 @@ def test_edit_changes_type_only_when_every_value_converts(card, db):
     assert card.json("field", "list")[3]["name"] == "size"
 
 
+def test_a_rename_onto_kept_values_converts_them_and_never_overwrites(card, db):
+    card("customer", "add", "甲公司", "--set", "grade=大", "--set", "开票类型=增值税专用发票")
+    card("customer", "add", "乙公司", "--set", "开票类型=大")
+    before = db.dump()
+    result = card("field", "edit", "grade", "--rename", "开票类型", code=1)
+    assert "C000001 keeps different values under grade and 开票类型" in result.stderr
+    assert db.dump() == before  # nothing overwritten, the field keeps its name
+    card("customer", "edit", "甲公司", "--set", "开票类型=")
+    card("field", "edit", "grade", "--rename", "开票类型")
+    assert _extra(db) == {"开票类型": "大"}  # 甲's moved, 乙's checked: both of the type
+    card("customer", "add", "丙公司", "--set", "invoice=普票")
+    assert (
+        "not of the type" in card("field", "edit", "开票类型", "--rename", "invoice", code=1).stderr
+    )
+
+
 def test_remove_keeps_values_unless_asked(card, db):
     card("customer", "add", "甲公司", "--set", "grade=大", "--set", "staff=5")
     card("field", "remove", "规模")

@@ -314,7 +314,7 @@ def edit(
         model.choices = list(choices) or None
     definition = _row(model)
     if type_spec is not None or model.name != old_name:
-        _convert_values(ctx, definition, {old_name})
+        _convert_values(ctx, definition, {old_name, model.name})
     changes = audit.diff(before, definition.as_json())
     if changes:
         model.updated_at = ctx.at
@@ -384,9 +384,25 @@ def _save_extra(ctx: Ctx, entity: str, record: Any, extra: dict[str, Any]) -> No
 
 def _convert_values(ctx: Ctx, definition: Definition, keys: set[str]) -> None:
     """Rewrite the values kept under ``keys`` in ``definition``'s canonical form, under its
-    name; :class:`Invalid` naming the first record whose value does not convert."""
+    name; :class:`Invalid` naming the first record whose value does not convert, or that
+    keeps two different values under those keys (one would overwrite the other)."""
     for record in _records_with(ctx, definition.entity, keys):
         extra = dict(record.extra)
+        held = {k: extra[k] for k in sorted(keys & extra.keys()) if extra[k] not in (None, "")}
+        if len({str(v).strip() for v in held.values()}) > 1:
+            first, second = list(held)[:2]
+            raise Invalid(
+                t(
+                    "{who} keeps different values under {first} and {second}",
+                    who=getattr(record, "code", None) or record.name,
+                    first=first,
+                    second=second,
+                ),
+                hint=t(
+                    "change or remove one of them first (crm {entity} edit)",
+                    entity=definition.entity,
+                ),
+            )
         for key in sorted(keys & extra.keys()):
             raw = extra.pop(key)
             try:

@@ -289,6 +289,36 @@ def test_the_default_window_runs_up_to_this_period(crm):
     )
 
 
+def test_the_report_book_has_a_churn_sheet(crm, db, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    _book(crm, db)
+    crm("ticket", "open", "A", "--kind", "complaint", "--subject", "发货太慢")
+    target = tmp_path / "report.xlsx"
+    crm("report", "export", str(target), "--as-of", "2025-03-31")
+    book = CalamineWorkbook.from_path(str(target))
+    cells = book.get_sheet_by_name("Churn").to_python()
+    report = crm.json("report", "churn", "--since", "2024-04-01", "--until", "2025-03-31")
+
+    def table(first):
+        start = next(i for i, row in enumerate(cells) if row[:2] == first) + 1
+        end = next((i for i in range(start, len(cells)) if not any(cells[i])), len(cells))
+        return cells[start:end]
+
+    periods = table(["Period", "Active at start"])
+    assert [r[:3] for r in periods] == [
+        [p["period"], p["active_at_start"], p["lost"]] for p in report["periods"]
+    ]
+    assert periods[-3:] == [["2025-01", 4, 1, 0.25], ["2025-02", 4, 2, 0.5], ["2025-03", 2, 0, 0]]
+    reasons = {r[0]: r[1:] for r in table(["Reason", "Customers"])}
+    assert reasons["Product price"] == [1, 0.3333, 0.09]
+    assert [r[:4] for r in table(["Code", "Name"])] == [
+        ["C000001", "A", "Regular", "No contact: 120 days (every 90); Open complaint: T000001"]
+    ]
+    crm("--lang", "zh", "report", "export", str(tmp_path / "报告.xlsx"), "--as-of", "2025-03-31")
+    assert "客户流失" in CalamineWorkbook.from_path(str(tmp_path / "报告.xlsx")).sheet_names
+
+
 def _team(crm, db):
     crm("init")
     for name, role in (("wangfang", "admin"), ("liuyang", "sales"), ("chenjing", "sales")):

@@ -462,7 +462,7 @@ def test_chinese(answered):
 def test_the_report_book_has_a_satisfaction_sheet(answered, tmp_path):
     path = tmp_path / "报告.xlsx"
     out = answered("--lang", "zh", "report", "export", str(path)).stdout
-    assert "12 个工作表" in out
+    assert "13 个工作表" in out
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("客户满意度").to_python()
     cells = {r[0]: r[1] for r in rows if r and r[0]}
     assert cells["调查问卷"] == "客户满意度调查" and cells["净推荐值（NPS）"] == 20.0

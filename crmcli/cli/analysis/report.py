@@ -528,11 +528,6 @@ def satisfaction(
 
 
 #: the signals of a customer at risk, as a table shows them
-RISK_SIGNALS = {
-    "no_contact": ("No contact", "久未联系"),
-    "open_complaint": ("Open complaint", "投诉未结"),
-    "orders_falling": ("Orders falling", "订单下降"),
-}
 
 
 @app.command()
@@ -624,7 +619,7 @@ def churn(
         {
             **r,
             "signal_lines": "\n".join(
-                f"{pick(*RISK_SIGNALS[s])}: {d}"
+                f"{pick(*churn_report.SIGNALS[s])}: {d}"
                 for s, d in zip(r["signals"], r["details"], strict=True)
             ),
         }

@@ -48,7 +48,12 @@ COURSE_SHARES = {
 BY = ("month", "quarter")
 #: how many periods a report covers when --since is not given (this one included)
 DEFAULT_PERIODS = {"month": 12, "quarter": 4}
-SIGNALS = ("no_contact", "open_complaint", "orders_falling")
+#: the signals of a customer at risk (in this order), with their English and Chinese names
+SIGNALS = {
+    "no_contact": ("No contact", "久未联系"),
+    "open_complaint": ("Open complaint", "投诉未结"),
+    "orders_falling": ("Orders falling", "订单下降"),
+}
 
 
 @dataclass(frozen=True)

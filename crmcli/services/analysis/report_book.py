@@ -363,6 +363,7 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
         )
     )
     book.sheets.append(_needs_sheet(ctx, as_of))
+    book.sheets.append(_churn_sheet(ctx, as_of))
     book.sheets.append(_satisfaction_sheet(ctx))
     book.sheets.append(_value_sheet(ctx, as_of))
     book.sheets.append(_loyalty_sheet(ctx, as_of))
@@ -574,6 +575,76 @@ def _satisfaction_sheet(ctx: Ctx) -> Sheet:
             "mean",
             _h("Question", "题号"),
             _h("Mean", "平均分"),
+        ),
+    )
+
+
+def _churn_sheet(ctx: Ctx, as_of: date) -> Sheet:
+    """客户流失: ``crm report churn`` as of the as-of day (the twelve months up to it, the
+    reasons beside the course's shares, the customers at risk)."""
+    from crmcli.services.analysis import churn as churn_report
+    from crmcli.services.desk import churn as churn_reasons
+    from crmcli.vocab import LEVEL
+
+    data = churn_report.churn(ctx, since=None, until=as_of, by="month", today=as_of)
+    known = churn_reasons.reasons(ctx)
+    unspecified = _h("(no reason given)", "（未填原因）")
+    return Sheet(
+        _h("Churn", "客户流失"),
+        [
+            Table(
+                _h("Customer churn per month", "各月客户流失"),
+                [
+                    ("period", _h("Period", "期间"), "text"),
+                    ("active_at_start", _h("Active at start", "期初客户"), "int"),
+                    ("lost", _h("Lost", "流失"), "int"),
+                    ("churn_rate", _h("Churn rate", "流失率"), "share"),
+                ],
+                data["periods"],
+            ),
+            Table(
+                _h("Why customers were lost", "客户流失原因"),
+                [
+                    ("reason", _h("Reason", "流失原因"), "text"),
+                    ("count", _h("Customers", "客户数"), "int"),
+                    ("share", _h("Share", "占比"), "share"),
+                    ("course_share", _h("Course", "课程数据"), "share"),
+                ],
+                [
+                    {**r, "reason": churn_reasons.label(known, r["reason"]) or unspecified}
+                    for r in data["reasons"]
+                ],
+            ),
+            Table(
+                _h("Customers at risk", "有流失风险的客户"),
+                [
+                    ("code", _h("Code", "客户编号"), "text"),
+                    ("name", _h("Name", "客户名称"), "text"),
+                    ("level", _h("Level", "等级"), "text"),
+                    ("signals", _h("Signals", "风险信号"), "text"),
+                ],
+                [
+                    {
+                        **r,
+                        "level": LEVEL.label(r["level"]),
+                        "signals": "; ".join(
+                            f"{pick(*churn_report.SIGNALS[s])}: {d}"
+                            for s, d in zip(r["signals"], r["details"], strict=True)
+                        ),
+                    }
+                    for r in data["at_risk"]
+                ],
+            ),
+        ],
+        Chart(
+            "line",
+            _h("Churn rate per month", "各月客户流失率"),
+            0,
+            "period",
+            "churn_rate",
+            _h("Month", "月份"),
+            _h("Churn rate", "流失率"),
+            leave_out_last=1,  # the month just begun
         ),
     )
 

@@ -513,7 +513,8 @@ def flow(
             {
                 "state": f"{st['key']} {st['zh']} {st['en']}",
                 "moves": "\n".join(
-                    f"──▶ {m['to']} {labels[m['to']]['zh']}  ({', '.join(m['commands'])})"
+                    f"──▶ {m['to']} {pick(labels[m['to']]['en'], labels[m['to']]['zh'])}"
+                    f"  ({', '.join(m['commands'])})"
                     for m in moves
                 )
                 or pick("(final: no moves)", "（终止：不可转出）"),

@@ -101,3 +101,25 @@ def test_a_salesperson_sees_only_their_own_customers_timeline(crm):
     assert "secret talk" not in result.stdout
     # the manager sees it all
     assert crm.json("--user", "wangfang", "customer", "timeline", "陈静的客户") == mine
+
+
+def test_changes_read_in_the_users_language_and_a_cancel_when_it_happened(book):
+    from datetime import date, timedelta
+
+    due = (date.today() + timedelta(days=30)).isoformat()
+    book("followup", "add", "华晨电子", "--due", f"{due} 09:00", "--note", "回访")
+    book("customer", "edit", "华晨电子", "--status", "lost", "--reason", "price")
+    events = book.json("--lang", "zh", "customer", "timeline", "华晨电子")
+    cancelled = next(e for e in events if e["summary"] == "跟进已取消: 电话 · 回访")
+    assert cancelled["at"][:10] == date.today().isoformat()  # not the day it was due
+    assert events[0]["at"] <= f"{date.today()}T23:59:59"  # nothing in the future now
+    change = next(e for e in events if e["kind"] == "audit" and "流失" in e["summary"])
+    assert change["summary"].startswith("修改 · 状态: ")
+    assert "→ 流失" in change["summary"] and "流失原因: - → 产品价格" in change["summary"]
+    levels = [e["summary"] for e in events if e["kind"] == "audit" and "客户等级" in e["summary"]]
+    assert levels[0] == "修改 · 客户等级: 普通 → 金牌"
+    assert levels[1].startswith(
+        "新建 · 客户编号: - → C000001, 客户名称: - → 华晨电子, 类型: - → 企业"
+    )
+    english = book.json("customer", "timeline", "华晨电子")
+    assert "update · Level: Regular → Gold" in [e["summary"] for e in english]

@@ -22,7 +22,9 @@ from crmcli.services.relationship import followups, interactions, tickets
 from crmcli.services.selling import contracts, orders, pipeline
 from crmcli.services.team import audit
 from crmcli.vocab import (
+    AUDIT_ACTION,
     CHANNEL,
+    CUSTOMER,
     FOLLOWUP_KIND,
     ORDER_STATUS,
     TICKET_ACTION,
@@ -94,14 +96,17 @@ def _interactions(ctx: Ctx, cid: int, since: datetime | None) -> list[dict[str, 
 
 
 def _followups(ctx: Ctx, cid: int) -> list[dict[str, Any]]:
+    from crmcli.models import Followup
+
     events = []
-    for r in followups.rows(ctx, followups.query(ctx, customer_id=cid)):
+    q = followups.query(ctx, customer_id=cid).add_columns(Followup.updated_at)
+    for r in (row._mapping for row in ctx.session.execute(q)):
         kind = FOLLOWUP_KIND.label(r["kind"])
         step = pick(f"step {r['step']}", f"第{r['step']}次") if r.get("step") else None
         if r["status"] == "done":
             at, what = r["done_at"] or r["due_at"], pick("Follow-up done", "跟进完成")
-        elif r["status"] == "cancelled":
-            at, what = r["due_at"], pick("Follow-up cancelled", "跟进已取消")
+        elif r["status"] == "cancelled":  # when it was cancelled, not when it was due
+            at, what = r["updated_at"] or r["due_at"], pick("Follow-up cancelled", "跟进已取消")
         else:
             at, what = r["due_at"], pick("Follow-up due", "跟进到期")
         summary = _join(f"{what}: {kind}", step, r["contact"], r["note"])
@@ -180,15 +185,33 @@ def _tickets(ctx: Ctx, cid: int) -> list[dict[str, Any]]:
 
 
 def _audit(ctx: Ctx, customer: Any) -> list[dict[str, Any]]:
+    from crmcli.services.desk import churn
+
     events = []
+    known = churn.reasons(ctx)
     for a in audit.entries(ctx, entity="customer", entity_id=customer.id):
         changes = ", ".join(
-            f"{k}: {v[0] if v[0] is not None else '-'} → {v[1] if v[1] is not None else '-'}"
+            _change(k, *(churn.label(known, x) or x for x in v) if k == "lost_reason" else v)
             for k, v in a["changes"].items()
             if isinstance(v, list) and len(v) == 2
         )
-        events.append(_event(a["at"], "audit", _join(a["action"], changes), a["user"], a["code"]))
+        action = AUDIT_ACTION.label(a["action"])
+        events.append(_event(a["at"], "audit", _join(action, changes), a["user"], a["code"]))
     return events
+
+
+def _change(key: str, old: Any, new: Any) -> str:
+    """One change of an audit row in the reader's language: the field's label, and an
+    enum's values by their labels; custom fields one by one."""
+    field = CUSTOMER.get(key)
+    if field is not None and field.type == "extra":
+        old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
+        keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+        return ", ".join(_change(k, old.get(k), new.get(k)) for k in keys)
+    if field is not None and field.vocab is not None:
+        old, new = (field.vocab.label(v) if isinstance(v, str) else v for v in (old, new))
+    label = field.label if field is not None else key
+    return f"{label}: {'-' if old in (None, '') else old} → {'-' if new in (None, '') else new}"
 
 
 def timeline(ctx: Ctx, ref: str, *, since: datetime | None = None) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 AS_OF = "2026-06-30"
 
@@ -305,7 +306,7 @@ def test_funnel_follows_the_configured_pipeline(crm, db):
     ]
 
 
-def test_forecast_weights_open_amounts_by_month(crm, db):
+def test_forecast_weights_open_amounts_by_month(crm, db, tmp_path):
     customers(crm, "甲")
     today = date.today()
     this_month = today.replace(day=1)
@@ -337,6 +338,11 @@ def test_forecast_weights_open_amounts_by_month(crm, db):
     assert rows[0]["weighted_amount"] == 30 and rows[1]["weighted_amount"] == 500
     assert rows[2]["weighted_amount"] == 1500 and rows[3]["opportunities"] == 0
     assert "已逾期" in crm("--lang", "zh", "report", "forecast").stdout
+    assert "Overdue" in crm("report", "forecast").stdout.split()
+    crm("--lang", "zh", "report", "export", str(tmp_path / "报告.xlsx"))
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "报告.xlsx")).get_sheet_by_name("销售预测")
+    months = [row[0] for row in sheet.to_python()]
+    assert "已逾期" in months and "overdue" not in months
     crm("report", "forecast", "--months", "0", code=1)
     crm("report", "forecast", "--by", "city", code=1)
 

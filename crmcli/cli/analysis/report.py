@@ -270,7 +270,7 @@ def forecast(
 
     from crmcli import render
     from crmcli.errors import Invalid
-    from crmcli.i18n import t
+    from crmcli.i18n import pick, t
     from crmcli.services.analysis import funnel as funnel_report
     from crmcli.validate import parse_int
 
@@ -293,7 +293,8 @@ def forecast(
             )
         )
     if output == "table":  # JSON and CSV keep the key
-        rows = [{**r, "month": t(r["month"])} if r["month"] == "overdue" else r for r in rows]
+        overdue = pick("Overdue", "已逾期")
+        rows = [{**r, "month": overdue} if r["month"] == "overdue" else r for r in rows]
     columns = [("month", "Month", "月份", "label")]
     if by is not None:
         columns.append(("owner", "Owner", "负责人"))

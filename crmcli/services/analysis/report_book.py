@@ -205,7 +205,10 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                         ("amount", _h("Amount", "金额"), "money"),
                         ("weighted_amount", _h("Weighted", "加权金额"), "money"),
                     ],
-                    funnel_report.forecast(ctx, months=6, today=as_of),
+                    [
+                        {**r, "month": _h("Overdue", "已逾期")} if r["month"] == "overdue" else r
+                        for r in funnel_report.forecast(ctx, months=6, today=as_of)
+                    ],
                 )
             ],
             Chart(

@@ -830,15 +830,17 @@ ZH: dict[str, str] = {
         "当前有流失风险的客户（订单：{last} 对比 {before}）"
     ),
     "--since {since} is after --until {until}": "--since {since} 晚于 --until {until}",
+    "--since {since} is after today ({today})": "--since {since} 晚于今天（{today}）",
     "needs records": "需求记录",
     "Needs by product": "按产品的需求",
     "Needs by category": "按类别的需求",
     "Needs by urgency": "按紧迫程度的需求",
     "Needs by customer level": "按客户等级的需求",
-    "{records} needs records: {opportunities} became opportunities, {orders} orders "
-    "({linked} linked to an opportunity; the others matched by customer and date)": (
+    "{records} needs records: {opportunities} became opportunities and {orders} "
+    "orders ({linked} of the records name their opportunity; the others are matched "
+    "to the customer's next opportunity or order)": (
         "需求记录 {records} 条：{opportunities} 条转为销售机会，{orders} 条转为订单"
-        "（{linked} 条关联了销售机会，其余按同一客户、需求日期之后匹配）"
+        "（其中 {linked} 条记录注明了销售机会，其余按同一客户在需求之后的销售机会或订单匹配）"
     ),
     # who and call lists
     "nobody has the number {number}": "没有客户或联系人使用号码 {number}",

@@ -137,6 +137,15 @@ UNITS = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 10**9, "bn": 10**9}
 UNITS_ZH = (("万", 10_000), ("亿", 100_000_000))
 
 
+def check_window(since: date | None, until: date | None, *, today: date | None = None) -> None:
+    """:class:`Invalid` when ``--since`` comes after ``--until``, or, for a report whose
+    window ends today unless told (``today`` given), after today."""
+    if since is not None and until is not None and since > until:
+        raise Invalid(t("--since {since} is after --until {until}", since=since, until=until))
+    if since is not None and until is None and today is not None and since > today:
+        raise Invalid(t("--since {since} is after today ({today})", since=since, today=today))
+
+
 def parse_money(value: str, field: str = "amount") -> Decimal:
     """An exact amount with at most two decimals: 12800, 12,800.50, ¥12800, $139,000,000,
     RMB 5000, 1.28万, 40.3亿, GBP 12.5M, 850K (a currency sign or code is read past: amounts

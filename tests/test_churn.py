@@ -186,6 +186,9 @@ def test_churn_per_quarter_and_no_rate_without_customers(crm, db):
         "--lang", "zh", "report", "churn", "--since", "2025-03-01", "--until", "2025-01-31", code=1
     )
     assert "错误: --since 2025-03-01 晚于 --until 2025-01-31" in bad.stderr
+    later = (date.today() + timedelta(days=40)).isoformat()
+    bad = crm("report", "churn", "--since", later, code=1)  # the window ends today
+    assert bad.stderr.strip() == f"Error: --since {later} is after today ({date.today()})"
 
 
 def test_the_reasons_beside_the_course(crm, db):

@@ -146,6 +146,12 @@ def test_a_salesperson_counts_her_own_customers_needs(crm, db):
     assert crm.json("--user", "wangfang", "report", "needs")["converted"]["records"] == 2
 
 
+def test_a_window_the_wrong_way_round_is_an_error(crm):
+    bad = crm("report", "needs", "--since", "2026-12-01", "--until", "2026-01-01", code=1)
+    assert bad.stderr.strip() == "Error: --since 2026-12-01 is after --until 2026-01-01"
+    assert bad.stdout == ""
+
+
 def test_the_report_book_has_a_needs_sheet(crm, tmp_path):
     from python_calamine import CalamineWorkbook
 

@@ -714,8 +714,9 @@ def needs(
     c = data["converted"]
     render.out(
         t(
-            "{records} needs records: {opportunities} became opportunities, {orders} orders "
-            "({linked} linked to an opportunity; the others matched by customer and date)",
+            "{records} needs records: {opportunities} became opportunities and {orders} "
+            "orders ({linked} of the records name their opportunity; the others are matched "
+            "to the customer's next opportunity or order)",
             records=c["records"],
             opportunities=c["to_opportunities"],
             orders=c["to_orders"],

@@ -111,12 +111,11 @@ def churn(
     ctx: Ctx, *, since: date | None, until: date | None, by: str, today: date
 ) -> dict[str, Any]:
     """The churn report: ``{"periods", "reasons", "at_risk"}`` (SPEC §7) plus the window."""
+    from crmcli.validate import check_window
+
+    check_window(since, until, today=today)
     until = until or today
     since = since or default_since(until, by)
-    if since > until:
-        from crmcli.errors import Invalid
-
-        raise Invalid(t("--since {since} is after --until {until}", since=since, until=until))
     found = periods(since, until, by)
     return {
         "since": since,

@@ -52,7 +52,9 @@ def needs(ctx: Ctx, *, since: date | None = None, until: date | None = None) -> 
     from crmcli.models import Opportunity as O
     from crmcli.models import Product as P
     from crmcli.models import SalesOrder as S
+    from crmcli.validate import check_window
 
+    check_window(since, until)
     records = _records(ctx, since, until)
     ids = sorted({r.customer_id for r in records})
     opportunities: dict[int, Any] = {}

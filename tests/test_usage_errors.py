@@ -210,3 +210,22 @@ def test_only_the_root_offers_shell_completion(crm):
     ]
     assert offering == []
     crm("customer", "--install-completion", code=2)
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source(crm):
+    """At 80 columns a paragraph of help fills its lines: no line of a paragraph but its
+    last is cut short (the docstring's own line breaks used to break it again)."""
+    from rich.cells import cell_len
+
+    short = []
+    for path in _paths():
+        out = crm(*path, "--help", env={"COLUMNS": "80"}).stdout
+        text = out.split("╭")[0].splitlines()[3:]  # the description, below Usage
+        block: list[str] = []
+        for line in [*text, ""]:
+            if line.strip():
+                block.append(line.rstrip())
+                continue
+            short += [f"crm {' '.join(path)}: {b!r}" for b in block[:-1] if cell_len(b) < 55]
+            block = []
+    assert short == []

@@ -37,7 +37,7 @@ class LazyGroup(TyperGroup):
         module, attr, help_text = COMMANDS[name]
         if self._listing:  # root --help: the short help is enough
             return typer.core.TyperCommand(name=name, help=help_text)
-        return typer.main.get_command(getattr(importlib.import_module(module), attr))
+        return _reflowed(typer.main.get_command(getattr(importlib.import_module(module), attr)))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
@@ -89,6 +89,22 @@ class LazyGroup(TyperGroup):
             raise typer.Exit(1) from None
         finally:
             state.close()
+
+
+def _reflowed(command: Any) -> Any:
+    """``command`` (and its sub-commands) with each paragraph of its help one line, for the
+    terminal to wrap: Typer keeps a docstring's line breaks, so at 80 columns its 88-column
+    lines broke again mid-sentence."""
+    import inspect
+
+    if command.help:
+        paragraphs = inspect.cleandoc(command.help).split("\n\n")
+        command.help = "\n\n".join(
+            p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs
+        )
+    for sub in getattr(command, "commands", {}).values():
+        _reflowed(sub)
+    return command
 
 
 def _click_exceptions() -> Any:

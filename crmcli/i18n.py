@@ -867,6 +867,8 @@ ZH: dict[str, str] = {
     "name one: crm call next LIST": "请指定一份：crm call next 清单",
     "no call list '{ref}'": "没有呼叫清单“{ref}”",
     "see them with: crm call list": "查看全部：crm call list",
+    "call list {name} is closed": "呼叫清单 {name} 已关闭",
+    "call list {name} is already closed": "呼叫清单 {name} 已经关闭",
     "build call lists": "建立呼叫清单",
     "assign calls": "分配呼叫",
     "assign calls to others": "把呼叫分配给他人",

@@ -101,6 +101,25 @@ def test_bad_outcomes_and_dates(book):
     book("call", "new", "N", code=1)  # no segment
 
 
+def test_a_closed_list_is_done_with(book, db):
+    book("call", "new", "L", "--segment", "level:gold")
+    assert "Closed call list L" in book("call", "close", "L").stdout
+    before = db.dump()
+    err = book("call", "close", "L", code=1).stderr
+    assert "call list L is already closed" in err
+    assert "call list L is closed" in book("call", "next", "L", code=1).stderr
+    assert "no open call list" in book("call", "next", code=1).stderr
+    err = book("call", "done", "C000001", "--list", "L", "-o", "answered", code=1).stderr
+    assert "call list L is closed" in err
+    err = book("call", "done", "C000001", "-o", "answered", code=1).stderr
+    assert "is on no open call list" in err
+    assert "call list L is closed" in book("call", "assign", "L", "--to", "x", code=1).stderr
+    assert db.dump() == before  # no contact record, the entry untouched
+    assert book.json("call", "show", "L")[0]["status"] == "pending"  # still to read
+    err = book("--lang", "zh", "call", "close", "L", code=1).stderr
+    assert "呼叫清单 L 已经关闭" in err
+
+
 def test_a_csv_of_codes_and_skipped_codes(book, tmp_path):
     file = tmp_path / "codes.csv"
     file.write_text("客户编号,备注\nC000003,\nC000009,\nC000004,\nC000001,\n", encoding="utf-8-sig")

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from crmcli.errors import Duplicate, Invalid, NotFound
+from crmcli.errors import Conflict, Duplicate, Invalid, NotFound
 from crmcli.i18n import t
 from crmcli.services.archive import customers
 from crmcli.services.context import Ctx
@@ -139,6 +139,14 @@ def find_list(ctx: Ctx, ref: str | None) -> Any:
     if found_one is None:
         raise NotFound(t("no call list '{ref}'", ref=ref), hint=t("see them with: crm call list"))
     return found_one
+
+
+def open_list(ctx: Ctx, ref: str | None) -> Any:
+    """A call list to work on, as :func:`find_list` finds it; a closed one is refused."""
+    call_list = find_list(ctx, ref)
+    if call_list.status == "closed":
+        raise Conflict(t("call list {name} is closed", name=call_list.name))
+    return call_list
 
 
 def _callers(ctx: Ctx, assign: Sequence[str]) -> list[int | None]:
@@ -278,7 +286,7 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
     from crmcli.models import CallEntry
 
     permissions.require_role(ctx, permissions.CHANGE_ALL, t("assign calls"))
-    call_list = find_list(ctx, ref)
+    call_list = open_list(ctx, ref)
     callers = _callers(ctx, users)
     q = (
         select(CallEntry)
@@ -300,15 +308,14 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
 
 
 def close(ctx: Ctx, ref: str) -> Any:
-    """Close a list: it is no longer offered by ``next``."""
+    """Close a list: ``next`` no longer offers its calls, ``done`` refuses them."""
     call_list = find_list(ctx, ref)
     permissions.require_role(ctx, permissions.CHANGE_CUSTOMERS, t("close call lists"))
-    if call_list.status != "closed":
-        call_list.status = "closed"
-        call_list.updated_at = ctx.at
-        audit.record(
-            ctx, "update", "call_list", call_list.id, changes={"status": ["open", "closed"]}
-        )
+    if call_list.status == "closed":
+        raise Conflict(t("call list {name} is already closed", name=call_list.name))
+    call_list.status = "closed"
+    call_list.updated_at = ctx.at
+    audit.record(ctx, "update", "call_list", call_list.id, changes={"status": ["open", "closed"]})
     return call_list
 
 
@@ -453,7 +460,7 @@ def next_call(ctx: Ctx, ref: str | None = None) -> dict[str, Any] | None:
 
     from crmcli.models import CallEntry as E
 
-    call_list = find_list(ctx, ref)
+    call_list = open_list(ctx, ref)
     q = _entry_query(ctx).where(
         E.call_list_id == call_list.id,
         or_(E.status == "pending", (E.status == "callback") & (E.callback_at <= ctx.at)),
@@ -481,7 +488,7 @@ def _entry_for(ctx: Ctx, customer: Any, ref: str | None) -> Any:
 
     q = select(E).join(L, L.id == E.call_list_id).where(E.customer_id == customer.id)
     if ref is not None:
-        q = q.where(E.call_list_id == find_list(ctx, ref).id)
+        q = q.where(E.call_list_id == open_list(ctx, ref).id)
     else:
         q = q.where(L.status == "open")
     found = ctx.session.execute(q.order_by(E.id)).scalars().all()

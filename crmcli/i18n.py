@@ -873,6 +873,7 @@ ZH: dict[str, str] = {
     "assign calls": "分配呼叫",
     "assign calls to others": "把呼叫分配给他人",
     "close call lists": "关闭呼叫清单",
+    "close call lists built by others": "关闭别人建立的呼叫清单",
     "no such customer you may see": "没有这个客户，或无权查看",
     "lost customer": "已流失客户",
     "{code} {name} is on no open call list": "{code} {name} 不在任何进行中的呼叫清单上",

@@ -224,6 +224,24 @@ def test_a_salespersons_list_holds_what_she_may_see(team):
     team("--user", "liuyang", "call", "assign", "我的", "--to", "liuyang", code=1)
 
 
+def test_a_list_is_closed_by_whoever_built_it_or_a_manager(team, db):
+    team("--user", "admin", "call", "new", "总部", "--segment", "level:gold")
+    team("--user", "liuyang", "call", "new", "我的", "--segment", "level:gold")
+    before = db.dump()
+    err = team("--user", "chenjing", "call", "close", "总部", code=1).stderr
+    assert "chenjing (Sales) may not close call lists built by others" in err
+    team("--user", "chenjing", "call", "close", "我的", code=1)
+    team("--user", "zhaolei", "call", "close", "我的", code=1)  # service staff
+    assert db.dump() == before
+    team("--user", "liuyang", "call", "close", "我的")
+    team("--user", "admin", "user", "add", "boss", "--role", "manager")
+    team("--user", "boss", "call", "close", "总部")
+    assert db.rows("SELECT name, status FROM call_list ORDER BY id") == [
+        {"name": "总部", "status": "closed"},
+        {"name": "我的", "status": "closed"},
+    ]
+
+
 def test_service_staff_record_calls_but_do_not_build_lists(team, db):
     team("--user", "admin", "call", "new", "L", "--segment", "level:gold")
     team("--user", "zhaolei", "call", "done", "C000002", "-o", "answered")

@@ -271,7 +271,7 @@ def assign(
 
 @app.command("close")
 def close(call_list: ListArg) -> None:
-    """Close a list: next no longer offers its calls."""
+    """Close a list (its builder, managers, admins): next no longer offers its calls."""
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.services.relationship import calls

@@ -19,8 +19,8 @@ wrong_number   done
 =============  =====================================================================
 
 Who may: build and deal lists — those who change customers (sales: dealt to
-themselves only); record a call — whoever may keep in touch with the customer (service
-staff too).
+themselves only); close a list — whoever built it, managers and admins; record a call —
+whoever may keep in touch with the customer (service staff too).
 """
 
 from __future__ import annotations
@@ -308,9 +308,12 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
 
 
 def close(ctx: Ctx, ref: str) -> Any:
-    """Close a list: ``next`` no longer offers its calls, ``done`` refuses them."""
+    """Close a list: ``next`` no longer offers its calls, ``done`` refuses them. Whoever
+    built it may, and managers and admins."""
     call_list = find_list(ctx, ref)
     permissions.require_role(ctx, permissions.CHANGE_CUSTOMERS, t("close call lists"))
+    if call_list.owner_id != ctx.actor.id:
+        permissions.require_role(ctx, permissions.CHANGE_ALL, t("close call lists built by others"))
     if call_list.status == "closed":
         raise Conflict(t("call list {name} is already closed", name=call_list.name))
     call_list.status = "closed"

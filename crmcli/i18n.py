@@ -876,6 +876,8 @@ ZH: dict[str, str] = {
     "close call lists built by others": "关闭别人建立的呼叫清单",
     "no such customer you may see": "没有这个客户，或无权查看",
     "lost customer": "已流失客户",
+    "none of the callers may see it": "指定的呼叫人都无权查看这个客户",
+    "none of the callers may see them": "指定的呼叫人都无权查看这些客户",
     "{code} {name} is on no open call list": "{code} {name} 不在任何进行中的呼叫清单上",
     "{code} {name} is on several call lists": "{code} {name} 在多份呼叫清单上",
     "name the list with --list LIST": "用 --list 清单 指定",

@@ -202,6 +202,52 @@ def test_callers_take_their_own_calls(team, db):
     assert team.json("--user", "chenjing", "call", "next") is None
 
 
+def _callers(crm, name):
+    entries = crm.json("--user", "admin", "call", "show", name)
+    return {e["customer_code"]: e["caller"] for e in entries}
+
+
+def test_calls_are_dealt_only_to_callers_who_may_see_the_customer(team):
+    team("--user admin call new 全部 --segment codes:C000001,C000002,C000003")
+    out = team("--user admin call assign 全部 --to chenjing --to liuyang")
+    assert "Dealt 3 calls of 全部" in out.stdout and out.stderr == ""
+    # C000001 is liuyang's, C000002 chenjing's; the unassigned C000003 goes to whoever is next
+    assert _callers(team, "全部") == {
+        "C000001": "liuyang",
+        "C000002": "chenjing",
+        "C000003": "liuyang",
+    }
+    assert team.json("--user", "liuyang", "call", "next", "全部")["customer_code"] == "C000001"
+    assert team.json("--user", "chenjing", "call", "next", "全部")["customer_code"] == "C000002"
+
+    out = team("--user admin call assign 全部 --to liuyang")
+    assert "Dealt 2 calls of 全部" in out.stdout
+    assert "skipped C000002: none of the callers may see it" in out.stderr
+    assert _callers(team, "全部")["C000002"] == "chenjing"  # not dealt: left as it was
+    err = team("--lang zh --user admin call assign 全部 --to liuyang").stderr
+    assert "跳过 C000002：指定的呼叫人都无权查看这个客户" in err
+
+    data = team.json(
+        "--user", "admin", "call", "new", "金", "--to", "level:gold", "--assign", "liuyang"
+    )
+    assert data["customers"] == 1
+    assert data["skipped"] == [{"code": "C000002", "reason": "none of the callers may see it"}]
+    assert _callers(team, "金") == {"C000001": "liuyang"}
+    err = team("--user admin call new 乙 --segment codes:C000002 --assign liuyang", code=1).stderr
+    assert "no customers to call in codes:C000002; none of the callers may see them" in err
+
+
+def test_a_disabled_user_is_no_caller(team, db):
+    team("--user admin call new 全部 --segment level:gold")
+    team("--user admin user disable chenjing")
+    before = db.dump()
+    err = team("--user admin call assign 全部 --to liuyang --to chenjing", code=1).stderr
+    assert "user 'chenjing' is disabled" in err
+    err = team("--user admin call new X --segment level:gold --assign chenjing", code=1).stderr
+    assert "user 'chenjing' is disabled" in err
+    assert db.dump() == before
+
+
 def test_a_salespersons_list_holds_what_she_may_see(team):
     data = team.json("--user", "liuyang", "call", "new", "我的", "--segment", "level:gold")
     assert data["customers"] == 1  # her own gold customer; 乙公司 is chenjing's

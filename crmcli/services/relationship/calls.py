@@ -150,17 +150,48 @@ def open_list(ctx: Ctx, ref: str | None) -> Any:
 
 
 def _callers(ctx: Ctx, assign: Sequence[str]) -> list[int | None]:
-    """The callers' user ids; a salesperson deals a list to herself only."""
+    """The callers' user ids, none disabled; a salesperson deals a list to herself only."""
     if not assign:
         return [ctx.actor.id]
     ids = []
     for name in assign:
         for part in name.split(","):
             if part.strip():
-                ids.append(user_id(ctx, part.strip()))
+                ids.append(user_id(ctx, part.strip(), active=True))
     if not permissions.changes_all(ctx) and any(i != ctx.actor.id for i in ids):
         permissions.require_role(ctx, permissions.CHANGE_ALL, t("assign calls to others"))
     return list(dict.fromkeys(ids)) or [ctx.actor.id]
+
+
+def _deal(
+    ctx: Ctx, callers: Sequence[int | None], customer_ids: Sequence[int]
+) -> tuple[dict[int, int | None], list[dict[str, str]]]:
+    """Each customer's caller: the next of ``callers`` in turn who may see it; the
+    customers none of them may see are ``skipped`` (code, why)."""
+    from sqlalchemy import select
+
+    from crmcli.models import Customer, User
+
+    ids = [c for c in callers if c is not None]
+    staff = {u.id: u for u in ctx.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+    found = {}
+    for i in range(0, len(customer_ids), 500):
+        q = select(Customer.id, Customer.code, Customer.owner_id)
+        q = q.where(Customer.id.in_(customer_ids[i : i + 500]))
+        found.update({r.id: r for r in ctx.session.execute(q)})
+    dealt: dict[int, int | None] = {}
+    skipped: list[dict[str, str]] = []
+    turn = 0
+    for cid in customer_ids:
+        for k in range(len(callers)):
+            caller = callers[(turn + k) % len(callers)]
+            if caller is None or permissions.may_see(staff[caller], found[cid].owner_id):
+                dealt[cid] = caller
+                turn = (turn + k + 1) % len(callers)
+                break
+        else:
+            skipped.append({"code": found[cid].code, "reason": t("none of the callers may see it")})
+    return dealt, skipped
 
 
 def _visible_customers(ctx: Ctx, q: Any) -> Any:
@@ -225,9 +256,10 @@ def create(
     customer_ids: Sequence[int],
     script: str | None = None,
     assign: Sequence[str] = (),
-) -> tuple[Any, int]:
+) -> tuple[Any, int, list[dict[str, str]]]:
     """A new call list of ``customer_ids`` (already chosen by :func:`members`), dealt to
-    ``assign`` (usernames) in turn; returns the list and how many entries it has."""
+    ``assign`` (usernames) in turn, each to one who may see it; returns the list, how
+    many entries it has and the customers left off (none of the callers may see them)."""
     from sqlalchemy import select
 
     from crmcli.models import CallEntry, CallList
@@ -239,6 +271,12 @@ def create(
     if not customer_ids:
         raise Invalid(t("no customers to call in {segment}", segment=segment))
     callers = _callers(ctx, assign)
+    dealt, skipped = _deal(ctx, callers, customer_ids)
+    if not dealt:
+        raise Invalid(
+            t("no customers to call in {segment}", segment=segment),
+            hint=t("none of the callers may see them"),
+        )
     text = parse_text(script or "", INTERACTION["summary"]) if script else None
     call_list = CallList(
         name=name,
@@ -255,14 +293,14 @@ def create(
         CallEntry(
             call_list_id=call_list.id,
             customer_id=cid,
-            caller_id=callers[i % len(callers)],
+            caller_id=caller,
             position=i + 1,
             status="pending",
             attempts=0,
             created_at=ctx.at,
             updated_at=ctx.at,
         )
-        for i, cid in enumerate(customer_ids)
+        for i, (cid, caller) in enumerate(dealt.items())
     )
     ctx.session.flush()
     audit.record(
@@ -273,14 +311,16 @@ def create(
         changes={
             "name": [None, name],
             "segment": [None, segment],
-            "customers": [None, len(customer_ids)],
+            "customers": [None, len(dealt)],
         },
     )
-    return call_list, len(customer_ids)
+    return call_list, len(dealt), skipped
 
 
-def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
-    """Deal the list's calls still to make to ``users`` in turn (managers and admins)."""
+def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int, list[dict[str, str]]]:
+    """Deal the list's calls still to make to ``users`` in turn, each to one who may see
+    the customer (managers and admins); returns the list, how many calls were dealt and
+    the customers none of them may see (``skipped``: left as they were)."""
     from sqlalchemy import select
 
     from crmcli.models import CallEntry
@@ -294,9 +334,11 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
         .order_by(CallEntry.position)
     )
     entries = ctx.session.execute(q).scalars().all()
-    for i, entry in enumerate(entries):
-        entry.caller_id = callers[i % len(callers)]
-        entry.updated_at = ctx.at
+    dealt, skipped = _deal(ctx, callers, [e.customer_id for e in entries])
+    for entry in entries:
+        if entry.customer_id in dealt:
+            entry.caller_id = dealt[entry.customer_id]
+            entry.updated_at = ctx.at
     audit.record(
         ctx,
         "update",
@@ -304,7 +346,7 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
         call_list.id,
         changes={"assigned": [None, ", ".join(_usernames(ctx, callers))]},
     )
-    return call_list, len(entries)
+    return call_list, len(dealt), skipped
 
 
 def close(ctx: Ctx, ref: str) -> Any:

@@ -306,3 +306,9 @@ def test_chinese_output(book):
     assert "呼叫清单 金牌回访" in out and "待回电" in out and "完成率" in out
     err = book("--lang", "zh", "call", "done", "C000003", "-o", "answered", code=1).stderr
     assert "错误" in err
+    book("call", "new", "银牌", "--segment", "level:silver")
+    book("call", "close", "银牌")
+    out = book("--lang", "zh", "call", "list").stdout
+    assert "进行中" in out and "已关闭" in out
+    assert "open" not in out and "closed" not in out
+    assert [r["status"] for r in book.json("--lang", "zh", "call", "list")] == ["open", "closed"]

@@ -176,6 +176,7 @@ def new(
 
 def _list_columns() -> list[Any]:
     from crmcli.render import Col
+    from crmcli.services.relationship.calls import LIST_STATUS
 
     return [
         Col("id", "Id", "编号", "int"),
@@ -186,7 +187,7 @@ def _list_columns() -> list[Any]:
         Col("pending", "To call", "待呼叫", "int"),
         Col("callback", "Awaiting call back", "待回电", "int"),
         Col("done", "Done", "已完成", "int"),
-        Col("status", "Status", "状态"),
+        Col("status", "Status", "状态", "enum", LIST_STATUS),
     ]
 
 

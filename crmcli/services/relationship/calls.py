@@ -60,6 +60,14 @@ ENTRY_STATUS = Vocab(
         ("done", "Done", "已完成"),
     ],
 )
+LIST_STATUS = Vocab(
+    "List status",
+    "清单状态",
+    [
+        ("open", "Open", "进行中"),
+        ("closed", "Closed", "已关闭"),
+    ],
+)
 #: a customer not reached after this many calls leaves the list
 MAX_ATTEMPTS = 3
 #: the script of a list built without one ({customer}, {contact}, {caller} are filled in)

@@ -853,6 +853,8 @@ ZH: dict[str, str] = {
     "--summary, --outcome, --customer and --next go with --log": (
         "--summary、--outcome、--customer 和 --next 要与 --log 一起使用"
     ),
+    "DATE or auto": "日期或 auto（自动）",
+    "DATE, auto or none": "日期、auto（自动）或 none（无）",
     "Outbound call ({list})": "外呼（{list}）",
     "call back ({list})": "回电（{list}）",
     "call lists": "呼叫清单",

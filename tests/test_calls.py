@@ -101,6 +101,25 @@ def test_bad_outcomes_and_dates(book):
     book("call", "new", "N", code=1)  # no segment
 
 
+def test_a_closed_list_is_done_with(book, db):
+    book("call", "new", "L", "--segment", "level:gold")
+    assert "Closed call list L" in book("call", "close", "L").stdout
+    before = db.dump()
+    err = book("call", "close", "L", code=1).stderr
+    assert "call list L is already closed" in err
+    assert "call list L is closed" in book("call", "next", "L", code=1).stderr
+    assert "no open call list" in book("call", "next", code=1).stderr
+    err = book("call", "done", "C000001", "--list", "L", "-o", "answered", code=1).stderr
+    assert "call list L is closed" in err
+    err = book("call", "done", "C000001", "-o", "answered", code=1).stderr
+    assert "is on no open call list" in err
+    assert "call list L is closed" in book("call", "assign", "L", "--to", "x", code=1).stderr
+    assert db.dump() == before  # no contact record, the entry untouched
+    assert book.json("call", "show", "L")[0]["status"] == "pending"  # still to read
+    err = book("--lang", "zh", "call", "close", "L", code=1).stderr
+    assert "呼叫清单 L 已经关闭" in err
+
+
 def test_a_csv_of_codes_and_skipped_codes(book, tmp_path):
     file = tmp_path / "codes.csv"
     file.write_text("客户编号,备注\nC000003,\nC000009,\nC000004,\nC000001,\n", encoding="utf-8-sig")
@@ -183,6 +202,52 @@ def test_callers_take_their_own_calls(team, db):
     assert team.json("--user", "chenjing", "call", "next") is None
 
 
+def _callers(crm, name):
+    entries = crm.json("--user", "admin", "call", "show", name)
+    return {e["customer_code"]: e["caller"] for e in entries}
+
+
+def test_calls_are_dealt_only_to_callers_who_may_see_the_customer(team):
+    team("--user admin call new 全部 --segment codes:C000001,C000002,C000003")
+    out = team("--user admin call assign 全部 --to chenjing --to liuyang")
+    assert "Dealt 3 calls of 全部" in out.stdout and out.stderr == ""
+    # C000001 is liuyang's, C000002 chenjing's; the unassigned C000003 goes to whoever is next
+    assert _callers(team, "全部") == {
+        "C000001": "liuyang",
+        "C000002": "chenjing",
+        "C000003": "liuyang",
+    }
+    assert team.json("--user", "liuyang", "call", "next", "全部")["customer_code"] == "C000001"
+    assert team.json("--user", "chenjing", "call", "next", "全部")["customer_code"] == "C000002"
+
+    out = team("--user admin call assign 全部 --to liuyang")
+    assert "Dealt 2 calls of 全部" in out.stdout
+    assert "skipped C000002: none of the callers may see it" in out.stderr
+    assert _callers(team, "全部")["C000002"] == "chenjing"  # not dealt: left as it was
+    err = team("--lang zh --user admin call assign 全部 --to liuyang").stderr
+    assert "跳过 C000002：指定的呼叫人都无权查看这个客户" in err
+
+    data = team.json(
+        "--user", "admin", "call", "new", "金", "--to", "level:gold", "--assign", "liuyang"
+    )
+    assert data["customers"] == 1
+    assert data["skipped"] == [{"code": "C000002", "reason": "none of the callers may see it"}]
+    assert _callers(team, "金") == {"C000001": "liuyang"}
+    err = team("--user admin call new 乙 --segment codes:C000002 --assign liuyang", code=1).stderr
+    assert "no customers to call in codes:C000002; none of the callers may see them" in err
+
+
+def test_a_disabled_user_is_no_caller(team, db):
+    team("--user admin call new 全部 --segment level:gold")
+    team("--user admin user disable chenjing")
+    before = db.dump()
+    err = team("--user admin call assign 全部 --to liuyang --to chenjing", code=1).stderr
+    assert "user 'chenjing' is disabled" in err
+    err = team("--user admin call new X --segment level:gold --assign chenjing", code=1).stderr
+    assert "user 'chenjing' is disabled" in err
+    assert db.dump() == before
+
+
 def test_a_salespersons_list_holds_what_she_may_see(team):
     data = team.json("--user", "liuyang", "call", "new", "我的", "--segment", "level:gold")
     assert data["customers"] == 1  # her own gold customer; 乙公司 is chenjing's
@@ -205,6 +270,24 @@ def test_a_salespersons_list_holds_what_she_may_see(team):
     team("--user", "liuyang", "call", "assign", "我的", "--to", "liuyang", code=1)
 
 
+def test_a_list_is_closed_by_whoever_built_it_or_a_manager(team, db):
+    team("--user", "admin", "call", "new", "总部", "--segment", "level:gold")
+    team("--user", "liuyang", "call", "new", "我的", "--segment", "level:gold")
+    before = db.dump()
+    err = team("--user", "chenjing", "call", "close", "总部", code=1).stderr
+    assert "chenjing (Sales) may not close call lists built by others" in err
+    team("--user", "chenjing", "call", "close", "我的", code=1)
+    team("--user", "zhaolei", "call", "close", "我的", code=1)  # service staff
+    assert db.dump() == before
+    team("--user", "liuyang", "call", "close", "我的")
+    team("--user", "admin", "user", "add", "boss", "--role", "manager")
+    team("--user", "boss", "call", "close", "总部")
+    assert db.rows("SELECT name, status FROM call_list ORDER BY id") == [
+        {"name": "总部", "status": "closed"},
+        {"name": "我的", "status": "closed"},
+    ]
+
+
 def test_service_staff_record_calls_but_do_not_build_lists(team, db):
     team("--user", "admin", "call", "new", "L", "--segment", "level:gold")
     team("--user", "zhaolei", "call", "done", "C000002", "-o", "answered")
@@ -223,3 +306,9 @@ def test_chinese_output(book):
     assert "呼叫清单 金牌回访" in out and "待回电" in out and "完成率" in out
     err = book("--lang", "zh", "call", "done", "C000003", "-o", "answered", code=1).stderr
     assert "错误" in err
+    book("call", "new", "银牌", "--segment", "level:silver")
+    book("call", "close", "银牌")
+    out = book("--lang", "zh", "call", "list").stdout
+    assert "进行中" in out and "已关闭" in out
+    assert "open" not in out and "closed" not in out
+    assert [r["status"] for r in book.json("--lang", "zh", "call", "list")] == ["open", "closed"]

@@ -212,6 +212,18 @@ def test_log_records_the_inbound_call(crm, book, db):
     assert match["last_contacts"][0]["summary"] == "问交货期"
 
 
+def test_a_bad_next_is_one_error_in_the_users_language(crm, book, db):
+    before = db.dump()
+    args = ("who", "13912345678", "--log", "-s", "x", "--next", "bogus")
+    err = crm("--lang", "zh", *args, code=1).stderr
+    assert "无效的 --next 'bogus'：可用 日期或 auto（自动）" in err
+    assert "DATE" not in err and " or " not in err
+    assert "invalid --next 'bogus': use DATE or auto" in crm(*args, code=1).stderr
+    err = crm("--lang", "zh", "followup", "done", "1", "--next", "later", code=1).stderr
+    assert "可用 日期、auto（自动）或 none（无）" in err
+    assert db.dump() == before
+
+
 def test_log_without_summary_and_by_service_staff(team, db):
     team("--user", "zhaolei", "who", "88880002", "--log")
     assert db.scalar("SELECT summary FROM interaction") == "Inbound call from 88880002"

@@ -139,7 +139,7 @@ def new(
     day = parse_date(as_of) if as_of else None
     with state.unit(write=True) as ctx:
         chosen, skipped, label = _choose(ctx, segment, file, day)
-        call_list, count = calls.create(
+        call_list, count, left_off = calls.create(
             ctx,
             name=name,
             segment=label,
@@ -147,6 +147,7 @@ def new(
             script=script,
             assign=assign or [],
         )
+        skipped += left_off
         data = {
             "list": call_list.name,
             "id": call_list.id,
@@ -175,6 +176,7 @@ def new(
 
 def _list_columns() -> list[Any]:
     from crmcli.render import Col
+    from crmcli.services.relationship.calls import LIST_STATUS
 
     return [
         Col("id", "Id", "编号", "int"),
@@ -185,7 +187,7 @@ def _list_columns() -> list[Any]:
         Col("pending", "To call", "待呼叫", "int"),
         Col("callback", "Awaiting call back", "待回电", "int"),
         Col("done", "Done", "已完成", "int"),
-        Col("status", "Status", "状态"),
+        Col("status", "Status", "状态", "enum", LIST_STATUS),
     ]
 
 
@@ -252,13 +254,14 @@ def assign(
         typer.Option("--to", metavar="USER", help="The callers, in turn (repeat)."),
     ],
 ) -> None:
-    """Deal the calls still to make to these callers in turn (managers and admins)."""
+    """Deal the calls still to make to these callers in turn, each to one who may see the
+    customer (managers and admins)."""
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.services.relationship import calls
 
     with state.unit(write=True) as ctx:
-        found, count = calls.assign(ctx, call_list, to)
+        found, count, skipped = calls.assign(ctx, call_list, to)
     render.out(
         t(
             "Dealt {count} calls of {name} to {callers}",
@@ -267,11 +270,13 @@ def assign(
             callers=", ".join(to),
         )
     )
+    for s in skipped:
+        render.warn(t("skipped {code}: {reason}", code=s["code"], reason=s["reason"]))
 
 
 @app.command("close")
 def close(call_list: ListArg) -> None:
-    """Close a list: next no longer offers its calls."""
+    """Close a list (its builder, managers, admins): next no longer offers its calls."""
     from crmcli import render
     from crmcli.i18n import t
     from crmcli.services.relationship import calls

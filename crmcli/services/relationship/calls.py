@@ -19,8 +19,8 @@ wrong_number   done
 =============  =====================================================================
 
 Who may: build and deal lists — those who change customers (sales: dealt to
-themselves only); record a call — whoever may keep in touch with the customer (service
-staff too).
+themselves only); close a list — whoever built it, managers and admins; record a call —
+whoever may keep in touch with the customer (service staff too).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from crmcli.errors import Duplicate, Invalid, NotFound
+from crmcli.errors import Conflict, Duplicate, Invalid, NotFound
 from crmcli.i18n import t
 from crmcli.services.archive import customers
 from crmcli.services.context import Ctx
@@ -58,6 +58,14 @@ ENTRY_STATUS = Vocab(
         ("pending", "To call", "待呼叫"),
         ("callback", "Call back", "待回电"),
         ("done", "Done", "已完成"),
+    ],
+)
+LIST_STATUS = Vocab(
+    "List status",
+    "清单状态",
+    [
+        ("open", "Open", "进行中"),
+        ("closed", "Closed", "已关闭"),
     ],
 )
 #: a customer not reached after this many calls leaves the list
@@ -141,18 +149,57 @@ def find_list(ctx: Ctx, ref: str | None) -> Any:
     return found_one
 
 
+def open_list(ctx: Ctx, ref: str | None) -> Any:
+    """A call list to work on, as :func:`find_list` finds it; a closed one is refused."""
+    call_list = find_list(ctx, ref)
+    if call_list.status == "closed":
+        raise Conflict(t("call list {name} is closed", name=call_list.name))
+    return call_list
+
+
 def _callers(ctx: Ctx, assign: Sequence[str]) -> list[int | None]:
-    """The callers' user ids; a salesperson deals a list to herself only."""
+    """The callers' user ids, none disabled; a salesperson deals a list to herself only."""
     if not assign:
         return [ctx.actor.id]
     ids = []
     for name in assign:
         for part in name.split(","):
             if part.strip():
-                ids.append(user_id(ctx, part.strip()))
+                ids.append(user_id(ctx, part.strip(), active=True))
     if not permissions.changes_all(ctx) and any(i != ctx.actor.id for i in ids):
         permissions.require_role(ctx, permissions.CHANGE_ALL, t("assign calls to others"))
     return list(dict.fromkeys(ids)) or [ctx.actor.id]
+
+
+def _deal(
+    ctx: Ctx, callers: Sequence[int | None], customer_ids: Sequence[int]
+) -> tuple[dict[int, int | None], list[dict[str, str]]]:
+    """Each customer's caller: the next of ``callers`` in turn who may see it; the
+    customers none of them may see are ``skipped`` (code, why)."""
+    from sqlalchemy import select
+
+    from crmcli.models import Customer, User
+
+    ids = [c for c in callers if c is not None]
+    staff = {u.id: u for u in ctx.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+    found = {}
+    for i in range(0, len(customer_ids), 500):
+        q = select(Customer.id, Customer.code, Customer.owner_id)
+        q = q.where(Customer.id.in_(customer_ids[i : i + 500]))
+        found.update({r.id: r for r in ctx.session.execute(q)})
+    dealt: dict[int, int | None] = {}
+    skipped: list[dict[str, str]] = []
+    turn = 0
+    for cid in customer_ids:
+        for k in range(len(callers)):
+            caller = callers[(turn + k) % len(callers)]
+            if caller is None or permissions.may_see(staff[caller], found[cid].owner_id):
+                dealt[cid] = caller
+                turn = (turn + k + 1) % len(callers)
+                break
+        else:
+            skipped.append({"code": found[cid].code, "reason": t("none of the callers may see it")})
+    return dealt, skipped
 
 
 def _visible_customers(ctx: Ctx, q: Any) -> Any:
@@ -217,9 +264,10 @@ def create(
     customer_ids: Sequence[int],
     script: str | None = None,
     assign: Sequence[str] = (),
-) -> tuple[Any, int]:
+) -> tuple[Any, int, list[dict[str, str]]]:
     """A new call list of ``customer_ids`` (already chosen by :func:`members`), dealt to
-    ``assign`` (usernames) in turn; returns the list and how many entries it has."""
+    ``assign`` (usernames) in turn, each to one who may see it; returns the list, how
+    many entries it has and the customers left off (none of the callers may see them)."""
     from sqlalchemy import select
 
     from crmcli.models import CallEntry, CallList
@@ -231,6 +279,12 @@ def create(
     if not customer_ids:
         raise Invalid(t("no customers to call in {segment}", segment=segment))
     callers = _callers(ctx, assign)
+    dealt, skipped = _deal(ctx, callers, customer_ids)
+    if not dealt:
+        raise Invalid(
+            t("no customers to call in {segment}", segment=segment),
+            hint=t("none of the callers may see them"),
+        )
     text = parse_text(script or "", INTERACTION["summary"]) if script else None
     call_list = CallList(
         name=name,
@@ -247,14 +301,14 @@ def create(
         CallEntry(
             call_list_id=call_list.id,
             customer_id=cid,
-            caller_id=callers[i % len(callers)],
+            caller_id=caller,
             position=i + 1,
             status="pending",
             attempts=0,
             created_at=ctx.at,
             updated_at=ctx.at,
         )
-        for i, cid in enumerate(customer_ids)
+        for i, (cid, caller) in enumerate(dealt.items())
     )
     ctx.session.flush()
     audit.record(
@@ -265,20 +319,22 @@ def create(
         changes={
             "name": [None, name],
             "segment": [None, segment],
-            "customers": [None, len(customer_ids)],
+            "customers": [None, len(dealt)],
         },
     )
-    return call_list, len(customer_ids)
+    return call_list, len(dealt), skipped
 
 
-def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
-    """Deal the list's calls still to make to ``users`` in turn (managers and admins)."""
+def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int, list[dict[str, str]]]:
+    """Deal the list's calls still to make to ``users`` in turn, each to one who may see
+    the customer (managers and admins); returns the list, how many calls were dealt and
+    the customers none of them may see (``skipped``: left as they were)."""
     from sqlalchemy import select
 
     from crmcli.models import CallEntry
 
     permissions.require_role(ctx, permissions.CHANGE_ALL, t("assign calls"))
-    call_list = find_list(ctx, ref)
+    call_list = open_list(ctx, ref)
     callers = _callers(ctx, users)
     q = (
         select(CallEntry)
@@ -286,9 +342,11 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
         .order_by(CallEntry.position)
     )
     entries = ctx.session.execute(q).scalars().all()
-    for i, entry in enumerate(entries):
-        entry.caller_id = callers[i % len(callers)]
-        entry.updated_at = ctx.at
+    dealt, skipped = _deal(ctx, callers, [e.customer_id for e in entries])
+    for entry in entries:
+        if entry.customer_id in dealt:
+            entry.caller_id = dealt[entry.customer_id]
+            entry.updated_at = ctx.at
     audit.record(
         ctx,
         "update",
@@ -296,19 +354,21 @@ def assign(ctx: Ctx, ref: str, users: Sequence[str]) -> tuple[Any, int]:
         call_list.id,
         changes={"assigned": [None, ", ".join(_usernames(ctx, callers))]},
     )
-    return call_list, len(entries)
+    return call_list, len(dealt), skipped
 
 
 def close(ctx: Ctx, ref: str) -> Any:
-    """Close a list: it is no longer offered by ``next``."""
+    """Close a list: ``next`` no longer offers its calls, ``done`` refuses them. Whoever
+    built it may, and managers and admins."""
     call_list = find_list(ctx, ref)
     permissions.require_role(ctx, permissions.CHANGE_CUSTOMERS, t("close call lists"))
-    if call_list.status != "closed":
-        call_list.status = "closed"
-        call_list.updated_at = ctx.at
-        audit.record(
-            ctx, "update", "call_list", call_list.id, changes={"status": ["open", "closed"]}
-        )
+    if call_list.owner_id != ctx.actor.id:
+        permissions.require_role(ctx, permissions.CHANGE_ALL, t("close call lists built by others"))
+    if call_list.status == "closed":
+        raise Conflict(t("call list {name} is already closed", name=call_list.name))
+    call_list.status = "closed"
+    call_list.updated_at = ctx.at
+    audit.record(ctx, "update", "call_list", call_list.id, changes={"status": ["open", "closed"]})
     return call_list
 
 
@@ -453,7 +513,7 @@ def next_call(ctx: Ctx, ref: str | None = None) -> dict[str, Any] | None:
 
     from crmcli.models import CallEntry as E
 
-    call_list = find_list(ctx, ref)
+    call_list = open_list(ctx, ref)
     q = _entry_query(ctx).where(
         E.call_list_id == call_list.id,
         or_(E.status == "pending", (E.status == "callback") & (E.callback_at <= ctx.at)),
@@ -481,7 +541,7 @@ def _entry_for(ctx: Ctx, customer: Any, ref: str | None) -> Any:
 
     q = select(E).join(L, L.id == E.call_list_id).where(E.customer_id == customer.id)
     if ref is not None:
-        q = q.where(E.call_list_id == find_list(ctx, ref).id)
+        q = q.where(E.call_list_id == open_list(ctx, ref).id)
     else:
         q = q.where(L.status == "open")
     found = ctx.session.execute(q.order_by(E.id)).scalars().all()

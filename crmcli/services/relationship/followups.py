@@ -192,7 +192,7 @@ def parse_next(value: str | None, *, allow_none: bool) -> Any:
     try:
         return parse_datetime(value)
     except Invalid:
-        forms = "DATE, auto or none" if allow_none else "DATE or auto"
+        forms = t("DATE, auto or none") if allow_none else t("DATE or auto")
         raise Invalid(
             t("invalid --next '{value}': use {forms}", value=value, forms=forms),
             hint=t("a date is 2026-03-01, 2026/3/1, 2026年3月1日, tomorrow or +3d"),

@@ -30,7 +30,8 @@ What each capability calls (services only; the CLI never checks permissions):
 - **lists, reports, exports**: ``q.where(customer_scope(ctx))`` on queries of
   ``Customer`` (skip it when None), or ``q.where(under_customer(ctx, Model.customer_id))``
   on a table that hangs under customers. A customer named on the command line is
-  found with ``customers.find(ctx, ref)``, which is already scoped.
+  found with ``customers.find(ctx, ref)``, which is already scoped. Whether somebody
+  else sees a customer (a caller dealt a call): ``may_see(user, customer.owner_id)``.
 - **a change under a customer** (add, edit, delete, restore of a contact, interaction,
   follow-up, opportunity, order, contract, ticket ...):
   ``require_customer_change(ctx, customer, area=...)`` where ``area`` is the kind of
@@ -114,6 +115,12 @@ def own_or_unassigned(actor_id: Any) -> Any:
     from crmcli.models import Customer
 
     return or_(Customer.owner_id == actor_id, Customer.owner_id.is_(None))
+
+
+def may_see(user: Any, owner_id: int | None) -> bool:
+    """Whether the member of staff ``user`` (a ``User``, not the actor: a caller dealt a
+    call) sees a customer owned by ``owner_id``, by the rule of :func:`customer_scope`."""
+    return user.role in SEE_ALL or owner_id in (None, user.id)
 
 
 def under_customer(ctx: Ctx, customer_id: Any) -> Any:

@@ -88,6 +88,7 @@ ZH: dict[str, str] = {
     "{field} is too long ({length} characters, at most {limit})": "{field}过长（{length} 个字符，"
     "最多 {limit} 个）",
     "invalid custom field '{value}': use KEY=VALUE": "自定义字段格式错误 '{value}'：请用 KEY=VALUE",
+    "invalid {option} '{value}': use KEY=VALUE": "{option} 格式错误 '{value}'：请用 KEY=VALUE",
     "custom field name '{value}' clashes with the field '{field}'; use --{option}": "自定义字段名 "
     "'{value}' 与字段 '{field}' 重名，请使用 --{option}",
     "invalid tag '{value}': tags cannot contain commas": "无效标签 '{value}'：标签不能包含逗号",

@@ -352,3 +352,10 @@ def test_a_win_back_promotion_to_the_customers_at_risk(crm, book):
     data = crm.json(*boss, "letter", "promotion", "--to", "risk", "--dry-run")
     assert [x["code"] for x in data["letters"]] == ["C000001"]  # C000003 opted out
     assert "C000003" in [s["code"] for s in data["skipped"]]
+
+
+def test_a_bad_var_names_its_option(crm, book):
+    result = crm("--user", "boss", "letter", "promotion", "--to", "C000001", "--var", "bad", code=1)
+    assert result.stderr.strip() == "Error: invalid --var 'bad': use KEY=VALUE"
+    zh = crm("--lang", "zh", "--user", "boss", "letter", "promotion", "--var", "bad", code=1)
+    assert "错误: --var 格式错误 'bad'：请用 KEY=VALUE" in zh.stderr

@@ -221,12 +221,17 @@ def ask_first(yes: bool, question: "Callable[[Any], str | None]") -> None:
         make_sure(text, yes=False)
 
 
-def key_values(items: Optional[list[str]]) -> dict[str, str]:
-    """``--set KEY=VALUE`` options as a dict (custom fields)."""
+def key_values(items: Optional[list[str]], option: str = "--set") -> dict[str, str]:
+    """``--set KEY=VALUE`` options (custom fields), or another ``option`` of that form, as
+    a dict."""
     result: dict[str, str] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
+            if option != "--set":
+                raise Invalid(
+                    t("invalid {option} '{value}': use KEY=VALUE", option=option, value=item)
+                )
             raise Invalid(t("invalid custom field '{value}': use KEY=VALUE", value=item))
         result[key.strip()] = value.strip()
     return result

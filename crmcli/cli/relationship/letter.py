@@ -271,7 +271,7 @@ def render_letters(
 
     output = fmt(output, ("table", "json"))
     code_lang = _lang(lang)
-    variables = key_values(var)
+    variables = key_values(var, "--var")
     day = parse_date(on) if on is not None else None
     start = parse_date(since) if since is not None else None
     days = parse_int(within, "--within", low=0, high=366) if within is not None else 0

@@ -72,6 +72,9 @@ def test_cause_remedy_and_compensation_round_trip(crm, book):
     assert [e["note"] for e in edited] == ["Remedy", "Compensation"]
     crm("--user", "sunhao", "ticket", "edit", "T000001", "--compensation", "")
     assert book.scalar("SELECT compensation FROM ticket") is None
+    before = book.dump()
+    err = crm("--user", "sunhao", "ticket", "edit", "T000001", code=1).stderr
+    assert err.startswith("Error: no changes given") and book.dump() == before
 
 
 @pytest.mark.parametrize(

@@ -459,10 +459,13 @@ def edit(
     output: SummaryFormatOpt = None,
 ) -> None:
     """Change a ticket's cause, remedy, compensation, subject or description; "" clears one."""
+    from crmcli.errors import Invalid
     from crmcli.i18n import t
     from crmcli.services.relationship import tickets
 
     output = fmt(output, ("table", "json"))
+    if all(v is None for v in (cause, remedy, compensation, subject, description)):
+        raise Invalid(t("no changes given"), hint=t("give at least one field option"))
     with state.unit(write=True) as ctx:
         ticket = tickets.edit(
             ctx,

@@ -26,7 +26,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 AS_OF = "2026-06-30"
-KEYS = ["code", "name", "revenue", "cost", "margin", "orders", "tenure_days", "lifetime_value"]
+KEYS = [
+    "code",
+    "name",
+    "revenue",
+    "cost",
+    "margin",
+    "orders",
+    "tenure_days",
+    "lifetime_value",
+    "tier",
+]
 
 
 def ltv(margin: str, tenure: int, years: Fraction) -> float:
@@ -70,6 +80,7 @@ def test_margin_tenure_and_lifetime_value_by_hand(crm):
             "orders": 1,
             "tenure_days": 29,
             "lifetime_value": ltv("2000", 29, years),  # 4055.56: tenure floored at 90 days
+            "tier": "gold",  # the top 20%
         },
         {
             "code": "C000001",
@@ -80,6 +91,7 @@ def test_margin_tenure_and_lifetime_value_by_hand(crm):
             "orders": 2,
             "tenure_days": 171,
             "lifetime_value": ltv("948.50", 171, years),
+            "tier": "silver",  # the next 30%
         },
         {
             "code": "C000003",
@@ -90,6 +102,7 @@ def test_margin_tenure_and_lifetime_value_by_hand(crm):
             "orders": 2,
             "tenure_days": 268,
             "lifetime_value": ltv("374.25", 268, years),
+            "tier": "regular",
         },
     ]
     assert rows[0]["lifetime_value"] == 4055.56 and rows[1]["lifetime_value"] == 1012.29

@@ -174,10 +174,12 @@ def _tier(rank: int, count: int, margin: Decimal) -> str:
 
 
 def json_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows as ``report value -f json`` gives them (SPEC §7's keys, in order)."""
+    """The rows as ``report value -f json`` gives them (SPEC §7's keys, in order), and the
+    value tier (the level ``--apply`` would set)."""
     keys = ("code", "name", "revenue", "cost", "margin", "orders", "tenure_days")
     return [
-        {**{k: r[k] for k in keys}, "lifetime_value": r["lifetime_value"]} for r in data["rows"]
+        {**{k: r[k] for k in keys}, "lifetime_value": r["lifetime_value"], "tier": r["tier"]}
+        for r in data["rows"]
     ]
 
 

@@ -174,6 +174,20 @@ def test_add_warns_on_likely_duplicates_and_adds_anyway(crm, db):
     assert db.scalar("SELECT count(*) FROM customer") == 2
 
 
+@pytest.mark.parametrize("phone", ["+86 571 8888 1234", "0086-571-88881234", "8888 1234"])
+def test_the_same_line_in_another_form_warns_too(crm, phone):
+    """Any form crm who takes for the line: +86 for the trunk 0, no area code."""
+    crm("customer", "add", "明远科技", "--phone", "0571-8888 1234")
+    crm("customer", "add", "他人", "--phone", "0571-8888 1235")
+    result = crm("customer", "add", "明远", "--phone", phone)
+    assert "a customer with the same phone exists: C000001 明远科技" in result.stderr
+    assert "C000002" not in result.stderr
+    mobile = crm("customer", "add", "手机", "--phone", "138 0013 8000")
+    assert "same phone" not in mobile.stderr
+    assert "C000004" in crm("customer", "add", "手机2", "--phone", "+86 13800138000").stderr
+    assert "same phone" not in crm("customer", "add", "手机3", "--phone", "0013 8000").stderr
+
+
 def test_list_filters_and_search(crm):
     crm(
         "customer",

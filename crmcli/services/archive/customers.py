@@ -119,14 +119,18 @@ def check_extra(extra: dict[str, str]) -> dict[str, str]:
 
 
 def similar(ctx: Ctx, customer: Any) -> list[str]:
-    """Warnings naming live customers with the same name, phone or e-mail."""
+    """Warnings naming live customers with the same name, phone or e-mail; the same phone
+    in any form ``crm who`` takes for one line (+86, with or without the area code)."""
     from sqlalchemy import select
 
     from crmcli.models import Customer as C
 
+    line = None
+    if customer.phone_key:
+        line = C.phone_tail == phones.tail(customer.phone)  # candidates, then same_line
     checks = [
         (t("name"), C.name == customer.name),
-        (t("phone"), C.phone_key == customer.phone_key if customer.phone_key else None),
+        (t("phone"), line),
         (t("e-mail"), C.email_key == customer.email_key if customer.email_key else None),
     ]
     warnings = []
@@ -134,14 +138,18 @@ def similar(ctx: Ctx, customer: Any) -> list[str]:
     for what, cond in checks:
         if cond is None:
             continue
-        q = select(C.code, C.name).where(cond, C.deleted_at.is_(None))
+        q = select(C.code, C.name, C.phone).where(cond, C.deleted_at.is_(None))
         if scope is not None:
             q = q.where(scope)
         if customer.id is not None:
             q = q.where(C.id != customer.id)
-        others = ctx.session.execute(q.limit(5)).all()
+        if cond is line:
+            caller = phones.caller_key(customer.phone)
+            others = [o for o in ctx.session.execute(q) if phones.same_line(o.phone, caller)]
+        else:
+            others = ctx.session.execute(q.limit(5)).all()
         if others:
-            names = ", ".join(f"{o.code} {o.name}" for o in others)
+            names = ", ".join(f"{o.code} {o.name}" for o in others[:5])
             warnings.append(
                 t("a customer with the same {what} exists: {others}", what=what, others=names)
             )

@@ -184,6 +184,20 @@ def test_an_import_gives_the_reason_keeps_when_and_wins_back(crm, db, tmp_path):
     assert won_back == {"status": "active", "lost_at": None, "lost_reason": None, "lost_note": None}
 
 
+def test_undoing_the_import_that_lost_a_customer_takes_it_all_back(crm, db, tmp_path):
+    crm("customer", "add", "甲公司", "--status", "active")
+    crm("followup", "add", "C000001", "--due", "+3d")
+    before = {t: db.rows(f"SELECT * FROM {t}") for t in ("customer", "followup")}
+    _import(crm, tmp_path, "客户编号,客户名称,状态\nC000001,甲公司,流失\n")
+    assert db.scalar("SELECT status FROM followup") == "cancelled"
+    done = json.loads(crm("customer", "import", "--undo", "1", "-f", "json").stdout)
+    assert done["customers_restored"] == 1 and done["kept"] == []
+    after = {t: db.rows(f"SELECT * FROM {t}") for t in ("customer", "followup")}
+    for rows in (before, after):
+        for record in rows["customer"] + rows["followup"]:
+            record.pop("updated_at")
+    assert after == before
+
 
 # -- the report -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from itertools import chain, islice
 from typing import Any
 
-from crmcli.cells import join_address, person_name
+from crmcli.cells import chinese_address, join_address, person_name
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.services.codes import code_shape
@@ -89,7 +89,9 @@ class Layout:
     system: str | None = None  # the CRM or ERP whose export the headers show
     #: a header of two cells or more: footer lines of one cell can be told from the data
     footers: bool = False
-    #: columns without a header that the first rows leave empty, given a value further on
+    #: custom fields the rows give beyond the columns planned as such: columns without a
+    #: header that the first rows leave empty, given a value further on, and the postcode
+    #: column of a Chinese address (written without it)
     late: dict[str, None] = field(default_factory=dict)
 
     @property
@@ -540,6 +542,9 @@ def _converted(
     name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     code_header = found.targets["code"].header if "code" in found.targets else ""
+    postcode_header = (
+        found.targets["address.postcode"].header if "address.postcode" in found.targets else ""
+    )
     lost = table.lost_digits
     unvalued: dict[int, list[int]] = {}
     for number, index in sorted(table.unvalued):
@@ -609,7 +614,10 @@ def _converted(
             else:
                 extra = {**value, **extra}
         if parts:
-            _join_parts(parts, values, contact, problems)
+            left_out = _join_parts(parts, values, contact, problems)
+            if left_out:  # a Chinese address is written without its postcode: kept apart
+                extra[postcode_header] = left_out
+                found.late[postcode_header] = None
         if people and "name" not in values and contact.get("name"):
             _person(values, contact, keys)
         if _BREAKS(values.get("name", "")):
@@ -714,11 +722,15 @@ def _person(values: dict[str, Any], contact: dict[str, Any], keys: dict[str, Any
 
 def _join_parts(
     parts: dict[str, str], values: dict[str, Any], contact: dict[str, Any], problems: list
-) -> None:
-    """Address parts become one address (and the city); name parts the contact's name."""
+) -> str:
+    """Address parts become one address (and the city); name parts the contact's name.
+    Returns the postcode a Chinese address leaves out ("" when there is none)."""
     address = {k[8:]: v for k, v in parts.items() if k.startswith("address.")}
+    left_out = ""
     if address:
         joined = join_address(address)
+        if chinese_address(address):
+            left_out = address.get("postcode", "")
         limit = CUSTOMER["address"].limit
         if joined and "address" not in values:
             if limit and len(joined) > limit:
@@ -733,6 +745,7 @@ def _join_parts(
         contact["name"] = person_name(
             name.get("given", ""), name.get("middle", ""), name.get("family", "")
         )
+    return left_out
 
 
 def _no_value() -> str:

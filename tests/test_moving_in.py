@@ -193,6 +193,23 @@ def test_an_address_book_card_without_a_company_is_a_person_customer(crm, db):
     assert "Jenny Wu" in names and "沈佳怡" in names  # 姓 and 名 joined, family name first
 
 
+def test_outlooks_empty_date_is_an_empty_cell(crm, db, tmp_path):
+    imported(crm, SAMPLES / "outlook-contacts.csv")
+    kept = {k for c in customers(db).values() for k in c["extra"]}
+    assert kept and not kept & {"Anniversary", "Birthday"}
+    assert "0/0/00" not in json.dumps([c["extra"] for c in customers(db).values()])
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "客户名称,成立日期,纪念日,生日\n甲,0/0/00,00/00/0000,0/0/0000\n乙,2012/8/11,,5/3/85\n",
+        "utf-8",
+    )
+    result, _ = imported(crm, path)
+    assert result["rejected"] == 0
+    book = customers(db)
+    assert (book["甲"]["founded_on"], book["甲"]["extra"]) == (None, {})
+    assert (book["乙"]["founded_on"], book["乙"]["extra"]) == ("2012-08-11", {"生日": "5/3/85"})
+
+
 def test_excel_serial_numbers_are_dates_in_date_fields(crm, db, tmp_path):
     path = tmp_path / "in.csv"
     path.write_text("客户名称,成立日期\n甲,45000\n", "utf-8")

@@ -217,7 +217,7 @@ def layout(
             else:
                 column.target = _target_of(str(spec), header)
         elif not key:  # no header: named after its spreadsheet column, if it holds anything
-            if any(i < len(cells) and cells[i].strip() for _, cells in data):
+            if any(i < len(cells) and _filled(cells[i]) for _, cells in data):
                 column.custom = f"column {column_letter(i)}"
             else:
                 column.ignored = True
@@ -431,6 +431,15 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
 
 
 _BREAKS = re.compile("[\t\r\n]").search
+#: Outlook's empty date, written in every empty date field of its CSV export: an empty cell
+NO_DATE = re.compile(r"\s*0{1,2}/0{1,2}/(?:00|0000)\s*").fullmatch
+
+
+def _filled(raw: str) -> bool:
+    """A cell that holds something: not blank, nor Outlook's empty date (``0/0/00``)."""
+    return bool(raw) and not raw.isspace() and not NO_DATE(raw)
+
+
 #: an Excel serial day number (45000 = 2023-03-15), with the time of day as its fraction
 SERIAL = re.compile(r"\d{1,7}(\.\d+)?")
 
@@ -567,7 +576,7 @@ def _converted(
             if index >= width:
                 continue
             raw = cells[index]
-            if not raw or raw.isspace():
+            if not raw or raw.isspace() or (raw[0] in "0 " and NO_DATE(raw)):
                 continue
             if unquote and raw[0] == "'":
                 raw = unneutralise(raw)
@@ -636,7 +645,7 @@ def _converted(
                 problems.append(Problem(code_header, values.pop("code"), e.message))
         if width > planned:  # cells beyond the header's columns: kept, named by column
             for index in range(planned, width):
-                if cells[index].strip():
+                if _filled(cells[index]):
                     name = f"column {column_letter(index)}"
                     extra[name] = cells[index].strip()
                     found.late[name] = None
@@ -696,7 +705,7 @@ def _first_bad(
         if index >= len(cells):
             continue
         raw = cells[index]
-        if not raw or raw.isspace() or raw in seen:
+        if not _filled(raw) or raw in seen:
             continue
         seen.add(raw)
         text = unneutralise(raw) if unquote and raw[0] == "'" else raw

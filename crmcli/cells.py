@@ -21,9 +21,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 DEFUSED_START = (*FORMULA_START, "'")
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: an address's parts in the order they are joined: Chinese from the country down without
-#: separators (no postcode), others from the street up with commas
+#: separators (no postcode: callers keep it apart), others from the street up with commas
 ADDRESS_ZH = ("country", "state", "city", "street", "street2", "box")
 ADDRESS_EN = ("box", "street", "street2", "city", "state", "postcode", "country")
+#: China as address books write it (folded): a Chinese address leaves its own country out
+CHINA = frozenset({"china", "中国", "cn", "prc", "中华人民共和国", "peoplesrepublicofchina"})
 
 
 def json_value(value: Any) -> Any:
@@ -108,9 +110,18 @@ def person_name(given: str, middle: str, family: str) -> str:
     return " ".join(p for p in (given, middle, family) if p)
 
 
+def chinese_address(parts: dict[str, str]) -> bool:
+    """Parts of an address (keys of :data:`ADDRESS_EN`) that are written the Chinese way."""
+    return chinese("".join(parts.values()))
+
+
 def join_address(parts: dict[str, str]) -> str:
     """One address from its parts (keys of :data:`ADDRESS_EN`), as a Chinese or a Western
-    address is written."""
-    if chinese("".join(parts.values())):
+    address is written; a Chinese one without its postcode, nor China as its country (a
+    customer book in China does not write its own country)."""
+    if chinese_address(parts):
+        country = parts.get("country", "")
+        if re.sub(r"[\s.'’]", "", country).casefold() in CHINA:
+            parts = {**parts, "country": ""}
         return "".join(parts[k] for k in ADDRESS_ZH if parts.get(k))
     return ", ".join(parts[k] for k in ADDRESS_EN if parts.get(k))

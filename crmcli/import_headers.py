@@ -107,7 +107,8 @@ CONTACT_TARGETS = (
     "contact.wechat",
 )
 #: Parts of one address; the importer joins them (street, street2, city, state, postcode,
-#: country) into ``address`` and takes ``address.city`` as the customer's city.
+#: country) into ``address`` and takes ``address.city`` as the customer's city (a Chinese
+#: address is written without its postcode, kept as a custom field, nor China as country).
 ADDRESS_TARGETS = (
     "address.street",
     "address.street2",

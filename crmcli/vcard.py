@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from crmcli.cells import chinese, join_address, person_name
+from crmcli.cells import chinese, chinese_address, join_address, person_name
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 
@@ -264,8 +264,9 @@ def _address(parts: list[str]) -> tuple[str, str, str]:
     others |= {"postcode": postcode, "country": country}
     kept = {k: v.replace("\n", " ").strip() for k, v in others.items()}
     kept = {k: v for k, v in kept.items() if v and v not in street}
-    joined = join_address({"street": street, **kept})
-    left_out = kept.get("postcode", "") if chinese(joined) else ""
+    parts = {"street": street, **kept}
+    joined = join_address(parts)
+    left_out = kept.get("postcode", "") if chinese_address(parts) else ""
     return joined, city.strip(), left_out
 
 

@@ -133,6 +133,72 @@ def test_a_reason_on_import(crm, db, tmp_path):
     assert db.scalar("SELECT count(*) FROM customer") == 2
 
 
+def _import(crm, tmp_path, text):
+    path = tmp_path / "in.csv"
+    path.write_text(text, "utf-8")
+    return json.loads(crm("customer", "import", str(path), "-f", "json").stdout)
+
+
+def test_an_import_loses_a_customer_as_edit_does(crm, db, tmp_path):
+    for name in ("甲公司", "乙公司"):
+        crm("customer", "add", name, "--status", "active")
+    crm("followup", "add", "C000001", "--due", "+3d")
+    crm("followup", "add", "C000001", "--due", "+9d")
+    crm("followup", "add", "C000002", "--due", "+3d")
+    _import(crm, tmp_path, "客户编号,客户名称,状态\nC000001,甲公司,流失\n,丙公司,流失\n")
+    rows = db.rows("SELECT code, status, lost_at FROM customer ORDER BY code")
+    assert [(r["code"], r["status"], bool(r["lost_at"])) for r in rows] == [
+        ("C000001", "lost", True),
+        ("C000002", "active", False),
+        ("C000003", "lost", True),
+    ]
+    assert crm.json("customer", "show", "C000001")["lost_at"].startswith(date.today().isoformat())
+    touches = db.rows("SELECT customer_id, status FROM followup ORDER BY id")
+    assert [(r["customer_id"], r["status"]) for r in touches] == [
+        (1, "cancelled"),
+        (1, "cancelled"),
+        (2, "pending"),
+    ]
+    audited = db.scalar(
+        "SELECT count(*) FROM audit_entry WHERE entity = 'followup' AND batch_id = 1"
+    )
+    assert audited == 2
+
+
+def test_an_import_gives_the_reason_keeps_when_and_wins_back(crm, db, tmp_path):
+    for name in ("甲公司", "乙公司"):
+        crm("customer", "add", name, "--status", "active")
+    _lose(crm, "C000002", "price", "--note", "嫌贵")
+    db.execute("UPDATE customer SET lost_at = '2025-01-15 10:00:00' WHERE code = 'C000002'")
+    _import(
+        crm,
+        tmp_path,
+        "客户编号,客户名称,状态,流失原因\nC000001,甲公司,流失,competitor\n"
+        "C000002,乙公司,流失,complaint\n",
+    )
+    rows = db.rows("SELECT lost_reason, lost_at FROM customer ORDER BY code")
+    assert rows[0]["lost_reason"] == "competitor" and rows[0]["lost_at"] is not None
+    assert rows[1] == {"lost_reason": "complaint", "lost_at": "2025-01-15 10:00:00"}
+    _import(crm, tmp_path, "客户编号,客户名称,状态\nC000002,乙公司,成交客户\n")
+    won_back = db.one("SELECT status, lost_at, lost_reason, lost_note FROM customer WHERE id = 2")
+    assert won_back == {"status": "active", "lost_at": None, "lost_reason": None, "lost_note": None}
+
+
+def test_undoing_the_import_that_lost_a_customer_takes_it_all_back(crm, db, tmp_path):
+    crm("customer", "add", "甲公司", "--status", "active")
+    crm("followup", "add", "C000001", "--due", "+3d")
+    before = {t: db.rows(f"SELECT * FROM {t}") for t in ("customer", "followup")}
+    _import(crm, tmp_path, "客户编号,客户名称,状态\nC000001,甲公司,流失\n")
+    assert db.scalar("SELECT status FROM followup") == "cancelled"
+    done = json.loads(crm("customer", "import", "--undo", "1", "-f", "json").stdout)
+    assert done["customers_restored"] == 1 and done["kept"] == []
+    after = {t: db.rows(f"SELECT * FROM {t}") for t in ("customer", "followup")}
+    for rows in (before, after):
+        for record in rows["customer"] + rows["followup"]:
+            record.pop("updated_at")
+    assert after == before
+
+
 # -- the report -------------------------------------------------------------------------------
 
 

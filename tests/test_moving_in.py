@@ -131,8 +131,58 @@ def test_a_synonyms_column_of_other_values_is_kept_but_our_own_label_is_strict(c
 def test_address_parts_become_one_address_and_the_city(crm, db):
     imported(crm, SAMPLES / "suitecrm-accounts.csv")
     chutian = customers(db)["武汉楚天新材料股份有限公司"]
-    assert chutian["address"] == "中国湖北省武汉东湖新技术开发区高新大道 999 号"
+    assert chutian["address"] == "湖北省武汉东湖新技术开发区高新大道 999 号"
     assert chutian["city"] == "武汉"
+
+
+@pytest.mark.parametrize(
+    "sample, postcode",
+    [
+        ("salesforce-accounts-report.csv", "Billing Zip/Postal Code"),
+        ("zoho-accounts.csv", "Billing Code"),
+        ("espocrm-accounts.csv", "billingAddressPostalCode"),
+        ("suitecrm-accounts.csv", "Billing Postal Code"),
+        ("outlook-contacts.csv", "Business Postal Code"),
+        ("odoo-contacts.csv", "Zip"),
+    ],
+)
+def test_a_chinese_address_keeps_its_postcode_apart_and_leaves_out_china(crm, db, sample, postcode):
+    result, _ = imported(crm, SAMPLES / sample)
+    assert postcode in result["custom_fields"]
+    book = customers(db)
+    chinese = [c for c in book.values() if "有限公司" in c["name"]]
+    assert chinese and all(c["extra"][postcode].isdigit() for c in chinese)
+    assert not [c["address"] for c in chinese if c["address"].startswith(("China", "中国"))]
+    rhein = book["Rhein Maschinenbau GmbH"] if sample != "suitecrm-accounts.csv" else None
+    if rhein:  # a Western address is written as before, postcode and country in it
+        assert rhein["address"].startswith("Königstraße 28, Stuttgart, Baden-Württemberg")
+        assert rhein["address"].endswith(", 70173, Germany") and postcode not in rhein["extra"]
+
+
+def test_the_country_left_out_is_china_alone(crm, db, tmp_path):
+    path = tmp_path / "zip.csv"
+    path.write_text(
+        "Account Name,Billing Street,Billing City,Billing State/Province,"
+        "Billing Zip/Postal Code,Billing Country\n"
+        "测试公司,天河北路 233 号,广州,广东省,510620,China\n"
+        "甲公司,江南大道 3588 号,杭州,浙江省,310052,中国\n"
+        "乙公司,珠江路 88 号,南京,江苏省,210018,cn\n"
+        "丙公司,锦业路 12 号,西安,陕西省,710065,PRC\n"
+        "丁公司,银座 1-2-3,东京,,104-0061,日本\n"
+        "Bluepeak Analytics Inc.,600 Congress Ave,Austin,TX,78701,United States\n",
+        "utf-8",
+    )
+    result, _ = imported(crm, path)
+    assert result["custom_fields"] == ["Billing Zip/Postal Code"]
+    got = {name: (c["address"], c["extra"]) for name, c in customers(db).items()}
+    assert got == {
+        "测试公司": ("广东省广州天河北路 233 号", {"Billing Zip/Postal Code": "510620"}),
+        "甲公司": ("浙江省杭州江南大道 3588 号", {"Billing Zip/Postal Code": "310052"}),
+        "乙公司": ("江苏省南京珠江路 88 号", {"Billing Zip/Postal Code": "210018"}),
+        "丙公司": ("陕西省西安锦业路 12 号", {"Billing Zip/Postal Code": "710065"}),
+        "丁公司": ("日本东京银座 1-2-3", {"Billing Zip/Postal Code": "104-0061"}),
+        "Bluepeak Analytics Inc.": ("600 Congress Ave, Austin, TX, 78701, United States", {}),
+    }
 
 
 def test_an_address_book_card_without_a_company_is_a_person_customer(crm, db):
@@ -141,6 +191,23 @@ def test_an_address_book_card_without_a_company_is_a_person_customer(crm, db):
     assert jenny["kind"] == "person" and jenny["phone"]
     names = [r["name"] for r in db.rows("SELECT name FROM contact ORDER BY id")]
     assert "Jenny Wu" in names and "沈佳怡" in names  # 姓 and 名 joined, family name first
+
+
+def test_outlooks_empty_date_is_an_empty_cell(crm, db, tmp_path):
+    imported(crm, SAMPLES / "outlook-contacts.csv")
+    kept = {k for c in customers(db).values() for k in c["extra"]}
+    assert kept and not kept & {"Anniversary", "Birthday"}
+    assert "0/0/00" not in json.dumps([c["extra"] for c in customers(db).values()])
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "客户名称,成立日期,纪念日,生日\n甲,0/0/00,00/00/0000,0/0/0000\n乙,2012/8/11,,5/3/85\n",
+        "utf-8",
+    )
+    result, _ = imported(crm, path)
+    assert result["rejected"] == 0
+    book = customers(db)
+    assert (book["甲"]["founded_on"], book["甲"]["extra"]) == (None, {})
+    assert (book["乙"]["founded_on"], book["乙"]["extra"]) == ("2012-08-11", {"生日": "5/3/85"})
 
 
 def test_excel_serial_numbers_are_dates_in_date_fields(crm, db, tmp_path):

@@ -108,7 +108,9 @@ def test_names_and_addresses_are_joined_the_chinese_or_the_western_way():
     assert person_name("娜", "", "李") == "李娜"
     assert person_name("Jenny", "", "Wu") == "Jenny Wu"
     parts = {"street": "江南大道 3588 号", "city": "杭州", "state": "浙江省", "postcode": "310052"}
-    assert join_address({**parts, "country": "中国"}) == "中国浙江省杭州江南大道 3588 号"
+    for china in ("中国", "China", "CHINA", "cn", "PRC"):  # a book in China omits its own country
+        assert join_address({**parts, "country": china}) == "浙江省杭州江南大道 3588 号"
+    assert join_address({**parts, "country": "日本"}) == "日本浙江省杭州江南大道 3588 号"
     assert join_address({"street": "1 Main St", "city": "Leeds", "postcode": "LS1"}) == (
         "1 Main St, Leeds, LS1"
     )

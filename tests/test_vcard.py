@@ -156,13 +156,13 @@ def test_a_phones_3_0_export_and_a_4_0_file_become_companies_with_contacts_and_p
     huachen = found[HUACHEN]
     assert huachen["kind"] == "company" and huachen["phone"] is None
     # the first card's work address (the second card's does not replace it)
-    assert huachen["address"] == "中国广东省深圳市南山区科技园科苑路8号"
+    assert huachen["address"] == "广东省深圳市南山区科技园科苑路8号"
     assert huachen["city"] == "深圳市" and huachen["website"] == "https://huachen.example.cn"
     assert huachen["extra"]["phone (home)"] == "0755-2666 0000"  # nothing silently dropped
     chen = found["陈静"]
     assert chen["kind"] == "person" and chen["phone"] == "186 0000 1111"
     assert chen["email"] == "chenjing@example.com" and chen["notes"] == "老客户介绍，关注团购价"
-    assert chen["address"] == "中国浙江省杭州市西湖区文三路90号" and chen["city"] == "杭州市"
+    assert chen["address"] == "浙江省杭州市西湖区文三路90号" and chen["city"] == "杭州市"
     assert found[HEFENG]["kind"] == "company"
     emily = found["Emily Watson"]
     assert emily["kind"] == "person" and emily["phone"] == "+1 415 555 0100"
@@ -399,7 +399,7 @@ def test_contacts_export_as_vcard_4_that_vobject_reads_back(crm, db, tmp_path):
     assert tels == {("cell",): "+86 138 0013 8000", ("work",): "0755-8888 1234"}
     assert wang.email.value == "wangfang@huachen.example.cn" and wang.bday.value == "19850315"
     assert wang.note.value.startswith("负责华南区渠道，喜欢喝茶, 不抽烟。")
-    assert wang.adr.value.street == "中国广东省深圳市南山区科技园科苑路8号"
+    assert wang.adr.value.street == "广东省深圳市南山区科技园科苑路8号"
     assert wang.adr.value.city == "深圳市"
     li = cards["Li Qiang"]
     assert (li.n.value.family, li.n.value.given) == ("Qiang", "Li")

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from itertools import chain, islice
 from typing import Any
 
-from crmcli.cells import join_address, person_name
+from crmcli.cells import chinese_address, join_address, person_name
 from crmcli.errors import Invalid
 from crmcli.i18n import t
 from crmcli.services.codes import code_shape
@@ -89,7 +89,9 @@ class Layout:
     system: str | None = None  # the CRM or ERP whose export the headers show
     #: a header of two cells or more: footer lines of one cell can be told from the data
     footers: bool = False
-    #: columns without a header that the first rows leave empty, given a value further on
+    #: custom fields the rows give beyond the columns planned as such: columns without a
+    #: header that the first rows leave empty, given a value further on, and the postcode
+    #: column of a Chinese address (written without it)
     late: dict[str, None] = field(default_factory=dict)
 
     @property
@@ -215,7 +217,7 @@ def layout(
             else:
                 column.target = _target_of(str(spec), header)
         elif not key:  # no header: named after its spreadsheet column, if it holds anything
-            if any(i < len(cells) and cells[i].strip() for _, cells in data):
+            if any(i < len(cells) and _filled(cells[i]) for _, cells in data):
                 column.custom = f"column {column_letter(i)}"
             else:
                 column.ignored = True
@@ -429,6 +431,15 @@ def _converter(f: FieldDef) -> Callable[[str], Any]:
 
 
 _BREAKS = re.compile("[\t\r\n]").search
+#: Outlook's empty date, written in every empty date field of its CSV export: an empty cell
+NO_DATE = re.compile(r"\s*0{1,2}/0{1,2}/(?:00|0000)\s*").fullmatch
+
+
+def _filled(raw: str) -> bool:
+    """A cell that holds something: not blank, nor Outlook's empty date (``0/0/00``)."""
+    return bool(raw) and not raw.isspace() and not NO_DATE(raw)
+
+
 #: an Excel serial day number (45000 = 2023-03-15), with the time of day as its fraction
 SERIAL = re.compile(r"\d{1,7}(\.\d+)?")
 
@@ -540,6 +551,9 @@ def _converted(
     name_header = found.targets["name"].header if "name" in found.targets else ""
     contact_header = found.targets["contact.name"].header if "contact.name" in found.targets else ""
     code_header = found.targets["code"].header if "code" in found.targets else ""
+    postcode_header = (
+        found.targets["address.postcode"].header if "address.postcode" in found.targets else ""
+    )
     lost = table.lost_digits
     unvalued: dict[int, list[int]] = {}
     for number, index in sorted(table.unvalued):
@@ -562,7 +576,7 @@ def _converted(
             if index >= width:
                 continue
             raw = cells[index]
-            if not raw or raw.isspace():
+            if not raw or raw.isspace() or (raw[0] in "0 " and NO_DATE(raw)):
                 continue
             if unquote and raw[0] == "'":
                 raw = unneutralise(raw)
@@ -609,7 +623,10 @@ def _converted(
             else:
                 extra = {**value, **extra}
         if parts:
-            _join_parts(parts, values, contact, problems)
+            left_out = _join_parts(parts, values, contact, problems)
+            if left_out:  # a Chinese address is written without its postcode: kept apart
+                extra[postcode_header] = left_out
+                found.late[postcode_header] = None
         if people and "name" not in values and contact.get("name"):
             _person(values, contact, keys)
         if _BREAKS(values.get("name", "")):
@@ -628,7 +645,7 @@ def _converted(
                 problems.append(Problem(code_header, values.pop("code"), e.message))
         if width > planned:  # cells beyond the header's columns: kept, named by column
             for index in range(planned, width):
-                if cells[index].strip():
+                if _filled(cells[index]):
                     name = f"column {column_letter(index)}"
                     extra[name] = cells[index].strip()
                     found.late[name] = None
@@ -688,7 +705,7 @@ def _first_bad(
         if index >= len(cells):
             continue
         raw = cells[index]
-        if not raw or raw.isspace() or raw in seen:
+        if not _filled(raw) or raw in seen:
             continue
         seen.add(raw)
         text = unneutralise(raw) if unquote and raw[0] == "'" else raw
@@ -714,11 +731,15 @@ def _person(values: dict[str, Any], contact: dict[str, Any], keys: dict[str, Any
 
 def _join_parts(
     parts: dict[str, str], values: dict[str, Any], contact: dict[str, Any], problems: list
-) -> None:
-    """Address parts become one address (and the city); name parts the contact's name."""
+) -> str:
+    """Address parts become one address (and the city); name parts the contact's name.
+    Returns the postcode a Chinese address leaves out ("" when there is none)."""
     address = {k[8:]: v for k, v in parts.items() if k.startswith("address.")}
+    left_out = ""
     if address:
         joined = join_address(address)
+        if chinese_address(address):
+            left_out = address.get("postcode", "")
         limit = CUSTOMER["address"].limit
         if joined and "address" not in values:
             if limit and len(joined) > limit:
@@ -733,6 +754,7 @@ def _join_parts(
         contact["name"] = person_name(
             name.get("given", ""), name.get("middle", ""), name.get("family", "")
         )
+    return left_out
 
 
 def _no_value() -> str:

@@ -141,6 +141,28 @@ def _blockers(ctx: Ctx, customers: dict[int, str], contacts: list[int]) -> dict[
     return blocked
 
 
+def _reopen(ctx: Ctx, ids: list[int], logged: list[Any], kept: list[str]) -> int:
+    """The touches an import cancelled (their customer lost) pending again, where they are
+    still cancelled (one done or changed since is kept and reported); returns how many."""
+    from sqlalchemy import select, update
+
+    from crmcli.models import Followup as F
+
+    session = ctx.session
+    reopened = 0
+    for chunk in chunks(sorted(ids)):
+        q = select(F.id).where(F.id.in_(chunk), F.status == "cancelled")
+        still = set(session.execute(q).scalars())
+        if still:
+            pending = {"status": "pending", "updated_at": ctx.at}
+            session.execute(update(F).where(F.id.in_(still)).values(**pending))
+        changed = {"status": ["cancelled", "pending"]}
+        logged += [("undo", "followup", i, None, changed) for i in sorted(still)]
+        kept += [f"{pick('follow-up', '跟进')} {i} status" for i in chunk if i not in still]
+        reopened += len(still)
+    return reopened
+
+
 def _named(entity: str, row: Any) -> str:
     return row["code"] if entity == "customer" else f"{pick('contact', '联系人')} {row['id']}"
 
@@ -262,6 +284,8 @@ def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
                 touched.add(row_id)
         update_rows(session.connection(), table, updates)
         restored[entity] = len(updates)
+    touches = [e.entity_id for e in entries if e.entity == "followup"]
+    reopened = _reopen(ctx, touches, logged, kept) if touches else 0
     if new_contacts:
         survivors = session.execute(
             select(Contact.customer_id)
@@ -284,6 +308,7 @@ def undo(ctx: Ctx, batch_id: int) -> dict[str, Any]:
         "contacts_removed": len(new_contacts),
         "customers_restored": restored["customer"],
         "contacts_restored": restored["contact"],
+        "followups_restored": reopened,
         "kept": kept,
     }
     audit.record(

@@ -46,6 +46,7 @@ class Writer:
         self._create(created)
         self._update(changed)
         self._contacts()
+        self._cancel_touches(changed)
         audit.record_many(self.ctx, self.audits, batch_id=self.batch.id)
         self.audits = []
 
@@ -211,6 +212,18 @@ class Writer:
             if g.changes:
                 self._audit("update", "customer", g.id, g.now["code"], g.changes)
         update_rows(self.conn, self.customers, updates)  # type: ignore[arg-type]
+
+    def _cancel_touches(self, groups: list[Group]) -> None:
+        """The pending touches of the customers lost now are cancelled, as ``crm customer
+        edit --status lost`` cancels them (:mod:`crmcli.services.desk.changes`)."""
+        from crmcli.services.relationship import followups
+
+        lost = [g.id for g in groups if g.changes.get("status", [None, None])[1] == "lost"]
+        if not lost:
+            return
+        cancelled = {"status": ["pending", "cancelled"]}
+        for followup_id in followups.cancel_pending_of(self.ctx, lost):  # type: ignore[arg-type]
+            self._audit("update", "followup", followup_id, None, cancelled)
 
     def _contacts(self) -> None:
         """The contacts gathered, each with its audit entry."""

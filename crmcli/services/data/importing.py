@@ -94,7 +94,7 @@ def run(
         for rows in prepared.chunks:
             result.read += len(rows)
             if churned is not None:
-                _lost_why(ctx, rows, *churned)
+                _lost_why(rows, *churned)
             if defs:
                 _custom_types(rows, defs)
             groups = matcher.chunk(rows)
@@ -104,6 +104,7 @@ def run(
             new = [g for g in groups if g.target is None]
             matched = [g for g in groups if g.target is not None]
             _compare(ctx, matched, result)
+            _churn(ctx, new, matched)
             changed = [g for g in matched if g.changes or g.contacts]
             matcher.changed.update(g.target for g in changed if not g.ours)  # type: ignore[misc]
             created += len(new)
@@ -143,9 +144,8 @@ def _churn_reasons(ctx: Ctx, found: Any) -> tuple[list[dict[str, Any]], str] | N
     return churn.reasons(ctx), column.header
 
 
-def _lost_why(ctx: Ctx, rows: list[Row], reasons: list[dict[str, Any]], header: str) -> None:
-    """A lost reason (key or label) as its key, else a problem; a lost row that gives a reason
-    and no time was lost at the import's time."""
+def _lost_why(rows: list[Row], reasons: list[dict[str, Any]], header: str) -> None:
+    """A lost reason (key or label) as its key, else a problem."""
     from crmcli.services.data.import_rows import Problem
     from crmcli.services.desk import churn
 
@@ -158,9 +158,6 @@ def _lost_why(ctx: Ctx, rows: list[Row], reasons: list[dict[str, Any]], header: 
         except Invalid as e:
             del row.values["lost_reason"]
             row.problems.append(Problem(header, raw, e.message))
-            continue
-        if row.values.get("status") == "lost" and not row.values.get("lost_at"):
-            row.values["lost_at"] = ctx.at
 
 
 def _custom_types(rows: list[Row], defs: list[Any]) -> None:
@@ -187,6 +184,34 @@ def _custom_types(rows: list[Row], defs: list[Any]) -> None:
                 continue
             if value is not None:
                 row.extra[d.name] = value
+
+
+#: a customer's status and the fields of its churn (客户流失), null unless it is lost
+CHURN = dict.fromkeys(["status", "lost_at", "lost_reason", "lost_note"])
+
+
+def _churn(ctx: Ctx, new: list[Group], matched: list[Group]) -> None:
+    """What a status implies, as ``crm customer edit --status`` does it
+    (:func:`crmcli.services.desk.churn.churn_values`): a customer lost now was lost at the
+    import's time (unless the file says when); one lost already keeps its time (the import's
+    if it had none and the file gives a reason); one won back has the three churn fields
+    cleared, where the file leaves them empty. (The writer cancels the pending touches of
+    those lost now.)"""
+    for g in new:
+        if g.values.get("status") == "lost" and not g.values.get("lost_at"):
+            g.values["lost_at"] = ctx.at
+    for g in matched:
+        if g.skip or not ({"status", "lost_reason"} & g.changes.keys()):
+            continue
+        now, changes = g.now, g.changes
+        status = changes["status"][1] if "status" in changes else now["status"]
+        if status == "lost" and "lost_at" not in g.values:
+            if now["status"] != "lost" or (now["lost_at"] is None and "lost_reason" in changes):
+                changes["lost_at"] = [now["lost_at"], ctx.at]
+        elif status != "lost" and now["status"] == "lost":
+            for name in ("lost_at", "lost_reason", "lost_note"):
+                if name not in g.values and now[name] is not None:
+                    changes[name] = [now[name], None]
 
 
 def _reject(row: Row, result: Result) -> None:
@@ -245,6 +270,8 @@ def _compare(ctx: Ctx, matched: list[Group], result: Result) -> None:
         if g.extra:
             names.add("extra")
     names = {"owner_id" if n == "owner" else n for n in names} - {"created_at"}
+    if names & CHURN.keys():  # (what losing or winning back a customer implies: _churn)
+        names |= CHURN.keys()
     current = _current(ctx, [g.target for g in wanted], names)  # type: ignore[misc]
     with_contacts = [g.target for g in wanted if g.contacts]
     people = _contacts_of(ctx, with_contacts) if with_contacts else {}

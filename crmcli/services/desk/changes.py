@@ -7,7 +7,8 @@ they leave behind are dealt with here, above them all:
 - a customer assigned to another member of staff takes its pending follow-ups along;
 - an opportunity won or lost: the pending follow-ups tied to it are cancelled.
 
-Every command that makes such a change calls these, never the entity service alone.
+Every command that makes such a change calls these, never the entity service alone
+(``crm customer import`` does the same in bulk: :mod:`crmcli.services.data.import_write`).
 """
 
 from __future__ import annotations

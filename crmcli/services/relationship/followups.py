@@ -655,6 +655,26 @@ def cancel_pending(
     return len(ids)
 
 
+def cancel_pending_of(ctx: Ctx, customer_ids: Sequence[int]) -> list[int]:
+    """:func:`cancel_pending` for many lost customers at once (an import), in bulk through
+    SQLAlchemy Core; returns the follow-ups cancelled, for the caller to audit (an import
+    audits them in its batch)."""
+    from sqlalchemy import select, update
+
+    from crmcli.bulk import chunks
+    from crmcli.models import Followup as F
+
+    conn = ctx.session.connection()
+    cancelled: list[int] = []
+    for chunk in chunks(sorted(customer_ids)):
+        pending = F.status == "pending", F.customer_id.in_(chunk)
+        ids = list(conn.execute(select(F.id).where(*pending).order_by(F.id)).scalars())
+        if ids:
+            conn.execute(update(F).where(*pending).values(status="cancelled", updated_at=ctx.at))
+            cancelled += ids
+    return cancelled
+
+
 # -- reading ------------------------------------------------------------------------------
 
 

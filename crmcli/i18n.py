@@ -110,8 +110,9 @@ ZH: dict[str, str] = {
     "{what} '{value}' is already taken; choose another": "{what} '{value}' 已被占用，请换一个",
     # moving in (issue 13)
     "owners who are not users of this book, kept as a custom field under their column: "
-    "{names}; add them with crm user add, then import again to assign them": "负责人不是本账套的"
-    "用户，已作为自定义字段保存在原列名下：{names}；请用 crm user add 添加后重新导入以分配",
+    "{names}; add them with crm user add USERNAME --name NAME, then import again to assign "
+    "them": "负责人不是本账套的用户，已作为自定义字段保存在原列名下：{names}；请用 crm user add "
+    "用户名 --name 姓名 添加后重新导入以分配（按姓名匹配）",
     "the columns are those of an export from {system}": "这些列来自 {system} 的导出文件",
     "read past line(s) {rows} above the header: {text}": "已跳过表头上方的第 {rows} 行：{text}",
     "read past line(s) {rows} after the data: {text}": "已跳过数据之后的第 {rows} 行：{text}",

@@ -612,7 +612,14 @@ def test_owner_by_username_or_name(crm, db, tmp_path):
     ]
     table = crm("--user", "liuyang", "customer", "import", path).stderr
     assert "owners who are not users of this book, kept as a custom field under their" in table
-    assert "王五; add them with crm user add" in table
+    assert "王五; add them with crm user add USERNAME --name NAME, then import again" in table
+    db.execute("INSERT INTO app_user (username, role, active) VALUES ('boss', 'admin', true)")
+    crm("--user", "boss", "user", "add", "wangwu", "--name", "王五", "--role", "sales")
+    crm("--user", "liuyang", "customer", "import", path)  # the hint, followed
+    owners = db.rows(
+        "SELECT c.name, u.username FROM customer c JOIN app_user u ON u.id = c.owner_id"
+    )
+    assert {r["name"]: r["username"] for r in owners}["丙"] == "wangwu"
 
 
 def test_permissions_in_team_mode(crm, db, tmp_path):

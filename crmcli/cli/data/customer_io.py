@@ -283,7 +283,8 @@ def _show_result(result: Any, output: str) -> None:
         render.warn(
             t(
                 "owners who are not users of this book, kept as a custom field under their "
-                "column: {names}; add them with crm user add, then import again to assign them",
+                "column: {names}; add them with crm user add USERNAME --name NAME, then import "
+                "again to assign them",
                 names=", ".join(result.unknown_owners),
             )
         )

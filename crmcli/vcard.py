@@ -21,7 +21,10 @@ cut off. Each card becomes one row under the importer's targets (SPEC §4):
 Other phones, e-mails, addresses and web sites, nicknames, categories and the like are
 kept as custom fields; photos, UIDs and programs' own properties are left out.
 
-Writing gives vCard 4.0 (RFC 6350): UTF-8, CRLF, lines folded at 75 octets.
+Writing gives vCard 4.0 (RFC 6350): UTF-8, CRLF, lines folded at 75 octets; a contact's
+WeChat as IMPP (``weixin:``), and what vCard has no property for (role, relation level,
+hobbies, family) as crm's own ``X-CRM-`` properties, which reading takes back: a book's
+export imported into another gives the same contacts.
 """
 
 from __future__ import annotations
@@ -60,7 +63,19 @@ COLUMNS = (
     "contact.wechat",
     "contact.birthday",
     "contact.notes",
+    "contact.role",
+    "contact.relation_level",
+    "contact.hobbies",
+    "contact.family",
 )
+#: a contact's fields that vCard has no property for, written as crm's own ``X-CRM-``
+#: properties so that a card exported by crm comes back whole
+OWN = {
+    "role": "X-CRM-ROLE",
+    "relation_level": "X-CRM-RELATION-LEVEL",
+    "hobbies": "X-CRM-HOBBIES",
+    "family": "X-CRM-FAMILY",
+}
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BEGIN = re.compile(r"begin\s*:\s*vcard", re.I)
@@ -393,6 +408,7 @@ def _record(props: list[_Property]) -> dict[str, str]:
         record |= {"contact.name": person, "contact.title": title, "contact.mobile": mobile}
         record |= {"contact.phone": phone, "contact.email": email, "contact.wechat": wechat}
         record |= {"contact.birthday": birthday or "", "contact.notes": notes}
+        record |= {f"contact.{k}": text(prop) for k, prop in OWN.items()}
     elif org:  # the company's own card
         record |= {"name": org, "phone": phone or mobile, "email": email, "fax": fax}
         record |= {"website": website, "address": address, "city": city, "notes": notes}
@@ -409,6 +425,7 @@ def _record(props: list[_Property]) -> dict[str, str]:
             record |= {"contact.name": person, "contact.title": title}
             record |= {"contact.mobile": mobile, "contact.phone": phone, "contact.email": email}
             record |= {"contact.wechat": wechat, "contact.birthday": birthday or ""}
+            record |= {f"contact.{k}": text(prop) for k, prop in OWN.items()}
     keep("birthday", no_year or "")
     # (custom fields are named apart from any header the importer knows: "email 2", not "email")
     for i, value in enumerate(emails[1:], 2):
@@ -446,6 +463,9 @@ class Card:
     note: str | None = None
     address: str | None = None
     city: str | None = None
+    wechat: str | None = None
+    #: crm's own fields (:data:`OWN`): role, relation_level, hobbies, family
+    own: dict[str, Any] | None = None
 
 
 def escape(text: str) -> str:
@@ -510,6 +530,12 @@ def dumps(card: Card) -> str:
         lines.append(f"ADR{where}:;;{escape(card.address or '')};{escape(card.city or '')};;;")
     if card.note:
         lines.append(f"NOTE:{escape(card.note)}")
+    if card.wechat:
+        lines.append(f"IMPP;X-SERVICE-TYPE=WeChat:weixin:{escape(card.wechat)}")
+    for key, prop in OWN.items():
+        value = (card.own or {}).get(key)
+        if value not in (None, ""):
+            lines.append(f"{prop}:{escape(str(value))}")
     lines.append("END:VCARD")
     return "".join(fold(line) for line in lines)
 

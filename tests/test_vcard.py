@@ -457,15 +457,24 @@ def test_the_export_imported_into_a_fresh_book_gives_the_same_customers_and_cont
 ):
     imported(crm, write(tmp_path, "iPhone.vcf", IPHONE))
     imported(crm, write(tmp_path, "khard.vcf", KHARD))
+    # what only crm keeps of a contact comes back too (WeChat as IMPP, the rest X-CRM-)
+    crm("contact", "edit", "王芳", "--role", "decision_maker", "--relation-level", "4",
+        "--wechat", "wangfang_sz", "--hobbies", "茶, 羽毛球", "--family", "已婚，一子")  # fmt: skip
+    crm("contact", "edit", "陈静", "--role", "user", "--wechat", "chenjing88")
     out = tmp_path / "contacts.vcf"
     crm("contact", "export", str(out))
+    wang = {c.fn.value: c for c in read_cards(out)}["王芳"]
+    assert wang.impp.value == "weixin:wangfang_sz" and wang.x_crm_role.value == "decision_maker"
     result = json.loads(
         crm("--db", fresh_book, "customer", "import", str(out), "-f", "json").stdout
     )
     assert (result["read"], result["created"], result["rejected"]) == (5, 4, 0)
     other = Other(fresh_book)
+    own = "SELECT name, role, relation_level, hobbies, family, wechat FROM contact ORDER BY name"
     try:
         assert the_book(other) == the_book(db)
+        assert other.rows(own) == db.rows(own)
+        assert {r["name"]: r["role"] for r in other.rows(own)}["王芳"] == "decision_maker"
     finally:
         other.engine.dispose()
 

@@ -19,7 +19,7 @@ from typing import Any
 from crmcli.services.archive import contacts
 from crmcli.services.context import Ctx
 from crmcli.services.data.exporting import Export, _zh_label, stream
-from crmcli.vcard import Card
+from crmcli.vcard import OWN, Card
 from crmcli.vocab import CONTACT, fold
 
 #: the fields of a contact, as ``crm contact list -f json`` gives them
@@ -123,4 +123,6 @@ def cards(ctx: Ctx, q: Any) -> Iterator[Card]:
             note=r.notes or (r.customer_notes if own else None),
             address=r.customer_address,
             city=r.customer_city,
+            wechat=r.wechat,
+            own={k: getattr(r, k) for k in OWN},
         )

@@ -43,6 +43,10 @@ CONTACT_TARGETS = {
     "contact.wechat": CONTACT["wechat"],
     "contact.birthday": CONTACT["birthday"],
     "contact.notes": CONTACT["notes"],
+    "contact.role": CONTACT["role"],
+    "contact.relation_level": CONTACT["relation_level"],
+    "contact.hobbies": CONTACT["hobbies"],
+    "contact.family": CONTACT["family"],
 }
 #: Customer fields a row fills only where the customer has none (the first row of the file
 #: that gives one, for a new customer): a vCard's address, fax and web site of a person at

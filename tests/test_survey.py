@@ -185,6 +185,19 @@ def test_each_kind_checks_its_answers(book, db, answer):
     assert db.dump() == before
 
 
+def test_a_multiple_choice_of_separators_alone_is_no_answer(book, db, tmp_path):
+    before = db.dump()
+    err = book("survey", "answer", "客户满意度调查", "甲公司", "-a", "1=4", "-a", "4=|", code=1)
+    assert err.stderr.strip() == "Error: no answer to question 4"
+    book("survey", "answer", "客户满意度调查", "甲公司", "-a", "4= , ", code=1)
+    path = tmp_path / "filled.csv"
+    path.write_text("客户,1,4\n甲公司,4,|\n乙公司,5,价格\n", encoding="utf-8")
+    err = book("survey", "import", "客户满意度调查", str(path), code=1).stderr
+    assert "row 2 (甲公司): no answer to question 4" in err
+    assert "nothing was imported" in err
+    assert db.dump() == before
+
+
 def test_answering_again_needs_replace(answered, db):
     before = db.dump()
     err = answered("survey", "answer", "1", "甲公司", "-a", "1=1", code=1).stderr

@@ -368,6 +368,8 @@ def parse_value(question: dict[str, Any], raw: str) -> str:
             )
         if match not in picked:
             picked.append(match)
+    if not picked:  # only separators: "|" chooses nothing
+        raise Invalid(t("no answer to {question}", question=label))
     if kind == "single" and len(picked) != 1:
         raise Invalid(t("{question} takes one choice, not '{value}'", question=label, value=raw))
     return "|".join(c for c in choices if c in picked)  # in the question's order

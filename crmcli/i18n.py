@@ -909,7 +909,6 @@ ZH: dict[str, str] = {
     ),
     "the choices of '{text}' repeat themselves": "“{text}”的选项有重复",
     "{file} is not UTF-8 text": "{file} 不是 UTF-8 文本",
-    "see them with: crm survey list": "查看问卷：crm survey list",
     "write surveys": "编写调查问卷",
     "a survey needs a title": "调查问卷需要标题",
     "a survey titled '{title}' exists": "已有标题为“{title}”的调查问卷",

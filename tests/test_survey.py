@@ -218,6 +218,19 @@ def test_an_unknown_survey_or_customer_is_an_error(book, db):
     assert db.dump() == before
 
 
+def test_digits_name_a_survey_by_id_even_when_a_title_is_a_number(book, db):
+    out = book("survey", "create", "1", "-q", "scale:x").stdout
+    assert "Created survey 1 (id 2)" in out
+    assert book.json("survey", "show", "1")["title"] == "客户满意度调查"
+    assert book.json("survey", "show", "2")["title"] == "1"
+    book("survey", "answer", "1", "甲公司", "-a", "1=5")
+    assert db.scalar("SELECT survey_id FROM survey_response") == 1
+    assert book.json("report", "satisfaction", "--survey", "1")["survey"]["title"] == "客户满意度调查"
+    # a title that names none exactly: the surveys whose title holds it
+    err = book("survey", "show", "满意度", code=1).stderr
+    assert "no survey '满意度'" in err and "did you mean 1 客户满意度调查?" in err
+
+
 # -- the report ------------------------------------------------------------------------
 
 

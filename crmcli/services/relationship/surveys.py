@@ -29,10 +29,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crmcli.errors import CrmError, Duplicate, FileError, Invalid, NotFound
+from crmcli.errors import CrmError, Duplicate, FileError, Invalid
 from crmcli.i18n import pick, t
 from crmcli.services.archive import contacts, customers
 from crmcli.services.context import Ctx
+from crmcli.services.refs import resolve
 from crmcli.services.team import audit, permissions
 from crmcli.vocab import Vocab, fold
 
@@ -137,21 +138,13 @@ def specs_of_file(path: Path) -> list[str]:
 
 
 def find(ctx: Ctx, ref: str) -> Any:
-    """A survey by exact title or id."""
-    from sqlalchemy import select
-
+    """A survey by id or exact title, as :func:`~crmcli.services.refs.resolve` names
+    records (digits are an id, even when a survey is titled ``1``)."""
     from crmcli.models import Survey
 
-    text = (ref or "").strip()
-    found = ctx.session.execute(select(Survey).where(Survey.title == text)).scalar_one_or_none()
-    if found is None and text.isdigit() and len(text) < 10:
-        found = ctx.session.get(Survey, int(text))
-    if found is None:
-        raise NotFound(
-            t("no {what} '{ref}'", what=pick(*WHAT), ref=ref),
-            hint=t("see them with: crm survey list"),
-        )
-    return found
+    return resolve(
+        ctx, Survey, ref or "", what=WHAT, name_attr="title", list_command="crm survey list"
+    )
 
 
 def newest(ctx: Ctx) -> Any:

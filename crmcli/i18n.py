@@ -909,6 +909,13 @@ ZH: dict[str, str] = {
     ),
     "the choices of '{text}' repeat themselves": "“{text}”的选项有重复",
     "{file} is not UTF-8 text": "{file} 不是 UTF-8 文本",
+    "{file}, line {line}: '{text}' is a question outside the file's list": (
+        "{file} 第 {line} 行：“{text}”是题目，却不在文件的列表里"
+    ),
+    "make it a list item as the others are ('- {text}'), "
+    "or take the list markers off every question": (
+        "像其他题目一样写成列表项（“- {text}”），或者去掉所有题目的列表标记"
+    ),
     "write surveys": "编写调查问卷",
     "a survey needs a title": "调查问卷需要标题",
     "a survey titled '{title}' exists": "已有标题为“{title}”的调查问卷",

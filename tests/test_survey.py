@@ -114,6 +114,22 @@ def test_a_bad_survey_is_refused_and_nothing_written(book, db, args):
     assert db.dump() == before
 
 
+def test_a_question_outside_a_files_list_is_an_error_naming_its_line(book, db, tmp_path):
+    before = db.dump()
+    form = tmp_path / "g.md"
+    form.write_text("scale:质量\n- nps:推荐\n", encoding="utf-8")
+    err = book("survey", "create", "G", "--from", str(form), code=1).stderr
+    assert "g.md, line 1: 'scale:质量' is a question outside the file's list" in err
+    assert "('- scale:质量')" in err
+    form.write_text("# 问卷\n\n1. 单选：规模：小|大\n满意度：您满意吗\n", encoding="utf-8")
+    err = book("survey", "create", "G", "--from", str(form), code=1).stderr
+    assert "g.md, line 4: '满意度：您满意吗' is a question outside" in err
+    assert db.dump() == before
+    # the words for the reader around the list are no questions: left out as before
+    form.write_text("# 问卷\n请在每题后作答：谢谢\n- scale:质量\n- nps:推荐\n", encoding="utf-8")
+    assert "with 2 questions" in book("survey", "create", "G", "--from", str(form)).stdout
+
+
 def test_a_title_is_taken_once(book, db):
     before = db.dump()
     result = book("survey", "create", "客户满意度调查", "-q", "text:x", code=1)

@@ -119,8 +119,9 @@ def _kinds() -> str:
 def specs_of_file(path: Path) -> list[str]:
     """The questions of a text or Markdown file, one ``KIND:text[:choices]`` a line. In a
     file with a list (lines starting ``-`` or ``1.``) the list's items are the questions
-    and the other lines are left out (a heading, a paragraph for the reader); otherwise
-    every line is a question but blank ones and those starting with ``#``."""
+    and the other lines are left out (a heading, a paragraph for the reader), but a line
+    outside the list written as a question is an error naming it, never dropped unseen;
+    otherwise every line is a question but blank ones and those starting with ``#``."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as e:
@@ -130,8 +131,29 @@ def specs_of_file(path: Path) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
     items = [line for line in lines if _NUMBERED.match(line)]
     if items:
+        for number, line in enumerate(lines, 1):
+            if not _NUMBERED.match(line) and _reads_as_question(line):
+                raise Invalid(
+                    t(
+                        "{file}, line {line}: '{text}' is a question outside the file's list",
+                        file=Path(path).name,
+                        line=number,
+                        text=line,
+                    ),
+                    hint=t(
+                        "make it a list item as the others are ('- {text}'), "
+                        "or take the list markers off every question",
+                        text=line,
+                    ),
+                )
         return [_NUMBERED.sub("", line, count=1) for line in items]
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def _reads_as_question(line: str) -> bool:
+    """Whether ``line`` is written ``KIND:text`` with a kind of question before the colon."""
+    head, colon, _rest = _plain(line).partition(":")
+    return bool(colon) and QUESTION_KIND.find(head.strip()) is not None
 
 
 # -- surveys --------------------------------------------------------------------------

@@ -241,7 +241,9 @@ def test_digits_name_a_survey_by_id_even_when_a_title_is_a_number(book, db):
     assert book.json("survey", "show", "2")["title"] == "1"
     book("survey", "answer", "1", "甲公司", "-a", "1=5")
     assert db.scalar("SELECT survey_id FROM survey_response") == 1
-    assert book.json("report", "satisfaction", "--survey", "1")["survey"]["title"] == "客户满意度调查"
+    assert (
+        book.json("report", "satisfaction", "--survey", "1")["survey"]["title"] == "客户满意度调查"
+    )
     # a title that names none exactly: the surveys whose title holds it
     err = book("survey", "show", "满意度", code=1).stderr
     assert "no survey '满意度'" in err and "did you mean 1 客户满意度调查?" in err
@@ -431,6 +433,30 @@ def test_a_sheet_with_bad_rows_imports_nothing(book, db, tmp_path):
     assert db.scalar("SELECT count(*) FROM survey_answer") == 4
     (tmp_path / "none.csv").write_text("名字,分数\n甲公司,5\n", encoding="utf-8")
     book("survey", "import", "1", str(tmp_path / "none.csv"), code=1)
+
+
+def test_counts_of_one_read_in_the_singular(book, tmp_path):
+    out = book("survey", "create", "回访", "-q", "scale:您满意吗").stdout
+    assert "Created survey 回访 (id 2) with 1 question\n" in out
+    err = book("survey", "answer", "回访", "甲公司", "-a", "2=5", code=1).stderr
+    assert "Error: no question '2': the survey has one question, 1" in err
+    out = book("survey", "answer", "回访", "甲公司", "-a", "1=5").stdout
+    assert "Recorded 1 answer of C000001 甲公司 to 回访" in out
+    out = book("survey", "export", "回访", str(tmp_path / "回访.xlsx"))
+    assert "回访.xlsx: 1 question, 1 customer's answers" in out.stdout + out.stderr
+    out = book("survey", "export", "回访", str(tmp_path / "回访.md"))
+    assert "回访.md: 1 question" in out.stdout + out.stderr
+    path = tmp_path / "filled.csv"
+    path.write_text("客户,1\n乙公司,6\n", encoding="utf-8")
+    err = book("survey", "import", "回访", str(path), code=1).stderr
+    assert "Error: 1 row of filled.csv is wrong; nothing was imported" in err
+    path.write_text("客户,1\n乙公司,4\n", encoding="utf-8")
+    out = book("survey", "import", "回访", str(path)).stdout
+    assert "Imported the answers of 1 customer to 回访 (0 replaced)" in out
+    out = book("--lang", "zh", "survey", "answer", "回访", "丙公司", "-a", "1=4").stdout
+    assert "已记录 C000003 丙公司 对“回访”的 1 项回答" in out
+    out = book("--lang", "zh", "survey", "create", "二题", "-q", "scale:a", "-q", "nps:b").stdout
+    assert "已建立调查问卷 二题（编号 3），共 2 题" in out
 
 
 # -- who may -------------------------------------------------------------------------------

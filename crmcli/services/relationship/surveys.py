@@ -396,7 +396,9 @@ def _question_of(items: Sequence[dict[str, Any]], ref: str) -> dict[str, Any]:
     found = next((q for q in items if m and q["position"] == int(m.group(1))), None)
     if found is None:
         raise Invalid(
-            t(
+            t("no question '{ref}': the survey has one question, 1", ref=ref)
+            if len(items) == 1
+            else t(
                 "no question '{ref}': the survey's questions are 1 to {n}",
                 ref=ref,
                 n=len(items),

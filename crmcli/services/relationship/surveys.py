@@ -428,6 +428,21 @@ def parse_answers(items: Sequence[dict[str, Any]], given: Iterable[str]) -> dict
     return values
 
 
+def _check_day(ctx: Ctx, survey: Any, at: datetime) -> None:
+    """An answer is dated from the day the survey was created up to today."""
+    day = at.date()
+    if survey.created_at is not None and day < survey.created_at.date():
+        raise Invalid(
+            t(
+                "an answer cannot be dated before the survey was created ({created}): {value}",
+                created=survey.created_at.date().isoformat(),
+                value=day.isoformat(),
+            )
+        )
+    if day > ctx.at.date():
+        raise Invalid(t("an answer cannot be dated after today: {value}", value=day.isoformat()))
+
+
 def _existing(ctx: Ctx, survey_id: int, customer_ids: Sequence[int]) -> dict[int, Any]:
     """customer id -> the response already recorded (whoever may see it or not)."""
     from sqlalchemy import select
@@ -510,6 +525,8 @@ def answer(
     permissions.require_customer_change(ctx, customer, area="survey_response")
     items = questions(ctx, survey)
     values = parse_answers(items, answers)
+    if at is not None:
+        _check_day(ctx, survey, at)
     contact_id = contacts.find(ctx, contact, customer=customer).id if contact else None
     earlier = _existing(ctx, survey.id, [customer.id]).get(customer.id)
     if earlier is not None and not replace:
@@ -691,6 +708,7 @@ def import_answers(ctx: Ctx, ref: str, path: str, *, replace: bool = False) -> d
                 raise Invalid(t("no answers given"))
             day = cell.get("date")
             when = datetime.combine(parse_date(day), ctx.at.time()) if day else ctx.at
+            _check_day(ctx, survey, when)
         except CrmError as e:  # unknown, ambiguous, not one's own, a wrong answer
             errors.append({"row": line, "customer": who, "error": e.message})
             continue

@@ -920,7 +920,13 @@ ZH: dict[str, str] = {
     ),
     "the choices of '{text}' repeat themselves": "“{text}”的选项有重复",
     "{file} is not UTF-8 text": "{file} 不是 UTF-8 文本",
-    "see them with: crm survey list": "查看问卷：crm survey list",
+    "{file}, line {line}: '{text}' is a question outside the file's list": (
+        "{file} 第 {line} 行：“{text}”是题目，却不在文件的列表里"
+    ),
+    "make it a list item as the others are ('- {text}'), "
+    "or take the list markers off every question": (
+        "像其他题目一样写成列表项（“- {text}”），或者去掉所有题目的列表标记"
+    ),
     "write surveys": "编写调查问卷",
     "a survey needs a title": "调查问卷需要标题",
     "a survey titled '{title}' exists": "已有标题为“{title}”的调查问卷",
@@ -934,12 +940,17 @@ ZH: dict[str, str] = {
         "“{value}”不是{question}的选项（{choices}）"
     ),
     "{question} takes one choice, not '{value}'": "{question}只能选一项，而不是“{value}”",
+    "no question '{ref}': the survey has one question, 1": "没有第“{ref}”题：这份问卷只有第 1 题",
     "no question '{ref}': the survey's questions are 1 to {n}": (
         "没有第“{ref}”题：这份问卷的题号是 1 到 {n}"
     ),
     "an answer is written QUESTION=VALUE, not '{value}'": "回答的写法是 题号=答案，而不是“{value}”",
     "e.g. --answer 1=5 --answer 3=网络": "例如 --answer 1=5 --answer 3=网络",
     "question {n} is answered twice": "第 {n} 题回答了两次",
+    "an answer cannot be dated before the survey was created ({created}): {value}": (
+        "答卷日期不能早于问卷的建立日期（{created}）：{value}"
+    ),
+    "an answer cannot be dated after today: {value}": "答卷日期不能晚于今天：{value}",
     "no answers given": "没有给出回答",
     "{code} {name} has answered {title} already": "{code} {name} 已经回答过“{title}”",
     "add --replace to change the answers given": "加上 --replace 可修改这次给出的回答",
@@ -953,20 +964,26 @@ ZH: dict[str, str] = {
     "a form is written as FILE.xlsx or FILE.md, not '{file}'": (
         "问卷表格只能导出为 文件.xlsx 或 文件.md，而不是“{file}”"
     ),
-    "Created survey {title} (id {id}) with {n} questions": (
-        "已建立调查问卷 {title}（编号 {id}），共 {n} 题"
+    "Created survey {title} (id {id}) with {questions}": (
+        "已建立调查问卷 {title}（编号 {id}），共 {questions}"
     ),
+    "1 question": "1 题",
+    "{n} questions": "{n} 题",
     "surveys": "调查问卷",
-    "Wrote {path}: {n} questions, {answered} customers' answers": (
-        "已写入 {path}：{n} 题，{answered} 位客户的答卷"
-    ),
-    "Wrote {path}: {n} questions": "已写入 {path}：{n} 题",
-    "Recorded {n} answers of {code} {name} to {title}": (
-        "已记录 {code} {name} 对“{title}”的 {n} 项回答"
-    ),
+    "Wrote {path}: {questions}, {answers}": "已写入 {path}：{questions}，{answers}",
+    "1 customer's answers": "1 位客户的答卷",
+    "{n} customers' answers": "{n} 位客户的答卷",
+    "Wrote {path}: {questions}": "已写入 {path}：{questions}",
+    "Recorded {answers} of {code} {name} to {title}": "已记录 {code} {name} 对“{title}”的 {answers}",
+    "1 answer": "1 项回答",
+    "{n} answers": "{n} 项回答",
     "row {row} ({customer}): {error}": "第 {row} 行（{customer}）：{error}",
+    "1 row of {file} is wrong; nothing was imported": "{file} 有 1 行有误，未导入任何答卷",
     "{n} rows of {file} are wrong; nothing was imported": "{file} 有 {n} 行有误，未导入任何答卷",
     "correct them and import the file again": "改正后重新导入该文件",
+    "Imported the answers of 1 customer to {title} ({replaced} replaced)": (
+        "已导入 1 位客户对“{title}”的答卷（其中修改 {replaced} 份）"
+    ),
     "Imported the answers of {n} customers to {title} ({replaced} replaced)": (
         "已导入 {n} 位客户对“{title}”的答卷（其中修改 {replaced} 份）"
     ),

@@ -114,6 +114,22 @@ def test_a_bad_survey_is_refused_and_nothing_written(book, db, args):
     assert db.dump() == before
 
 
+def test_a_question_outside_a_files_list_is_an_error_naming_its_line(book, db, tmp_path):
+    before = db.dump()
+    form = tmp_path / "g.md"
+    form.write_text("scale:质量\n- nps:推荐\n", encoding="utf-8")
+    err = book("survey", "create", "G", "--from", str(form), code=1).stderr
+    assert "g.md, line 1: 'scale:质量' is a question outside the file's list" in err
+    assert "('- scale:质量')" in err
+    form.write_text("# 问卷\n\n1. 单选：规模：小|大\n满意度：您满意吗\n", encoding="utf-8")
+    err = book("survey", "create", "G", "--from", str(form), code=1).stderr
+    assert "g.md, line 4: '满意度：您满意吗' is a question outside" in err
+    assert db.dump() == before
+    # the words for the reader around the list are no questions: left out as before
+    form.write_text("# 问卷\n请在每题后作答：谢谢\n- scale:质量\n- nps:推荐\n", encoding="utf-8")
+    assert "with 2 questions" in book("survey", "create", "G", "--from", str(form)).stdout
+
+
 def test_a_title_is_taken_once(book, db):
     before = db.dump()
     result = book("survey", "create", "客户满意度调查", "-q", "text:x", code=1)
@@ -185,6 +201,38 @@ def test_each_kind_checks_its_answers(book, db, answer):
     assert db.dump() == before
 
 
+def test_a_multiple_choice_of_separators_alone_is_no_answer(book, db, tmp_path):
+    before = db.dump()
+    err = book("survey", "answer", "客户满意度调查", "甲公司", "-a", "1=4", "-a", "4=|", code=1)
+    assert err.stderr.strip() == "Error: no answer to question 4"
+    book("survey", "answer", "客户满意度调查", "甲公司", "-a", "4= , ", code=1)
+    path = tmp_path / "filled.csv"
+    path.write_text("客户,1,4\n甲公司,4,|\n乙公司,5,价格\n", encoding="utf-8")
+    err = book("survey", "import", "客户满意度调查", str(path), code=1).stderr
+    assert "row 2 (甲公司): no answer to question 4" in err
+    assert "nothing was imported" in err
+    assert db.dump() == before
+
+
+def test_an_answer_is_dated_from_the_surveys_creation_day_to_today(book, db, tmp_path):
+    before = db.dump()
+    created = db.scalar("SELECT created_at FROM survey")[:10]
+    err = book("survey", "answer", "1", "甲公司", "-a", "1=5", "--at", "1900-01-01", code=1).stderr
+    assert (
+        f"Error: an answer cannot be dated before the survey was created ({created}): 1900-01-01"
+        in err
+    )
+    err = book("survey", "answer", "1", "甲公司", "-a", "1=5", "--at", "+2d", code=1).stderr
+    assert "Error: an answer cannot be dated after today" in err
+    path = tmp_path / "filled.csv"
+    path.write_text("客户,答卷日期,1\n甲公司,1900-01-01,5\n乙公司,,4\n", encoding="utf-8")
+    err = book("survey", "import", "1", str(path), code=1).stderr
+    assert "row 2 (甲公司): an answer cannot be dated before the survey was created" in err
+    assert db.dump() == before
+    book("survey", "answer", "1", "甲公司", "-a", "1=5", "--at", "today")
+    assert db.scalar("SELECT count(*) FROM survey_response") == 1
+
+
 def test_answering_again_needs_replace(answered, db):
     before = db.dump()
     err = answered("survey", "answer", "1", "甲公司", "-a", "1=1", code=1).stderr
@@ -203,6 +251,21 @@ def test_an_unknown_survey_or_customer_is_an_error(book, db):
     book("survey", "show", "9", code=1)
     book("report", "satisfaction", "--survey", "没有这份", code=1)
     assert db.dump() == before
+
+
+def test_digits_name_a_survey_by_id_even_when_a_title_is_a_number(book, db):
+    out = book("survey", "create", "1", "-q", "scale:x").stdout
+    assert "Created survey 1 (id 2)" in out
+    assert book.json("survey", "show", "1")["title"] == "客户满意度调查"
+    assert book.json("survey", "show", "2")["title"] == "1"
+    book("survey", "answer", "1", "甲公司", "-a", "1=5")
+    assert db.scalar("SELECT survey_id FROM survey_response") == 1
+    assert (
+        book.json("report", "satisfaction", "--survey", "1")["survey"]["title"] == "客户满意度调查"
+    )
+    # a title that names none exactly: the surveys whose title holds it
+    err = book("survey", "show", "满意度", code=1).stderr
+    assert "no survey '满意度'" in err and "did you mean 1 客户满意度调查?" in err
 
 
 # -- the report ------------------------------------------------------------------------
@@ -389,6 +452,30 @@ def test_a_sheet_with_bad_rows_imports_nothing(book, db, tmp_path):
     assert db.scalar("SELECT count(*) FROM survey_answer") == 4
     (tmp_path / "none.csv").write_text("名字,分数\n甲公司,5\n", encoding="utf-8")
     book("survey", "import", "1", str(tmp_path / "none.csv"), code=1)
+
+
+def test_counts_of_one_read_in_the_singular(book, tmp_path):
+    out = book("survey", "create", "回访", "-q", "scale:您满意吗").stdout
+    assert "Created survey 回访 (id 2) with 1 question\n" in out
+    err = book("survey", "answer", "回访", "甲公司", "-a", "2=5", code=1).stderr
+    assert "Error: no question '2': the survey has one question, 1" in err
+    out = book("survey", "answer", "回访", "甲公司", "-a", "1=5").stdout
+    assert "Recorded 1 answer of C000001 甲公司 to 回访" in out
+    out = book("survey", "export", "回访", str(tmp_path / "回访.xlsx"))
+    assert "回访.xlsx: 1 question, 1 customer's answers" in out.stdout + out.stderr
+    out = book("survey", "export", "回访", str(tmp_path / "回访.md"))
+    assert "回访.md: 1 question" in out.stdout + out.stderr
+    path = tmp_path / "filled.csv"
+    path.write_text("客户,1\n乙公司,6\n", encoding="utf-8")
+    err = book("survey", "import", "回访", str(path), code=1).stderr
+    assert "Error: 1 row of filled.csv is wrong; nothing was imported" in err
+    path.write_text("客户,1\n乙公司,4\n", encoding="utf-8")
+    out = book("survey", "import", "回访", str(path)).stdout
+    assert "Imported the answers of 1 customer to 回访 (0 replaced)" in out
+    out = book("--lang", "zh", "survey", "answer", "回访", "丙公司", "-a", "1=4").stdout
+    assert "已记录 C000003 丙公司 对“回访”的 1 项回答" in out
+    out = book("--lang", "zh", "survey", "create", "二题", "-q", "scale:a", "-q", "nps:b").stdout
+    assert "已建立调查问卷 二题（编号 3），共 2 题" in out
 
 
 # -- who may -------------------------------------------------------------------------------

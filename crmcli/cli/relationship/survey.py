@@ -67,12 +67,19 @@ def create(
         return
     render.out(
         t(
-            "Created survey {title} (id {id}) with {n} questions",
+            "Created survey {title} (id {id}) with {questions}",
             title=data["title"],
             id=data["id"],
-            n=len(data["questions"]),
+            questions=_questions(len(data["questions"])),
         )
     )
+
+
+def _questions(n: int) -> str:
+    """``1 question``, ``7 questions``."""
+    from crmcli.i18n import t
+
+    return t("1 question") if n == 1 else t("{n} questions", n=n)
 
 
 def _list_columns() -> list[Any]:
@@ -167,16 +174,14 @@ def export(
 
     with state.unit() as ctx:
         data = surveys.export(ctx, survey_ref, file)
+    questions = _questions(data["questions"])
+    n = data["responses"]
+    answers = t("1 customer's answers") if n == 1 else t("{n} customers' answers", n=n)
     render.tell_beside(
         file,
-        t(
-            "Wrote {path}: {n} questions, {answered} customers' answers",
-            path=file,
-            n=data["questions"],
-            answered=data["responses"],
-        )
+        t("Wrote {path}: {questions}, {answers}", path=file, questions=questions, answers=answers)
         if file.suffix.lower() == ".xlsx"
-        else t("Wrote {path}: {n} questions", path=file, n=data["questions"]),
+        else t("Wrote {path}: {questions}", path=file, questions=questions),
     )
 
 
@@ -220,10 +225,11 @@ def answer(
     if output == "json":
         render.out(render.to_json(data))
         return
+    n = len(data["answers"])
     render.out(
         t(
-            "Recorded {n} answers of {code} {name} to {title}",
-            n=len(data["answers"]),
+            "Recorded {answers} of {code} {name} to {title}",
+            answers=t("1 answer") if n == 1 else t("{n} answers", n=n),
             code=data["customer_code"],
             name=data["customer_name"],
             title=data["survey"],
@@ -268,20 +274,23 @@ def import_(
                         error=e["error"],
                     )
                 )
+        wrong = len({e["row"] for e in data["errors"]})
         raise Invalid(
-            t(
-                "{n} rows of {file} are wrong; nothing was imported",
-                n=len({e["row"] for e in data["errors"]}),
-                file=data["file"],
+            t("1 row of {file} is wrong; nothing was imported", file=data["file"])
+            if wrong == 1
+            else t(
+                "{n} rows of {file} are wrong; nothing was imported", n=wrong, file=data["file"]
             ),
             hint=t("correct them and import the file again"),
         )
     if output != "json":
+        said = {"title": data["survey"], "replaced": data["replaced"]}
         render.out(
-            t(
+            t("Imported the answers of 1 customer to {title} ({replaced} replaced)", **said)
+            if data["imported"] == 1
+            else t(
                 "Imported the answers of {n} customers to {title} ({replaced} replaced)",
                 n=data["imported"],
-                title=data["survey"],
-                replaced=data["replaced"],
+                **said,
             )
         )

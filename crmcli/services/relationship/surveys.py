@@ -29,10 +29,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crmcli.errors import CrmError, Duplicate, FileError, Invalid, NotFound
+from crmcli.errors import CrmError, Duplicate, FileError, Invalid
 from crmcli.i18n import pick, t
 from crmcli.services.archive import contacts, customers
 from crmcli.services.context import Ctx
+from crmcli.services.refs import resolve
 from crmcli.services.team import audit, permissions
 from crmcli.vocab import Vocab, fold
 
@@ -118,8 +119,9 @@ def _kinds() -> str:
 def specs_of_file(path: Path) -> list[str]:
     """The questions of a text or Markdown file, one ``KIND:text[:choices]`` a line. In a
     file with a list (lines starting ``-`` or ``1.``) the list's items are the questions
-    and the other lines are left out (a heading, a paragraph for the reader); otherwise
-    every line is a question but blank ones and those starting with ``#``."""
+    and the other lines are left out (a heading, a paragraph for the reader), but a line
+    outside the list written as a question is an error naming it, never dropped unseen;
+    otherwise every line is a question but blank ones and those starting with ``#``."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as e:
@@ -129,29 +131,42 @@ def specs_of_file(path: Path) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
     items = [line for line in lines if _NUMBERED.match(line)]
     if items:
+        for number, line in enumerate(lines, 1):
+            if not _NUMBERED.match(line) and _reads_as_question(line):
+                raise Invalid(
+                    t(
+                        "{file}, line {line}: '{text}' is a question outside the file's list",
+                        file=Path(path).name,
+                        line=number,
+                        text=line,
+                    ),
+                    hint=t(
+                        "make it a list item as the others are ('- {text}'), "
+                        "or take the list markers off every question",
+                        text=line,
+                    ),
+                )
         return [_NUMBERED.sub("", line, count=1) for line in items]
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def _reads_as_question(line: str) -> bool:
+    """Whether ``line`` is written ``KIND:text`` with a kind of question before the colon."""
+    head, colon, _rest = _plain(line).partition(":")
+    return bool(colon) and QUESTION_KIND.find(head.strip()) is not None
 
 
 # -- surveys --------------------------------------------------------------------------
 
 
 def find(ctx: Ctx, ref: str) -> Any:
-    """A survey by exact title or id."""
-    from sqlalchemy import select
-
+    """A survey by id or exact title, as :func:`~crmcli.services.refs.resolve` names
+    records (digits are an id, even when a survey is titled ``1``)."""
     from crmcli.models import Survey
 
-    text = (ref or "").strip()
-    found = ctx.session.execute(select(Survey).where(Survey.title == text)).scalar_one_or_none()
-    if found is None and text.isdigit() and len(text) < 10:
-        found = ctx.session.get(Survey, int(text))
-    if found is None:
-        raise NotFound(
-            t("no {what} '{ref}'", what=pick(*WHAT), ref=ref),
-            hint=t("see them with: crm survey list"),
-        )
-    return found
+    return resolve(
+        ctx, Survey, ref or "", what=WHAT, name_attr="title", list_command="crm survey list"
+    )
 
 
 def newest(ctx: Ctx) -> Any:
@@ -368,6 +383,8 @@ def parse_value(question: dict[str, Any], raw: str) -> str:
             )
         if match not in picked:
             picked.append(match)
+    if not picked:  # only separators: "|" chooses nothing
+        raise Invalid(t("no answer to {question}", question=label))
     if kind == "single" and len(picked) != 1:
         raise Invalid(t("{question} takes one choice, not '{value}'", question=label, value=raw))
     return "|".join(c for c in choices if c in picked)  # in the question's order
@@ -379,7 +396,9 @@ def _question_of(items: Sequence[dict[str, Any]], ref: str) -> dict[str, Any]:
     found = next((q for q in items if m and q["position"] == int(m.group(1))), None)
     if found is None:
         raise Invalid(
-            t(
+            t("no question '{ref}': the survey has one question, 1", ref=ref)
+            if len(items) == 1
+            else t(
                 "no question '{ref}': the survey's questions are 1 to {n}",
                 ref=ref,
                 n=len(items),
@@ -407,6 +426,21 @@ def parse_answers(items: Sequence[dict[str, Any]], given: Iterable[str]) -> dict
     if not values:
         raise Invalid(t("no answers given"), hint=t("e.g. --answer 1=5 --answer 3=网络"))
     return values
+
+
+def _check_day(ctx: Ctx, survey: Any, at: datetime) -> None:
+    """An answer is dated from the day the survey was created up to today."""
+    day = at.date()
+    if survey.created_at is not None and day < survey.created_at.date():
+        raise Invalid(
+            t(
+                "an answer cannot be dated before the survey was created ({created}): {value}",
+                created=survey.created_at.date().isoformat(),
+                value=day.isoformat(),
+            )
+        )
+    if day > ctx.at.date():
+        raise Invalid(t("an answer cannot be dated after today: {value}", value=day.isoformat()))
 
 
 def _existing(ctx: Ctx, survey_id: int, customer_ids: Sequence[int]) -> dict[int, Any]:
@@ -491,6 +525,8 @@ def answer(
     permissions.require_customer_change(ctx, customer, area="survey_response")
     items = questions(ctx, survey)
     values = parse_answers(items, answers)
+    if at is not None:
+        _check_day(ctx, survey, at)
     contact_id = contacts.find(ctx, contact, customer=customer).id if contact else None
     earlier = _existing(ctx, survey.id, [customer.id]).get(customer.id)
     if earlier is not None and not replace:
@@ -672,6 +708,7 @@ def import_answers(ctx: Ctx, ref: str, path: str, *, replace: bool = False) -> d
                 raise Invalid(t("no answers given"))
             day = cell.get("date")
             when = datetime.combine(parse_date(day), ctx.at.time()) if day else ctx.at
+            _check_day(ctx, survey, when)
         except CrmError as e:  # unknown, ambiguous, not one's own, a wrong answer
             errors.append({"row": line, "customer": who, "error": e.message})
             continue

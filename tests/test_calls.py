@@ -312,3 +312,10 @@ def test_chinese_output(book):
     assert "进行中" in out and "已关闭" in out
     assert "open" not in out and "closed" not in out
     assert [r["status"] for r in book.json("--lang", "zh", "call", "list")] == ["open", "closed"]
+
+
+def test_digits_name_a_list_by_its_id_even_when_a_name_is_a_number(book):
+    book("call", "new", "金牌", "--segment", "level:gold")  # list 1
+    book("call", "new", "1", "--segment", "level:silver")  # list 2, named "1"
+    assert [e["customer_code"] for e in book.json("call", "show", "1")] == ["C000001", "C000002"]
+    assert [e["customer_code"] for e in book.json("call", "show", "2")] == ["C000003"]

@@ -115,7 +115,8 @@ def _name(name: str) -> str:
 
 
 def find_list(ctx: Ctx, ref: str | None) -> Any:
-    """A call list by id or exact name; without ``ref``, the only open list."""
+    """A call list by id (digits name an id, as they do every record's) or exact name;
+    without ``ref``, the only open list."""
     from sqlalchemy import select
 
     from crmcli.models import CallList
@@ -140,10 +141,10 @@ def find_list(ctx: Ctx, ref: str | None) -> Any:
             hint=t("name one: crm call next LIST"),
         )
     text = ref.strip()
-    q = select(CallList).where(CallList.name == text)
-    found_one = ctx.session.execute(q).scalar_one_or_none()
-    if found_one is None and text.isdigit():
-        found_one = ctx.session.get(CallList, int(text))
+    found_one = ctx.session.get(CallList, int(text)) if text.isdigit() else None
+    if found_one is None:
+        q = select(CallList).where(CallList.name == text)
+        found_one = ctx.session.execute(q).scalar_one_or_none()
     if found_one is None:
         raise NotFound(t("no call list '{ref}'", ref=ref), hint=t("see them with: crm call list"))
     return found_one

@@ -947,9 +947,6 @@ ZH: dict[str, str] = {
     "an answer is written QUESTION=VALUE, not '{value}'": "回答的写法是 题号=答案，而不是“{value}”",
     "e.g. --answer 1=5 --answer 3=网络": "例如 --answer 1=5 --answer 3=网络",
     "question {n} is answered twice": "第 {n} 题回答了两次",
-    "an answer cannot be dated before the survey was created ({created}): {value}": (
-        "答卷日期不能早于问卷的建立日期（{created}）：{value}"
-    ),
     "an answer cannot be dated after today: {value}": "答卷日期不能晚于今天：{value}",
     "no answers given": "没有给出回答",
     "{code} {name} has answered {title} already": "{code} {name} 已经回答过“{title}”",

@@ -429,16 +429,9 @@ def parse_answers(items: Sequence[dict[str, Any]], given: Iterable[str]) -> dict
 
 
 def _check_day(ctx: Ctx, survey: Any, at: datetime) -> None:
-    """An answer is dated from the day the survey was created up to today."""
+    """An answer is dated up to today. (Before the survey was created in crm is allowed:
+    the answers of a questionnaire handed out on paper may be typed in afterwards.)"""
     day = at.date()
-    if survey.created_at is not None and day < survey.created_at.date():
-        raise Invalid(
-            t(
-                "an answer cannot be dated before the survey was created ({created}): {value}",
-                created=survey.created_at.date().isoformat(),
-                value=day.isoformat(),
-            )
-        )
     if day > ctx.at.date():
         raise Invalid(t("an answer cannot be dated after today: {value}", value=day.isoformat()))
 

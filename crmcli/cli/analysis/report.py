@@ -270,7 +270,7 @@ def forecast(
 
     from crmcli import render
     from crmcli.errors import Invalid
-    from crmcli.i18n import pick, t
+    from crmcli.i18n import t
     from crmcli.services.analysis import funnel as funnel_report
     from crmcli.validate import parse_int
 
@@ -293,8 +293,7 @@ def forecast(
             )
         )
     if output == "table":  # JSON and CSV keep the key
-        overdue = pick("Overdue", "已逾期")
-        rows = [{**r, "month": overdue} if r["month"] == "overdue" else r for r in rows]
+        rows = funnel_report.shown_months(rows)
     columns = [("month", "Month", "月份", "label")]
     if by is not None:
         columns.append(("owner", "Owner", "负责人"))
@@ -553,7 +552,7 @@ def churn(
 
     from crmcli import render
     from crmcli.errors import Invalid
-    from crmcli.i18n import pick, t
+    from crmcli.i18n import t
     from crmcli.services.analysis import churn as churn_report
     from crmcli.services.desk import churn as churn_reasons
     from crmcli.vocab import LEVEL, fold
@@ -593,10 +592,8 @@ def churn(
         what=t("customers"),
         title=t("Customer churn {since} - {until}", since=data["since"], until=data["until"]),
     )
-    unspecified = pick("(no reason given)", "（未填原因）")
     reasons = [
-        {**r, "label": churn_reasons.label(known, r["reason"]) or unspecified}
-        for r in data["reasons"]
+        {**r, "label": churn_report.reason_label(known, r["reason"])} for r in data["reasons"]
     ]
     render.rows(
         reasons,
@@ -617,14 +614,7 @@ def churn(
         )
     )
     risky = [
-        {
-            **r,
-            "signal_lines": "\n".join(
-                f"{pick(*churn_report.SIGNALS[s])}: {d}"
-                for s, d in zip(r["signals"], r["details"], strict=True)
-            ),
-        }
-        for r in data["at_risk"]
+        {**r, "signal_lines": "\n".join(churn_report.signal_texts(r))} for r in data["at_risk"]
     ]
     render.rows(
         risky,

@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from crmcli.i18n import t
+from crmcli.i18n import pick, t
 from crmcli.services.archive import customers
 from crmcli.services.context import Ctx
 from crmcli.services.team import settings
@@ -54,6 +54,22 @@ SIGNALS = {
     "open_complaint": ("Open complaint", "投诉未结"),
     "orders_falling": ("Orders falling", "订单下降"),
 }
+
+
+def reason_label(known: list[dict[str, Any]], key: str | None) -> str:
+    """A reason of :func:`reasons` as the reader reads it (``known``: the setting's
+    reasons); a customer lost without one is "(no reason given)"."""
+    from crmcli.services.desk import churn as churn_reasons
+
+    return churn_reasons.label(known, key) or pick("(no reason given)", "（未填原因）")
+
+
+def signal_texts(row: dict[str, Any]) -> list[str]:
+    """A customer at risk's signals as the reader reads them: "No contact: 40 days (every
+    14)"."""
+    return [
+        f"{pick(*SIGNALS[s])}: {d}" for s, d in zip(row["signals"], row["details"], strict=True)
+    ]
 
 
 @dataclass(frozen=True)

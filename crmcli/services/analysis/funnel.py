@@ -139,6 +139,15 @@ def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def shown_months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Forecast rows for a reader: the ``overdue`` row headed Overdue / 已逾期 (JSON and CSV
+    keep the key)."""
+    from crmcli.i18n import pick
+
+    overdue = pick("Overdue", "已逾期")
+    return [{**r, "month": overdue} if r["month"] == "overdue" else r for r in rows]
+
+
 def forecast(ctx: Ctx, *, months: int, today: date, by_owner: bool = False) -> list[dict[str, Any]]:
     """Weighted open amount by month of expected close, this month and the next ``months - 1``.
 

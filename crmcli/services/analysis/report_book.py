@@ -205,10 +205,7 @@ def collect(ctx: Ctx, *, as_of: date) -> Book:
                         ("amount", _h("Amount", "金额"), "money"),
                         ("weighted_amount", _h("Weighted", "加权金额"), "money"),
                     ],
-                    [
-                        {**r, "month": _h("Overdue", "已逾期")} if r["month"] == "overdue" else r
-                        for r in funnel_report.forecast(ctx, months=6, today=as_of)
-                    ],
+                    funnel_report.shown_months(funnel_report.forecast(ctx, months=6, today=as_of)),
                 )
             ],
             Chart(
@@ -591,7 +588,6 @@ def _churn_sheet(ctx: Ctx, as_of: date) -> Sheet:
 
     data = churn_report.churn(ctx, since=None, until=as_of, by="month", today=as_of)
     known = churn_reasons.reasons(ctx)
-    unspecified = _h("(no reason given)", "（未填原因）")
     return Sheet(
         _h("Churn", "客户流失"),
         [
@@ -614,7 +610,7 @@ def _churn_sheet(ctx: Ctx, as_of: date) -> Sheet:
                     ("course_share", _h("Course", "课程数据"), "share"),
                 ],
                 [
-                    {**r, "reason": churn_reasons.label(known, r["reason"]) or unspecified}
+                    {**r, "reason": churn_report.reason_label(known, r["reason"])}
                     for r in data["reasons"]
                 ],
             ),
@@ -630,10 +626,7 @@ def _churn_sheet(ctx: Ctx, as_of: date) -> Sheet:
                     {
                         **r,
                         "level": LEVEL.label(r["level"]),
-                        "signals": "; ".join(
-                            f"{pick(*churn_report.SIGNALS[s])}: {d}"
-                            for s, d in zip(r["signals"], r["details"], strict=True)
-                        ),
+                        "signals": "; ".join(churn_report.signal_texts(r)),
                     }
                     for r in data["at_risk"]
                 ],
